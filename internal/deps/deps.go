@@ -1,0 +1,20 @@
+package deps
+import (
+ _ "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+ _ "github.com/aliyun/credentials-go/credentials"
+ _ "github.com/alibabacloud-go/tea/dara"
+ _ "github.com/aws/aws-sdk-go-v2/service/emr"
+ _ "github.com/aws/aws-sdk-go-v2/service/emrserverless"
+ _ "github.com/aws/aws-sdk-go-v2/service/s3"
+ _ "github.com/aws/aws-sdk-go-v2/config"
+ _ "github.com/modelcontextprotocol/go-sdk/mcp"
+ _ "github.com/spf13/cobra"
+ _ "modernc.org/sqlite"
+ _ "github.com/jmespath/go-jmespath"
+ _ "github.com/google/go-cmp/cmp"
+ _ "gopkg.in/yaml.v3"
+ _ "github.com/rogpeppe/go-internal/testscript"
+ _ "github.com/charmbracelet/huh"
+ _ "github.com/creack/pty"
+ _ "golang.org/x/term"
+)

@@ -1,0 +1,121 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// serveControl handles the reserved /_emulator/ paths:
+//
+//	GET    /_emulator/health           liveness and the implemented actions
+//	POST   /_emulator/reset            {"seed": N}: forget everything, reseed
+//	GET    /_emulator/faults           installed fault rules
+//	POST   /_emulator/faults           add a FaultRule
+//	DELETE /_emulator/faults           remove every fault rule
+//	GET    /_emulator/clock            speed, offset and now
+//	POST   /_emulator/clock            {"advance": "10m", "speed": 60}
+//	GET    /_emulator/stats            request counts per action and code
+//	POST   /_emulator/inject           {"kind": "node-failure"|"metric-breach", ...}
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.Path, "/_emulator/")
+	switch {
+	case path == "health" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "actions": len(s.routes)})
+	case path == "reset" && r.Method == http.MethodPost:
+		var req struct {
+			Seed int64 `json:"seed"`
+		}
+		if !readControl(w, r, &req) {
+			return
+		}
+		s.ClearFaults()
+		if err := s.Reset(req.Seed); err != nil {
+			controlError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"reset": true, "seed": req.Seed})
+	case path == "faults":
+		s.serveFaults(w, r)
+	case path == "clock":
+		s.serveClock(w, r)
+	case path == "stats" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.Stats())
+	case path == "inject" && r.Method == http.MethodPost:
+		var in Injection
+		if !readControl(w, r, &in) {
+			return
+		}
+		out, err := s.Inject(in)
+		if err != nil {
+			controlError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	default:
+		controlError(w, http.StatusNotFound, "unknown control path "+r.Method+" "+r.URL.Path)
+	}
+}
+
+func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		writeJSON(w, http.StatusOK, s.Faults())
+	case http.MethodPost:
+		var rule FaultRule
+		if !readControl(w, r, &rule) {
+			return
+		}
+		s.AddFault(rule)
+		writeJSON(w, http.StatusOK, s.Faults())
+	case http.MethodDelete:
+		s.ClearFaults()
+		writeJSON(w, http.StatusOK, []FaultRule{})
+	default:
+		controlError(w, http.StatusMethodNotAllowed, "use GET, POST or DELETE")
+	}
+}
+
+// ClockState is the clock control's view.
+type ClockState struct {
+	Speed   float64   `json:"speed"`
+	Offset  Duration  `json:"offset"`
+	Now     time.Time `json:"now"`
+	Advance Duration  `json:"advance,omitempty"`
+}
+
+func (s *Server) serveClock(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		var req struct {
+			Advance Duration `json:"advance"`
+			Speed   *float64 `json:"speed"`
+		}
+		if !readControl(w, r, &req) {
+			return
+		}
+		if req.Advance < 0 {
+			controlError(w, http.StatusBadRequest, "advance must not be negative: the clock never goes back")
+			return
+		}
+		s.clock.Advance(time.Duration(req.Advance))
+		if req.Speed != nil {
+			s.clock.SetSpeed(*req.Speed)
+		}
+	}
+	writeJSON(w, http.StatusOK, ClockState{Speed: s.clock.Speed(), Offset: Duration(s.clock.Offset()), Now: s.clock.Now()})
+}
+
+func readControl(w http.ResponseWriter, r *http.Request, into any) bool {
+	d := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	d.DisallowUnknownFields()
+	if err := d.Decode(into); err != nil && err.Error() != "EOF" {
+		controlError(w, http.StatusBadRequest, "bad control request: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func controlError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}

@@ -1,0 +1,13 @@
+package emulator
+
+// register installs every implemented action in the dispatch table.
+func (s *Server) register() error {
+	for _, reg := range []func(*Server) error{
+		registerClusters, registerNodes, registerScaling, registerNetwork,
+	} {
+		if err := reg(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}

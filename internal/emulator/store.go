@@ -1,0 +1,251 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	_ "modernc.org/sqlite" // pure-Go SQLite driver
+)
+
+// Store keeps the World. View gives read access; Update runs a change
+// atomically: if fn fails, nothing it did is kept.
+type Store interface {
+	View(fn func(*World) error) error
+	Update(fn func(*World) error) error
+	Close() error
+}
+
+// MemoryStore keeps the world in memory only.
+type MemoryStore struct {
+	mu sync.RWMutex
+	w  *World
+}
+
+// NewMemoryStore returns an empty in-memory store.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{w: newWorld()}
+}
+
+// View implements Store.
+func (s *MemoryStore) View(fn func(*World) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return fn(s.w)
+}
+
+// Update implements Store.
+func (s *MemoryStore) Update(fn func(*World) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return runUpdate(s.w, fn, nil)
+}
+
+// Close implements Store.
+func (s *MemoryStore) Close() error { return nil }
+
+// runUpdate runs fn with change tracking, hands the changes to persist (if
+// any) and commits or rolls back the in-memory tables.
+func runUpdate(w *World, fn func(*World) error, persist func([]table) error) error {
+	tabs := w.tables()
+	for _, t := range tabs {
+		t.begin()
+	}
+	err := fn(w)
+	if err == nil && persist != nil {
+		err = persist(tabs)
+	}
+	for _, t := range tabs {
+		if err != nil {
+			t.rollback()
+		} else {
+			t.commit()
+		}
+	}
+	return err
+}
+
+// SQLiteStore keeps the world in a SQLite file, so consecutive emrctl
+// commands (separate processes) see the same clusters. Every update bumps a
+// generation number; a process whose cached world is older reloads it, which
+// makes concurrent processes safe.
+type SQLiteStore struct {
+	mu  sync.Mutex
+	db  *sql.DB
+	w   *World
+	gen int64
+}
+
+const storeSchema = `
+CREATE TABLE IF NOT EXISTS records (
+	kind TEXT NOT NULL,
+	id   TEXT NOT NULL,
+	body BLOB NOT NULL,
+	PRIMARY KEY (kind, id)
+);
+CREATE TABLE IF NOT EXISTS generation (
+	id  INTEGER PRIMARY KEY CHECK (id = 1),
+	gen INTEGER NOT NULL,
+	schema INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO generation (id, gen, schema) VALUES (1, 0, 1);
+`
+
+// storeSchemaVersion changes when records change incompatibly.
+const storeSchemaVersion = 1
+
+// OpenSQLiteStore opens (creating if needed) the store at path.
+func OpenSQLiteStore(path string) (*SQLiteStore, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("sandbox state: %w", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return nil, fmt.Errorf("sandbox state: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(storeSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sandbox state %s: %w", path, err)
+	}
+	var schema int
+	if err := db.QueryRow(`SELECT schema FROM generation WHERE id = 1`).Scan(&schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sandbox state %s: %w", path, err)
+	}
+	if schema != storeSchemaVersion {
+		db.Close()
+		return nil, fmt.Errorf("sandbox state %s was written by another emrctl version (schema %d, want %d); run 'emrctl sandbox reset'", path, schema, storeSchemaVersion)
+	}
+	return &SQLiteStore{db: db, w: newWorld(), gen: -1}, nil
+}
+
+// View implements Store.
+func (s *SQLiteStore) View(fn func(*World) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx := context.Background()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := s.refresh(ctx, conn); err != nil {
+		return err
+	}
+	return fn(s.w)
+}
+
+// Update implements Store.
+func (s *SQLiteStore) Update(fn func(*World) error) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx := context.Background()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_, _ = conn.ExecContext(ctx, "ROLLBACK")
+		}
+	}()
+	if err := s.refresh(ctx, conn); err != nil {
+		return err
+	}
+	err = runUpdate(s.w, fn, func(tabs []table) error {
+		if err := writeChanges(ctx, conn, tabs); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `UPDATE generation SET gen = gen + 1 WHERE id = 1`); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+			return err
+		}
+		committed = true
+		return nil
+	})
+	if err != nil {
+		s.gen = -1 // the cache may be ahead of the file; reload next time
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+func writeChanges(ctx context.Context, conn *sql.Conn, tabs []table) error {
+	for _, t := range tabs {
+		put, del, err := t.changes()
+		if err != nil {
+			return err
+		}
+		for id, raw := range put {
+			if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO records (kind, id, body) VALUES (?, ?, ?)`, t.kind(), id, raw); err != nil {
+				return err
+			}
+		}
+		for _, id := range del {
+			if _, err := conn.ExecContext(ctx, `DELETE FROM records WHERE kind = ? AND id = ?`, t.kind(), id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// refresh reloads the cached world if another process changed the file.
+func (s *SQLiteStore) refresh(ctx context.Context, conn *sql.Conn) error {
+	var gen int64
+	if err := conn.QueryRowContext(ctx, `SELECT gen FROM generation WHERE id = 1`).Scan(&gen); err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	if gen == s.gen {
+		return nil
+	}
+	w := newWorld()
+	byKind := map[string]table{}
+	for _, t := range w.tables() {
+		byKind[t.kind()] = t
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT kind, id, body FROM records`)
+	if err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, id string
+		var body []byte
+		if err := rows.Scan(&kind, &id, &body); err != nil {
+			return err
+		}
+		t, ok := byKind[kind]
+		if !ok {
+			return fmt.Errorf("sandbox state: unknown record kind %q; run 'emrctl sandbox reset'", kind)
+		}
+		if err := t.load(id, body); err != nil {
+			return fmt.Errorf("sandbox state: %s %s: %w", kind, id, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.w, s.gen = w, gen
+	return nil
+}
+
+// Close implements Store.
+func (s *SQLiteStore) Close() error {
+	if s == nil || s.db == nil {
+		return nil
+	}
+	return s.db.Close()
+}

@@ -1,0 +1,346 @@
+package emulator
+
+import (
+	"encoding/json"
+	"sort"
+	"time"
+
+	"github.com/emrctl/emrctl/internal/wire/emrwire"
+)
+
+// World is everything the emulator remembers: the seeded inventory of the
+// account and every resource created through the API.
+//
+// Handlers read and change it only inside Store.View / Store.Update. In an
+// update, every record a handler fetches is marked touched; the SQLite store
+// writes back the touched records whose JSON changed, so a handler cannot
+// forget to save a record it modified.
+type World struct {
+	Meta       *Table[metaRec]
+	Regions    *Table[regionRec]
+	Clusters   *Table[clusterRec]
+	NodeGroups *Table[nodeGroupRec]
+	Nodes      *Table[nodeRec]
+	Operations *Table[operationRec]
+	Policies   *Table[policyRec]
+	Activities *Table[activityRec]
+	Tokens     *Table[tokenRec]
+}
+
+func newWorld() *World {
+	return &World{
+		Meta:       newTable[metaRec]("meta"),
+		Regions:    newTable[regionRec]("region"),
+		Clusters:   newTable[clusterRec]("cluster"),
+		NodeGroups: newTable[nodeGroupRec]("nodegroup"),
+		Nodes:      newTable[nodeRec]("node"),
+		Operations: newTable[operationRec]("operation"),
+		Policies:   newTable[policyRec]("policy"),
+		Activities: newTable[activityRec]("activity"),
+		Tokens:     newTable[tokenRec]("token"),
+	}
+}
+
+// tables lists the tables for persistence, in a fixed order.
+func (w *World) tables() []table {
+	return []table{w.Meta, w.Regions, w.Clusters, w.NodeGroups, w.Nodes, w.Operations, w.Policies, w.Activities, w.Tokens}
+}
+
+func (w *World) meta() *metaRec {
+	m, ok := w.Meta.Get("meta")
+	if !ok {
+		m = &metaRec{}
+		w.Meta.Put("meta", m)
+	}
+	return m
+}
+
+// table is the untyped view of a Table used by stores.
+type table interface {
+	kind() string
+	load(id string, raw []byte) error
+	begin()
+	clear()
+	changes() (put map[string][]byte, del []string, err error)
+	commit()
+	rollback()
+	reset()
+}
+
+// Table is a set of records of one kind, keyed by ID.
+type Table[T any] struct {
+	name    string
+	rows    map[string]*T
+	saved   map[string][]byte // JSON as last persisted, to find real changes
+	touched map[string]bool
+	deleted map[string]bool
+	track   bool
+}
+
+func newTable[T any](name string) *Table[T] {
+	return &Table[T]{name: name, rows: map[string]*T{}, saved: map[string][]byte{}}
+}
+
+// Get returns the record with the given ID.
+func (t *Table[T]) Get(id string) (*T, bool) {
+	r, ok := t.rows[id]
+	if ok && t.track {
+		t.touched[id] = true
+	}
+	return r, ok
+}
+
+// Put stores a record under id.
+func (t *Table[T]) Put(id string, r *T) {
+	t.rows[id] = r
+	if t.track {
+		t.touched[id] = true
+		delete(t.deleted, id)
+	}
+}
+
+// Delete removes the record with the given ID.
+func (t *Table[T]) Delete(id string) {
+	delete(t.rows, id)
+	if t.track {
+		t.deleted[id] = true
+		delete(t.touched, id)
+	}
+}
+
+// Len reports the number of records.
+func (t *Table[T]) Len() int { return len(t.rows) }
+
+// Select returns the records for which keep returns true, sorted by ID.
+// In an update every returned record counts as touched.
+func (t *Table[T]) Select(keep func(*T) bool) []*T {
+	ids := make([]string, 0, len(t.rows))
+	for id, r := range t.rows {
+		if keep == nil || keep(r) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	out := make([]*T, len(ids))
+	for i, id := range ids {
+		out[i] = t.rows[id]
+		if t.track {
+			t.touched[id] = true
+		}
+	}
+	return out
+}
+
+func (t *Table[T]) kind() string { return t.name }
+
+func (t *Table[T]) load(id string, raw []byte) error {
+	var r T
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return err
+	}
+	t.rows[id] = &r
+	t.saved[id] = raw
+	return nil
+}
+
+func (t *Table[T]) begin() {
+	t.track = true
+	t.touched = map[string]bool{}
+	t.deleted = map[string]bool{}
+}
+
+// changes returns the records whose JSON differs from the saved copy.
+func (t *Table[T]) changes() (map[string][]byte, []string, error) {
+	put := map[string][]byte{}
+	for id := range t.touched {
+		r, ok := t.rows[id]
+		if !ok {
+			continue
+		}
+		raw, err := json.Marshal(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		if string(raw) != string(t.saved[id]) {
+			put[id] = raw
+		}
+	}
+	var del []string
+	for id := range t.deleted {
+		if _, ok := t.saved[id]; ok {
+			del = append(del, id)
+		}
+	}
+	sort.Strings(del)
+	return put, del, nil
+}
+
+func (t *Table[T]) commit() {
+	if put, del, err := t.changes(); err == nil {
+		for id, raw := range put {
+			t.saved[id] = raw
+		}
+		for _, id := range del {
+			delete(t.saved, id)
+		}
+	}
+	t.track = false
+}
+
+// rollback restores the records from their saved JSON: a failed update
+// leaves nothing half-applied.
+func (t *Table[T]) rollback() {
+	for id := range t.touched {
+		if raw, ok := t.saved[id]; ok {
+			_ = t.load(id, raw)
+		} else {
+			delete(t.rows, id)
+		}
+	}
+	for id := range t.deleted {
+		if raw, ok := t.saved[id]; ok {
+			_ = t.load(id, raw)
+		}
+	}
+	t.track = false
+}
+
+// clear deletes every record (tracked, so a store persists it).
+func (t *Table[T]) clear() {
+	for id := range t.rows {
+		t.Delete(id)
+	}
+}
+
+func (t *Table[T]) reset() {
+	t.rows = map[string]*T{}
+	t.saved = map[string][]byte{}
+	t.track = false
+}
+
+// metaRec holds the seed and the ID counter.
+type metaRec struct {
+	Seed    int64 `json:"seed"`
+	Counter int64 `json:"counter"`
+}
+
+// clusterRec is an EMR cluster. Its state is not stored: it is derived from
+// the timeline fixed at creation (see clusterState), so time moves on
+// between requests without anything being written.
+type clusterRec struct {
+	ID                 string                                 `json:"id"`
+	Region             string                                 `json:"region"`
+	Name               string                                 `json:"name"`
+	Type               string                                 `json:"type"`
+	Release            string                                 `json:"release"`
+	DeployMode         string                                 `json:"deployMode"`
+	PaymentType        string                                 `json:"paymentType"`
+	SecurityMode       string                                 `json:"securityMode"`
+	Description        string                                 `json:"description,omitempty"`
+	ResourceGroupID    string                                 `json:"resourceGroupId,omitempty"`
+	DeletionProtection bool                                   `json:"deletionProtection"`
+	NodeAttributes     emrwire.NodeAttributes                 `json:"nodeAttributes"`
+	Applications       []string                               `json:"applications"`
+	Requested          []string                               `json:"requested"`
+	ApplicationConfigs []emrwire.ApplicationConfig            `json:"applicationConfigs,omitempty"`
+	BootstrapScripts   []emrwire.Script                       `json:"bootstrapScripts,omitempty"`
+	Tags               []emrwire.Tag                          `json:"tags,omitempty"`
+	Subscription       *emrwire.SubscriptionConfig            `json:"subscription,omitempty"`
+	AutoRenew          *emrwire.UpdateClusterAutoRenewRequest `json:"autoRenew,omitempty"`
+	CreatedAt          time.Time                              `json:"createdAt"`
+	BootstrapAt        time.Time                              `json:"bootstrapAt"`
+	ReadyAt            time.Time                              `json:"readyAt"`
+	FailAt             time.Time                              `json:"failAt,omitzero"`
+	FailCode           string                                 `json:"failCode,omitempty"`
+	FailMessage        string                                 `json:"failMessage,omitempty"`
+	DeleteAt           time.Time                              `json:"deleteAt,omitzero"`
+	TerminatedAt       time.Time                              `json:"terminatedAt,omitzero"`
+	ExpireAt           time.Time                              `json:"expireAt,omitzero"`
+	CreateOperation    string                                 `json:"createOperation"`
+}
+
+// nodeGroupRec is a node group of a cluster.
+type nodeGroupRec struct {
+	ID        string                  `json:"id"`
+	ClusterID string                  `json:"clusterId"`
+	Config    emrwire.NodeGroupConfig `json:"config"`
+	ZoneID    string                  `json:"zoneId"`
+	CreatedAt time.Time               `json:"createdAt"`
+	// The group is INCREASING or DECREASING until ResizeUntil.
+	ResizeKind  string    `json:"resizeKind,omitempty"`
+	ResizeUntil time.Time `json:"resizeUntil,omitzero"`
+	// Created counts the nodes ever created, for node names.
+	Created int `json:"created"`
+}
+
+// nodeRec is an ECS instance of a node group. Its state follows the
+// timestamps: Pending until StartingAt, Starting until RunningAt, Running
+// until StoppingAt, Stopping until TerminatedAt.
+type nodeRec struct {
+	ID           string    `json:"id"`
+	ClusterID    string    `json:"clusterId"`
+	NodeGroupID  string    `json:"nodeGroupId"`
+	Name         string    `json:"name"`
+	InstanceType string    `json:"instanceType"`
+	ZoneID       string    `json:"zoneId"`
+	PrivateIP    string    `json:"privateIp"`
+	PublicIP     string    `json:"publicIp,omitempty"`
+	PaymentType  string    `json:"paymentType"`
+	CreatedAt    time.Time `json:"createdAt"`
+	StartingAt   time.Time `json:"startingAt"`
+	RunningAt    time.Time `json:"runningAt"`
+	StoppingAt   time.Time `json:"stoppingAt,omitzero"`
+	TerminatedAt time.Time `json:"terminatedAt,omitzero"`
+	ExpireAt     time.Time `json:"expireAt,omitzero"`
+	AutoRenew    bool      `json:"autoRenew,omitempty"`
+	// StoppedAt marks a node stopped by a fault (for inspect/diagnose).
+	StoppedAt  time.Time `json:"stoppedAt,omitzero"`
+	StopReason string    `json:"stopReason,omitempty"`
+}
+
+// operationRec is an asynchronous operation (create, increase, decrease).
+type operationRec struct {
+	ID          string    `json:"id"`
+	ClusterID   string    `json:"clusterId"`
+	Type        string    `json:"type"`
+	Description string    `json:"description,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+	DoneAt      time.Time `json:"doneAt"`
+	FailCode    string    `json:"failCode,omitempty"`
+	FailMessage string    `json:"failMessage,omitempty"`
+}
+
+// policyRec is the auto scaling policy of a node group, keyed by group ID.
+type policyRec struct {
+	ID          string                      `json:"id"`
+	ClusterID   string                      `json:"clusterId"`
+	NodeGroupID string                      `json:"nodeGroupId"`
+	Constraints *emrwire.ScalingConstraints `json:"constraints,omitempty"`
+	Rules       []emrwire.ScalingRule       `json:"rules,omitempty"`
+	UpdatedAt   time.Time                   `json:"updatedAt"`
+}
+
+// activityRec is one auto scaling activity.
+type activityRec struct {
+	ID          string               `json:"id"`
+	ClusterID   string               `json:"clusterId"`
+	NodeGroupID string               `json:"nodeGroupId"`
+	RuleName    string               `json:"ruleName"`
+	Rule        *emrwire.ScalingRule `json:"rule,omitempty"`
+	Type        string               `json:"type"`
+	State       string               `json:"state"`
+	Cause       string               `json:"cause"`
+	ExpectNum   int64                `json:"expectNum"`
+	OperationID string               `json:"operationId,omitempty"`
+	NodeIDs     []string             `json:"nodeIds,omitempty"`
+	StartedAt   time.Time            `json:"startedAt"`
+	EndAt       time.Time            `json:"endAt"`
+}
+
+// tokenRec remembers the outcome of a request that carried a ClientToken.
+type tokenRec struct {
+	Key         string          `json:"key"`
+	RequestHash string          `json:"requestHash"`
+	Response    json.RawMessage `json:"response"`
+	ExpiresAt   time.Time       `json:"expiresAt"`
+}

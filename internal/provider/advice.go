@@ -1,0 +1,66 @@
+package provider
+
+import "strings"
+
+// advice maps cloud error codes to what to do next (error-recovery.md and
+// the SKILL error table). Keys match exactly, or as prefix up to a dot.
+var advice = map[string]string{
+	"Throttling":                          "The API rate limit was hit. emrctl retried 3 times with 5-10 s pauses; wait about 30 s and run the command again.",
+	"Throttling.User":                     "The API rate limit was hit. emrctl retried 3 times with 5-10 s pauses; wait about 30 s and run the command again.",
+	"Throttling.Api":                      "The API rate limit was hit. emrctl retried 3 times with 5-10 s pauses; wait about 30 s and run the command again.",
+	"InvalidRegionId":                     "Check the region ID spelling: use cn-hangzhou, not hangzhou. List regions with 'emrctl prereq check --region <id>'.",
+	"ClusterNotFound":                     "The cluster ID is unknown in this region. Find the right ID with 'emrctl cluster list' (and check --region).",
+	"InvalidClusterId":                    "The cluster ID is unknown in this region. Find the right ID with 'emrctl cluster list' (and check --region).",
+	"NodeGroupNotFound":                   "The node group ID is unknown. List node groups with 'emrctl nodegroup list <cluster-id>'.",
+	"IncompleteSignature":                 "The request signature is incomplete: check the credentials with 'emrctl config show' (AccessKey ID and secret).",
+	"SignatureDoesNotMatch":               "The AccessKey secret does not match the AccessKey ID: check the credentials with 'emrctl config show'.",
+	"InvalidAccessKeyId":                  "The AccessKey ID is unknown or disabled: check the credentials with 'emrctl config show'.",
+	"InvalidAccessKeyId.NotFound":         "The AccessKey ID is unknown or disabled: check the credentials with 'emrctl config show'.",
+	"InvalidTimeStamp.Expired":            "The request was signed with a clock more than 15 minutes off: fix the system clock (NTP).",
+	"Forbidden.RAM":                       "The RAM user lacks the permission named in the message. Ask your administrator to grant that action (see the RAM policies of EMR).",
+	"OperationDenied.ClusterStatus":       "The cluster's state does not allow this now. Check it with 'emrctl cluster get <id>' and wait for RUNNING ('emrctl cluster wait <id>').",
+	"OperationDenied.InsufficientBalance": "The account balance is too low. Recharge the account, then retry.",
+	"ConcurrentModification":              "The node group is still INCREASING or DECREASING from an earlier scaling call (this can take 15+ minutes). Wait for RUNNING with 'emrctl nodegroup get', then retry.",
+	"InvalidParameter":                    "A parameter is wrong: read the field named in the message, fix it in the spec or flags, then retry once. Do not retry unchanged.",
+	"MissingParameter":                    "A required parameter is missing: add the field named in the message (some are required though documented as optional, e.g. NodeAttributes.ZoneId, ListInstanceTypes' ZoneId/ClusterType/PaymentType/NodeGroupType).",
+	"MissingVpcId":                        "NodeAttributes needs VpcId, ZoneId and SecurityGroupId: set network.vpcId in the spec.",
+	"MissingZoneId":                       "NodeAttributes needs VpcId, ZoneId and SecurityGroupId: set network.zoneId in the spec (the zone of your vSwitch).",
+	"MissingSecurityGroupId":              "NodeAttributes needs VpcId, ZoneId and SecurityGroupId: set network.securityGroupId (a normal, not enterprise, security group).",
+	"QuotaExceeded":                       "A quota was reached: check the account quotas in the console, or try a smaller instance type.",
+	"ResourceNotEnough":                   "The instance type is out of stock in this zone: try another instance type or zone (a vSwitch in another zone), or lower the count (MinIncreaseNodeCount allows partial success).",
+	"InvalidResourceType.NotSupported":    "The instance type is not offered here: list the valid ones with 'emrctl discover instance-types'.",
+	"IdempotentParameterMismatch":         "The client token was reused with different parameters. emrctl reuses a token only for the identical request; run the command again to get a new token.",
+	"OperationDenied":                     "The operation is not allowed in the resource's current state: check its state and wait, or read the message for the rule.",
+	"OperationDenied.NodeGroupType":       "This node group's type does not support the operation (for example DecreaseNodes works only on TASK groups; MASTER groups cannot scale).",
+	"OperationDenied.Subscription":        "Subscription nodes cannot be released through the API: use the ECS console to unsubscribe, or wait for expiry without renewal.",
+	"OperationDenied.DeletionProtection":  "Deletion protection is on. Turning it off is a separate, deliberate step.",
+	"ServiceUnavailable":                  "The service is temporarily unavailable. For reads, retry shortly; for writes, emrctl checks the state before any retry.",
+	"InternalError":                       "The service failed internally. Retry later; if it persists, contact support with the request ID.",
+	"ScalingPolicyNotFound":               "The node group has no auto scaling policy.",
+	"RequestTimeout":                      "No answer in time. For a write the outcome is unknown: emrctl reconciles from the cluster state before retrying (see 'emrctl audit list').",
+	"ValidationException":                 "AWS rejected a parameter: read the message, fix the spec or flags, then retry once.",
+	"InvalidRequestException":             "AWS rejected the request: read the message for the field, fix it, then retry once.",
+	"ThrottlingException":                 "The AWS API rate limit was hit; wait a little and retry.",
+	"AccessDeniedException":               "The IAM identity lacks a permission: read the message for the action and ask your administrator.",
+	"ResourceNotFoundException":           "The resource does not exist in this region: list them to find the right ID.",
+}
+
+// Advice returns what to do about an error code, or "".
+func Advice(code string) string {
+	if a, ok := advice[code]; ok {
+		return a
+	}
+	for c := code; strings.Contains(c, "."); {
+		c = c[:strings.LastIndex(c, ".")]
+		if a, ok := advice[c]; ok {
+			return a
+		}
+	}
+	if strings.HasPrefix(code, "Missing") {
+		return advice["MissingParameter"]
+	}
+	if strings.HasPrefix(code, "Invalid") {
+		return advice["InvalidParameter"]
+	}
+	return ""
+}

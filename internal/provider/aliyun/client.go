@@ -1,0 +1,282 @@
+// Package aliyun is the Alibaba Cloud adapter: EMR on ECS (2021-03-20), the
+// VPC and ECS look-ups for prerequisites, and later Serverless Spark. It
+// calls the official generic client (darabonba-openapi CallApi) with
+// parameters placed exactly as the contracts in internal/contract say.
+//
+// Safety properties of the transport: SDK retries are off (emrctl decides
+// what to retry), every call has a connect and a read timeout, and the
+// SDK's DEBUG logging is never enabled (it prints credentials to stdout).
+package aliyun
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/aliyun/credentials-go/credentials"
+
+	"github.com/emrctl/emrctl/internal/contract"
+	"github.com/emrctl/emrctl/internal/provider"
+)
+
+// Config configures a Client.
+type Config struct {
+	Region string
+	// Endpoint overrides the host (and port) of every product, e.g. the
+	// address of 'emrctl sandbox serve'. Empty: the real endpoints.
+	Endpoint string
+	// Insecure uses HTTP instead of HTTPS (only for a local emulator).
+	Insecure bool
+	// Credential signs requests.
+	Credential credentials.Credential
+	// Transport carries requests; nil means a default HTTP transport. The
+	// sandbox passes the emulator's in-process transport here.
+	Transport http.RoundTripper
+	// UserAgent is appended to the SDK's user agent.
+	UserAgent      string
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
+}
+
+// Client calls Alibaba Cloud APIs.
+type Client struct {
+	cfg  Config
+	http *http.Client
+
+	mu      sync.Mutex
+	clients map[contract.Product]*openapi.Client
+}
+
+// NewClient returns a Client. Timeouts default to 10 s (connect) and 30 s
+// (read): the generic client has none of its own and would hang forever on
+// a server that never answers.
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.Region == "" {
+		return nil, errors.New("aliyun: no region: pass --region or set one in the profile")
+	}
+	if cfg.Credential == nil {
+		return nil, errors.New("aliyun: no credentials")
+	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = 10 * time.Second
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	tr := cfg.Transport
+	if tr == nil {
+		tr = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+			TLSHandshakeTimeout:   cfg.ConnectTimeout,
+			ResponseHeaderTimeout: cfg.ReadTimeout,
+			MaxIdleConnsPerHost:   8,
+			IdleConnTimeout:       90 * time.Second,
+		}
+	}
+	return &Client{
+		cfg:     cfg,
+		http:    &http.Client{Transport: tr, Timeout: cfg.ConnectTimeout + cfg.ReadTimeout},
+		clients: map[contract.Product]*openapi.Client{},
+	}, nil
+}
+
+// Region returns the client's region.
+func (c *Client) Region() string { return c.cfg.Region }
+
+// httpClient adapts net/http to the SDK's HttpClient interface, so the SDK
+// never builds (or shares) a transport of its own.
+type httpClient struct{ c *http.Client }
+
+func (h httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
+	return h.c.Do(req)
+}
+
+func (c *Client) api(p contract.Product, spec *contract.Spec) (*openapi.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cl, ok := c.clients[p]; ok {
+		return cl, nil
+	}
+	protocol := "HTTPS"
+	if c.cfg.Insecure {
+		protocol = "HTTP"
+	}
+	endpoint := c.cfg.Endpoint
+	if endpoint == "" {
+		endpoint = Endpoint(spec, c.cfg.Region)
+	}
+	cl, err := openapi.NewClient(&openapi.Config{
+		Credential:     c.cfg.Credential,
+		Endpoint:       dara.String(endpoint),
+		Protocol:       dara.String(protocol),
+		RegionId:       dara.String(c.cfg.Region),
+		UserAgent:      dara.String(c.cfg.UserAgent),
+		ConnectTimeout: dara.Int(int(c.cfg.ConnectTimeout / time.Millisecond)),
+		ReadTimeout:    dara.Int(int(c.cfg.ReadTimeout / time.Millisecond)),
+		HttpClient:     httpClient{c.http},
+		RetryOptions:   &dara.RetryOptions{Retryable: false},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("aliyun: %w", err)
+	}
+	// Keep the typed errors (ClientError, ThrottlingError, ...) instead of
+	// the flattened tea.SDKError, and transport errors as they are.
+	cl.DisableSDKError = dara.Bool(true)
+	c.clients[p] = cl
+	return cl, nil
+}
+
+// Endpoint returns the host of a product in a region, from the contract's
+// endpoint map or its regional pattern.
+func Endpoint(spec *contract.Spec, region string) string {
+	if h, ok := spec.Endpoint.Map[region]; ok {
+		return h
+	}
+	return spec.Endpoint.ProductID + "." + region + ".aliyuncs.com"
+}
+
+// Call invokes action of product p with req (a wire request struct) and
+// decodes the response body into resp.
+func (c *Client) Call(ctx context.Context, p contract.Product, action string, req, resp any) error {
+	spec, err := contract.Load(p)
+	if err != nil {
+		return err
+	}
+	a := spec.Action(action)
+	if a == nil {
+		return fmt.Errorf("aliyun: %s has no action %s", spec.Product, action)
+	}
+	oreq, pathname, err := Encode(spec, a, req)
+	if err != nil {
+		return err
+	}
+	cl, err := c.api(p, spec)
+	if err != nil {
+		return err
+	}
+	params := &openapiutil.Params{
+		Action: dara.String(a.Name), Version: dara.String(a.Version), Protocol: dara.String(a.Protocol),
+		Pathname: dara.String(pathname), Method: dara.String(a.Method), AuthType: dara.String(a.AuthType),
+		Style: dara.String(a.Style), ReqBodyType: dara.String(a.ReqBodyType), BodyType: dara.String(a.BodyType),
+	}
+	runtime := &dara.RuntimeOptions{
+		ReadTimeout:    dara.Int(int(c.cfg.ReadTimeout / time.Millisecond)),
+		ConnectTimeout: dara.Int(int(c.cfg.ConnectTimeout / time.Millisecond)),
+		Autoretry:      dara.Bool(false),
+	}
+	out, err := cl.CallApiWithCtx(ctx, params, oreq, runtime)
+	if err != nil {
+		return mapError(ctx, a.Name, err)
+	}
+	raw, err := json.Marshal(out["body"])
+	if err != nil {
+		return fmt.Errorf("aliyun %s: decode response: %w", a.Name, err)
+	}
+	if resp == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw, resp); err != nil {
+		return fmt.Errorf("aliyun %s: decode response: %w", a.Name, err)
+	}
+	return nil
+}
+
+// sdkError is what every error type of the generic client offers.
+type sdkError interface {
+	GetCode() *string
+	GetStatusCode() *int
+	GetRequestId() *string
+	GetData() map[string]interface{}
+}
+
+type retryAfter interface{ GetRetryAfter() *int64 }
+
+// mapError turns an SDK or transport error into a *provider.APIError.
+func mapError(ctx context.Context, action string, err error) error {
+	ae := &provider.APIError{Provider: provider.Aliyun, Action: action, Err: err}
+	var se sdkError
+	if errors.As(err, &se) {
+		ae.Code = dara.StringValue(se.GetCode())
+		ae.HTTPStatus = dara.IntValue(se.GetStatusCode())
+		ae.RequestID = dara.StringValue(se.GetRequestId())
+		if m, ok := se.GetData()["Message"].(string); ok {
+			ae.Message = m
+		} else if m, ok := se.GetData()["message"].(string); ok {
+			ae.Message = m
+		}
+		if ra, ok := err.(retryAfter); ok && ra.GetRetryAfter() != nil {
+			ae.RetryAfter = time.Duration(*ra.GetRetryAfter()) * time.Millisecond
+		}
+		ae.Kind = classify(ae.Code, ae.HTTPStatus)
+		ae.Sent = true
+		return ae
+	}
+	ae.Sent, ae.NoResponse = true, true
+	ae.Kind = provider.KindUnavailable
+	ae.Code = "RequestTimeout"
+	var ne net.Error
+	var ue *url.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		ae.Kind = provider.KindTimeout
+		ae.Message = "no response before the deadline; the request may or may not have been applied"
+	case ctx.Err() != nil:
+		ae.Kind, ae.Code = provider.KindUnavailable, "Cancelled"
+		ae.Message = "cancelled; the request may or may not have been applied"
+	case errors.As(err, &ue) && isDialError(ue.Err):
+		ae.Sent, ae.NoResponse = false, true
+		ae.Code = "ConnectionFailed"
+		ae.Message = "could not connect to the endpoint; nothing was sent"
+	default:
+		ae.Code = "ConnectionLost"
+		ae.Message = "the connection broke before a response arrived; the request may or may not have been applied"
+	}
+	return ae
+}
+
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// classify maps a POP error code to a kind. It matches codes, never text.
+func classify(code string, status int) provider.Kind {
+	switch {
+	case strings.HasPrefix(code, "Throttling"):
+		return provider.KindThrottled
+	case strings.HasPrefix(code, "InvalidAccessKeyId"):
+		return provider.KindAuth
+	case strings.HasSuffix(code, "NotFound") || code == "InvalidClusterId":
+		return provider.KindNotFound
+	case code == "ConcurrentModification" || code == "OperationDenied.ClusterStatus" || code == "IdempotentParameterMismatch":
+		return provider.KindConflict
+	case code == "IncompleteSignature" || code == "SignatureDoesNotMatch" || strings.HasPrefix(code, "InvalidAccessKeyId") ||
+		strings.HasPrefix(code, "InvalidTimeStamp") || code == "SignatureNonceUsed" || code == "InvalidSecurityToken.Expired":
+		return provider.KindAuth
+	case strings.HasPrefix(code, "Forbidden") || strings.HasPrefix(code, "OperationDenied"):
+		if code == "OperationDenied.InsufficientBalance" {
+			return provider.KindQuota
+		}
+		return provider.KindDenied
+	case strings.HasPrefix(code, "QuotaExceeded") || code == "ResourceNotEnough" || strings.HasPrefix(code, "InvalidResourceType"):
+		return provider.KindQuota
+	case strings.HasPrefix(code, "Invalid") || strings.HasPrefix(code, "Missing"):
+		return provider.KindInvalid
+	case status >= 500:
+		return provider.KindUnavailable
+	case status == 404:
+		return provider.KindNotFound
+	}
+	return provider.KindUnknown
+}

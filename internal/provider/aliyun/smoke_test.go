@@ -1,0 +1,64 @@
+package aliyun
+
+import (
+	"errors"
+	"context"
+	"testing"
+
+	"github.com/aliyun/credentials-go/credentials"
+
+	"github.com/emrctl/emrctl/internal/contract"
+	"github.com/emrctl/emrctl/internal/emulator"
+	"github.com/emrctl/emrctl/internal/wire/emrwire"
+)
+
+func TestSmoke(t *testing.T) {
+	srv, err := emulator.New(emulator.Options{Clock: emulator.NewClock(emulator.SpeedInstant)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, _ := credentials.NewCredential(&credentials.Config{Type: ptr("access_key"), AccessKeyId: ptr(emulator.SandboxCredential.AccessKeyID), AccessKeySecret: ptr(emulator.SandboxCredential.AccessKeySecret)})
+	c, err := NewClient(Config{Region: "cn-hangzhou", Endpoint: "sandbox.local", Insecure: true, Credential: cred, Transport: srv.Transport()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &emrwire.RunClusterRequest{
+		RegionId: "cn-hangzhou", ClusterName: "smoke", ClusterType: "DATALAKE", ReleaseVersion: "EMR-5.21.0",
+		Applications:   []emrwire.Application{{ApplicationName: "HADOOP-COMMON"}, {ApplicationName: "HDFS"}, {ApplicationName: "YARN"}},
+		NodeAttributes: &emrwire.NodeAttributes{VpcId: "vpc-bp1sandbox0000000001", ZoneId: "cn-hangzhou-h", SecurityGroupId: "sg-bp1sandboxnormal0001", KeyPairName: "emrctl-sandbox"},
+		NodeGroups: []emrwire.NodeGroupConfig{
+			{NodeGroupType: "MASTER", NodeGroupName: "master", NodeCount: ptr(int64(1)), InstanceTypes: []string{"ecs.g8i.xlarge"}, VSwitchIds: []string{"vsw-bp1sandboxzoneh00001"}},
+			{NodeGroupType: "CORE", NodeGroupName: "core", NodeCount: ptr(int64(2)), InstanceTypes: []string{"ecs.g8i.xlarge"}, VSwitchIds: []string{"vsw-bp1sandboxzoneh00001"}},
+		},
+		ClientToken: "tok-1",
+	}
+	var resp emrwire.RunClusterResponse
+	if err := c.Call(context.Background(), contract.EMR, "RunCluster", req, &resp); err != nil {
+		var ae interface{ Unwrap() error }
+		if errors.As(err, &ae) {
+			t.Fatalf("%v: %v", err, ae.Unwrap().Error())
+		}
+		t.Fatal(err)
+	}
+	var got emrwire.GetClusterResponse
+	if err := c.Call(context.Background(), contract.EMR, "GetCluster", &emrwire.GetClusterRequest{RegionId: "cn-hangzhou", ClusterId: resp.ClusterId}, &got); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s %s", resp.ClusterId, got.Cluster.ClusterState)
+	var again emrwire.RunClusterResponse
+	if err := c.Call(context.Background(), contract.EMR, "RunCluster", req, &again); err != nil {
+		t.Fatal(err)
+	}
+	if again.ClusterId != resp.ClusterId {
+		t.Errorf("token replay: got %s, want %s", again.ClusterId, resp.ClusterId)
+	}
+	var nodes emrwire.ListNodesResponse
+	if err := c.Call(context.Background(), contract.EMR, "ListNodes", &emrwire.ListNodesRequest{RegionId: "cn-hangzhou", ClusterId: resp.ClusterId}, &nodes); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("nodes: %d %+v", len(nodes.Nodes), nodes.Nodes[0])
+	err = c.Call(context.Background(), contract.EMR, "GetCluster", &emrwire.GetClusterRequest{RegionId: "cn-hangzhou", ClusterId: "c-nope"}, &got)
+	t.Logf("err: %v", err)
+}
+
+func ptr[T any](v T) *T { return &v }
