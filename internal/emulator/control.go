@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -109,7 +111,7 @@ func (s *Server) serveClock(w http.ResponseWriter, r *http.Request) {
 func readControl(w http.ResponseWriter, r *http.Request, into any) bool {
 	d := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	d.DisallowUnknownFields()
-	if err := d.Decode(into); err != nil && err.Error() != "EOF" {
+	if err := d.Decode(into); err != nil && !errors.Is(err, io.EOF) {
 		controlError(w, http.StatusBadRequest, "bad control request: "+err.Error())
 		return false
 	}

@@ -1,10 +1,7 @@
 package emulator
 
 import (
-	"encoding/base64"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -44,28 +41,7 @@ type page struct {
 }
 
 func paginate(n int, maxResults *int64, nextToken string) (page, error) {
-	max := int64(20)
-	if maxResults != nil {
-		max = *maxResults
-		if max < 1 || max > 100 {
-			return page{}, errInvalidParameter("MaxResults must be between 1 and 100, got %d", max)
-		}
-	}
-	start := 0
-	if nextToken != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(nextToken)
-		off, perr := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
-		if err != nil || perr != nil || !strings.HasPrefix(string(raw), "offset:") || off < 0 {
-			return page{}, errInvalidParameter("NextToken %q is not valid; pass the NextToken of the previous page unchanged", nextToken)
-		}
-		start = min(off, n)
-	}
-	end := min(start+int(max), n)
-	p := page{start: start, end: end, max: max}
-	if end < n {
-		p.next = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(end)))
-	}
-	return p, nil
+	return tokenPage(n, maxResults, nextToken, 20, 100)
 }
 
 func contains(list []string, v string) bool {

@@ -251,7 +251,7 @@ func addNodes(c *call, w *World, reg *regionRec, cl *clusterRec, g *nodeGroupRec
 		node := &nodeRec{
 			ID: w.newID("i-", 20), ClusterID: cl.ID, NodeGroupID: g.ID,
 			Name:         fmt.Sprintf("%s-%d", g.Config.NodeGroupName, g.Created),
-			InstanceType: instanceType, ZoneID: g.ZoneID, PrivateIP: reg.allocateIP(vsw),
+			InstanceType: instanceType, ZoneID: g.ZoneID, VSwitchID: vsw, PrivateIP: reg.allocateIP(vsw),
 			PaymentType: g.Config.PaymentType, CreatedAt: now,
 			StartingAt: now.Add(c.scale(nodeStartAfter)), RunningAt: runAt,
 		}
@@ -296,12 +296,15 @@ func (r *regionRec) allocateIP(vswID string) string {
 	return ""
 }
 
-// releaseCapacity returns a node's instance and address.
+// releaseCapacity returns a node's instance and its address to the
+// vSwitch it came from (records written before VSwitchID existed fall back
+// to the first vSwitch of the zone).
 func releaseCapacity(reg *regionRec, n *nodeRec) {
 	reg.Stock[n.ZoneID][n.InstanceType]++
 	for i := range reg.VSwitches {
-		if reg.VSwitches[i].ZoneID == n.ZoneID {
-			reg.VSwitches[i].AvailableIPs++
+		v := &reg.VSwitches[i]
+		if v.ID == n.VSwitchID || (n.VSwitchID == "" && v.ZoneID == n.ZoneID) {
+			v.AvailableIPs++
 			return
 		}
 	}

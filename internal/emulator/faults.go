@@ -45,11 +45,10 @@ type faults struct {
 
 func newFaults() *faults { return &faults{} }
 
-// faultEffect is what the faults decided for one request.
+// faultEffect is what the faults decided for one request before it runs.
 type faultEffect struct {
 	latency  time.Duration
 	err      *apiError
-	drop     bool
 	throttle bool
 }
 
@@ -78,14 +77,24 @@ func (f *faults) take(action string) faultEffect {
 				status = http.StatusServiceUnavailable
 			}
 			e.err = newError(status, code, "injected fault: %s", code)
-			continue
-		}
-		if r.DropResponses > 0 {
-			r.DropResponses--
-			e.drop = true
 		}
 	}
 	return e
+}
+
+// takeDrop reports whether the response of a request that was applied
+// must be lost. It is asked only after success, so a request refused for
+// another reason does not use up a drop.
+func (f *faults) takeDrop(action string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.rules {
+		if (r.Action == "" || r.Action == "*" || r.Action == action) && r.DropResponses > 0 {
+			r.DropResponses--
+			return true
+		}
+	}
+	return false
 }
 
 // AddFault installs a fault rule.

@@ -42,15 +42,29 @@ func (s *Server) Inject(in Injection) (InjectionResult, error) {
 		case "metric-breach":
 			out, err = injectMetricBreach(c, w, reg, cl, in)
 		case "cluster-failure":
-			cl.FailCode, cl.FailMessage = "AccountException", orDefault(in.Reason, "The account is in arrears; pay-as-you-go resources were released.")
-			cl.TerminatedAt = c.now
-			out = InjectionResult{Kind: in.Kind, State: stateTerminatedWithErrors, Detail: cl.FailMessage}
+			out, err = injectClusterFailure(c, w, reg, cl, in)
 		default:
 			err = fmt.Errorf("unknown injection kind %q: use node-failure, metric-breach or cluster-failure", in.Kind)
 		}
 		return err
 	})
 	return out, err
+}
+
+// injectClusterFailure ends a cluster as the service does when the
+// account falls into arrears: TERMINATED_WITH_ERRORS, instances released.
+func injectClusterFailure(c *call, w *World, reg *regionRec, cl *clusterRec, in Injection) (InjectionResult, error) {
+	switch st := clusterState(cl, c.now); st {
+	case stateTerminating, stateTerminated, stateTerminatedWithErrors:
+		return InjectionResult{}, fmt.Errorf("cluster %s is already %s", cl.ID, st)
+	}
+	cl.FailCode, cl.FailMessage = "AccountException", orDefault(in.Reason, "The account is in arrears; pay-as-you-go resources were released.")
+	cl.TerminatedAt = c.now
+	for _, n := range w.Nodes.Select(func(n *nodeRec) bool { return n.ClusterID == cl.ID && n.TerminatedAt.IsZero() }) {
+		n.StoppingAt, n.TerminatedAt = c.now, c.now
+		releaseCapacity(reg, n)
+	}
+	return InjectionResult{Kind: in.Kind, State: stateTerminatedWithErrors, Detail: cl.FailMessage}, nil
 }
 
 func injectNodeFailure(c *call, w *World, in Injection) (InjectionResult, error) {
@@ -71,7 +85,7 @@ func injectNodeFailure(c *call, w *World, in Injection) (InjectionResult, error)
 
 func injectMetricBreach(c *call, w *World, reg *regionRec, cl *clusterRec, in Injection) (InjectionResult, error) {
 	p, ok := w.Policies.Get(in.NodeGroupID)
-	if !ok {
+	if !ok || p.ClusterID != cl.ID {
 		return InjectionResult{}, fmt.Errorf("node group %s has no auto scaling policy", in.NodeGroupID)
 	}
 	g, _ := w.NodeGroups.Get(in.NodeGroupID)

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -139,12 +140,13 @@ func (s *Server) Clock() *Clock { return s.clock }
 // Close releases the store.
 func (s *Server) Close() error { return s.store.Close() }
 
-// Actions lists the implemented actions as "Product/Action".
+// Actions lists the implemented actions as "Product/Action", sorted.
 func (s *Server) Actions() []string {
-	var out []string
+	out := make([]string, 0, len(s.routes))
 	for _, r := range s.routes {
 		out = append(out, r.spec.Product+"/"+r.action.Name)
 	}
+	sort.Strings(out)
 	return out
 }
 
@@ -350,7 +352,7 @@ func (s *Server) dispatch(r *http.Request, rt *route, body []byte, reqID string)
 		}
 		return nil, false, newError(http.StatusInternalServerError, "InternalError", "%v", err)
 	}
-	return resp, f.drop, nil
+	return resp, s.faults.takeDrop(name), nil
 }
 
 func (s *Server) decode(r *http.Request, rt *route, body []byte, c *call) *apiError {

@@ -39,8 +39,9 @@ type verifier struct {
 	secrets map[string]string
 	now     func() time.Time
 
-	mu     sync.Mutex
-	nonces map[string]time.Time
+	mu        sync.Mutex
+	nonces    map[string]time.Time
+	lastSweep time.Time
 }
 
 func newVerifier(creds []Credential) *verifier {
@@ -201,17 +202,28 @@ func (v *verifier) checkFresh(ak, date, nonce string) *apiError {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	for n, seen := range v.nonces {
-		if now.Sub(seen) > signatureWindow {
-			delete(v.nonces, n)
-		}
-	}
+	v.sweep(now)
 	key := ak + "/" + nonce
 	if _, used := v.nonces[key]; used {
 		return newError(http.StatusBadRequest, "SignatureNonceUsed", "Specified signature nonce was used already.")
 	}
 	v.nonces[key] = now
 	return nil
+}
+
+// sweep forgets nonces older than the window. It runs at most once a
+// minute: scanning every remembered nonce on each request would make the
+// cost of a request grow with the request rate.
+func (v *verifier) sweep(now time.Time) {
+	if now.Sub(v.lastSweep) < time.Minute {
+		return
+	}
+	v.lastSweep = now
+	for n, seen := range v.nonces {
+		if now.Sub(seen) > signatureWindow {
+			delete(v.nonces, n)
+		}
+	}
 }
 
 // verifyLegacyRPC checks the v2 HMAC-SHA1 signature of an RPC request.

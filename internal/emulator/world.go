@@ -283,6 +283,7 @@ type nodeRec struct {
 	Name         string    `json:"name"`
 	InstanceType string    `json:"instanceType"`
 	ZoneID       string    `json:"zoneId"`
+	VSwitchID    string    `json:"vswitchId,omitempty"`
 	PrivateIP    string    `json:"privateIp"`
 	PublicIP     string    `json:"publicIp,omitempty"`
 	PaymentType  string    `json:"paymentType"`

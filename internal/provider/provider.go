@@ -295,3 +295,66 @@ type Clusters interface {
 	GetCluster(ctx context.Context, id string) (*Cluster, error)
 	ListClusters(ctx context.Context, f ClusterFilter, pageToken string, pageSize int) (*Page[Cluster], error)
 }
+
+// NodeGroups manages the node groups and nodes of a cluster.
+type NodeGroups interface {
+	ListNodeGroups(ctx context.Context, clusterID string, f NodeGroupFilter) ([]NodeGroup, error)
+	GetNodeGroup(ctx context.Context, clusterID, nodeGroupID string) (*NodeGroup, error)
+	ListNodes(ctx context.Context, clusterID string, f NodeFilter, pageToken string, pageSize int) (*Page[Node], error)
+}
+
+// Region is a cloud region.
+type Region struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+// Zone is an availability zone.
+type Zone struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+// VPC is a virtual private cloud.
+type VPC struct {
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	CIDR   string `json:"cidr,omitempty"`
+	Status string `json:"status,omitempty"`
+}
+
+// VSwitch is a subnet of a VPC in one zone.
+type VSwitch struct {
+	ID           string `json:"id"`
+	Name         string `json:"name,omitempty"`
+	VpcID        string `json:"vpcId"`
+	ZoneID       string `json:"zoneId"`
+	CIDR         string `json:"cidr,omitempty"`
+	Status       string `json:"status,omitempty"`
+	AvailableIPs int    `json:"availableIps"`
+}
+
+// SecurityGroup is a firewall group; EMR accepts only Type "normal".
+type SecurityGroup struct {
+	ID    string `json:"id"`
+	Name  string `json:"name,omitempty"`
+	VpcID string `json:"vpcId,omitempty"`
+	Type  string `json:"type"`
+}
+
+// KeyPair is an SSH key pair.
+type KeyPair struct {
+	Name        string `json:"name"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// Network answers the prerequisite questions before a cluster is created.
+type Network interface {
+	Zones(ctx context.Context) ([]Zone, error)
+	VPCs(ctx context.Context, vpcID string) ([]VPC, error)
+	VSwitches(ctx context.Context, vpcID, vswitchID string) ([]VSwitch, error)
+	SecurityGroups(ctx context.Context, vpcID, securityGroupID string) ([]SecurityGroup, error)
+	KeyPairs(ctx context.Context, name string) ([]KeyPair, error)
+	// Stock reports, per instance type, "WithStock" or "WithoutStock" in a zone.
+	Stock(ctx context.Context, zoneID string, instanceTypes []string) (map[string]string, error)
+}

@@ -1,8 +1,8 @@
 package aliyun
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/aliyun/credentials-go/credentials"
@@ -60,5 +60,3 @@ func TestSmoke(t *testing.T) {
 	err = c.Call(context.Background(), contract.EMR, "GetCluster", &emrwire.GetClusterRequest{RegionId: "cn-hangzhou", ClusterId: "c-nope"}, &got)
 	t.Logf("err: %v", err)
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,138 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/emrctl/emrctl/internal/cli/cmdutil"
+	"github.com/emrctl/emrctl/internal/engine"
+	"github.com/emrctl/emrctl/internal/output"
+	"github.com/emrctl/emrctl/internal/provider"
+)
+
+type listOptions struct {
+	f        *cmdutil.Factory
+	states   []string
+	types    []string
+	payments []string
+	name     string
+	ids      []string
+	aliases  map[string]*bool
+	pageSize int
+	limit    int
+}
+
+func newListCmd(f *cmdutil.Factory, run func(context.Context, *listOptions) error) *cobra.Command {
+	o := &listOptions{f: f, aliases: map[string]*bool{}}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List clusters (every page by default)",
+		Example: `  emrctl cluster list --active
+  emrctl cluster list --failed -o wide
+  emrctl cluster list --state RUNNING --type DATALAKE --payment Subscription -o json
+  emrctl cluster list --query "[?state=='RUNNING'].id" -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.pageSize < 1 || o.pageSize > 100 {
+				return cmdutil.FlagErrorf("--page-size must be 1 to 100, got %d", o.pageSize)
+			}
+			if run != nil {
+				return run(cmd.Context(), o)
+			}
+			return runList(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&o.states, "state", nil, "cluster states to include (repeatable): STARTING, BOOTSTRAPPING, RUNNING, START_FAILED, TERMINATING, TERMINATED, TERMINATED_WITH_ERRORS, TERMINATE_FAILED")
+	fl.StringSliceVar(&o.types, "type", nil, "cluster types (repeatable): DATALAKE, OLAP, DATAFLOW, DATASERVING, CUSTOM")
+	fl.StringSliceVar(&o.payments, "payment", nil, "payment types (repeatable): PayAsYouGo, Subscription")
+	fl.StringVar(&o.name, "name", "", "only clusters whose name contains this text")
+	fl.StringSliceVar(&o.ids, "id", nil, "only these cluster IDs")
+	for _, a := range []string{"active", "starting", "running", "failed", "terminated"} {
+		o.aliases[a] = fl.Bool(a, false, "only "+a+" clusters ("+strings.Join(engine.StateAliases[a], ", ")+")")
+	}
+	fl.IntVar(&o.pageSize, "page-size", 100, "clusters per API call (1-100)")
+	fl.IntVar(&o.limit, "limit", 0, "stop after this many clusters (0: all)")
+	return cmd
+}
+
+// filter turns the flags into a provider filter; aliases add states.
+func (o *listOptions) filter() provider.ClusterFilter {
+	states := append([]string(nil), o.states...)
+	for name, on := range o.aliases {
+		if *on {
+			states = append(states, engine.StateAliases[name]...)
+		}
+	}
+	return provider.ClusterFilter{States: dedupe(upper(states)), Types: upper(o.types), PaymentTypes: o.payments, Name: o.name, IDs: o.ids}
+}
+
+func upper(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = strings.ToUpper(s)
+	}
+	return out
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var errLimit = fmt.Errorf("limit reached")
+
+func runList(ctx context.Context, o *listOptions) error {
+	f := o.f
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	s, err := f.Session(ctx)
+	if err != nil {
+		return err
+	}
+	lopts := opts(f)
+	if f.Query != "" {
+		lopts = append(lopts, output.WithQuery(f.Query))
+	}
+	lw := output.NewListWriter(f.IOStreams.Out, format, clusterColumns, lopts...)
+	n := 0
+	err = s.Engine.ListClusters(ctx, o.filter(), o.pageSize, func(page []provider.Cluster) error {
+		items := make([]any, 0, len(page))
+		for i := range page {
+			if o.limit > 0 && n >= o.limit {
+				break
+			}
+			items = append(items, page[i])
+			n++
+		}
+		if err := lw.WriteItems(items...); err != nil {
+			return err
+		}
+		if o.limit > 0 && n >= o.limit {
+			return errLimit
+		}
+		return nil
+	})
+	if err != nil && err != errLimit {
+		return err
+	}
+	if err := lw.Close(); err != nil {
+		return err
+	}
+	if n == 0 && !format.Structured() {
+		fmt.Fprintln(f.IOStreams.ErrOut, "No clusters found.")
+	}
+	return nil
+}

@@ -1,0 +1,269 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/emrctl/emrctl/internal/provider"
+)
+
+// Cluster states.
+const (
+	StateStarting             = "STARTING"
+	StateBootstrapping        = "BOOTSTRAPPING"
+	StateRunning              = "RUNNING"
+	StateStartFailed          = "START_FAILED"
+	StateTerminating          = "TERMINATING"
+	StateTerminated           = "TERMINATED"
+	StateTerminatedWithErrors = "TERMINATED_WITH_ERRORS"
+	StateTerminateFailed      = "TERMINATE_FAILED"
+)
+
+// StateAliases are the friendly names list filters accept (--active ...).
+var StateAliases = map[string][]string{
+	"active":     {StateStarting, StateBootstrapping, StateRunning},
+	"starting":   {StateStarting, StateBootstrapping},
+	"running":    {StateRunning},
+	"failed":     {StateStartFailed, StateTerminatedWithErrors, StateTerminateFailed},
+	"terminated": {StateTerminating, StateTerminated, StateTerminatedWithErrors},
+}
+
+// ListClusters streams every page of clusters matching f to each, one page
+// at a time, so memory does not grow with the number of clusters.
+func (e *Engine) ListClusters(ctx context.Context, f provider.ClusterFilter, pageSize int, each func([]provider.Cluster) error) error {
+	lister, err := e.clusters()
+	if err != nil {
+		return err
+	}
+	token := ""
+	for {
+		page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.Cluster], error) {
+			return lister.ListClusters(ctx, f, token, pageSize)
+		})
+		if err != nil {
+			return err
+		}
+		if len(page.Items) > 0 {
+			if err := each(page.Items); err != nil {
+				return err
+			}
+		}
+		if token = page.NextToken; token == "" {
+			return nil
+		}
+	}
+}
+
+func (e *Engine) clusters() (provider.Clusters, error) {
+	if e.opts.Aliyun != nil {
+		return e.opts.Aliyun, nil
+	}
+	if e.opts.AWS != nil {
+		return e.opts.AWS, nil
+	}
+	return nil, &UnsupportedError{Provider: e.opts.Provider, What: "listing clusters"}
+}
+
+// GetCluster returns one cluster.
+func (e *Engine) GetCluster(ctx context.Context, id string) (*provider.Cluster, error) {
+	if err := checkClusterID(e.opts.Provider, id); err != nil {
+		return nil, err
+	}
+	c, err := e.clusters()
+	if err != nil {
+		return nil, err
+	}
+	return read(ctx, e, func(ctx context.Context) (*provider.Cluster, error) { return c.GetCluster(ctx, id) })
+}
+
+// WaitOptions tune a wait.
+type WaitOptions struct {
+	Target   string // default RUNNING
+	Timeout  time.Duration
+	Progress func(state string, elapsed time.Duration)
+}
+
+// WaitCluster polls a cluster until it reaches the target state (default
+// RUNNING) or fails; on failure the error carries the cloud's reason and
+// what to do about it.
+func (e *Engine) WaitCluster(ctx context.Context, id string, o WaitOptions) (*provider.Cluster, error) {
+	if err := checkClusterID(e.opts.Provider, id); err != nil {
+		return nil, err
+	}
+	lister, err := e.clusters()
+	if err != nil {
+		return nil, err
+	}
+	spec := waitSpecFor(o.Target, e.opts.Provider)
+	spec.What = "cluster " + id
+	spec.Timeout = o.Timeout
+	if spec.Timeout <= 0 {
+		spec.Timeout = e.opts.Timeouts.Wait
+	}
+	spec.Interval = e.pollInterval()
+	spec.Progress = o.Progress
+	var last *provider.Cluster
+	_, err = provider.Wait(ctx, spec, func(ctx context.Context) (provider.Observation, error) {
+		c, err := read(ctx, e, func(ctx context.Context) (*provider.Cluster, error) { return lister.GetCluster(ctx, id) })
+		if err != nil {
+			return provider.Observation{}, err
+		}
+		last = c
+		return provider.Observation{State: c.State, Reason: c.StateReason}, nil
+	})
+	if err != nil {
+		var we *provider.WaitError
+		if errors.As(err, &we) && !we.TimedOut {
+			return last, &ClusterFailedError{Wait: we, Diagnosis: DiagnoseReason(we.Reason)}
+		}
+		return last, err
+	}
+	return last, nil
+}
+
+// waitSpecFor declares the pending and failed states for a target.
+func waitSpecFor(target, prov string) provider.WaitSpec {
+	if prov == provider.AWS {
+		return awsWaitSpec(target)
+	}
+	switch target {
+	case "", StateRunning:
+		return provider.WaitSpec{
+			Pending: []string{StateStarting, StateBootstrapping},
+			Target:  []string{StateRunning},
+			Failed:  []string{StateStartFailed, StateTerminating, StateTerminated, StateTerminatedWithErrors, StateTerminateFailed},
+		}
+	case StateTerminated:
+		return provider.WaitSpec{
+			Pending: []string{StateTerminating},
+			Target:  []string{StateTerminated},
+			Failed:  []string{StateTerminateFailed, StateTerminatedWithErrors},
+			Gone:    true,
+		}
+	}
+	return provider.WaitSpec{Target: []string{target}}
+}
+
+// ClusterFailedError is a wait that ended in a failure state.
+type ClusterFailedError struct {
+	Wait      *provider.WaitError
+	Diagnosis *Diagnosis
+}
+
+func (e *ClusterFailedError) Error() string {
+	msg := e.Wait.Error()
+	if e.Diagnosis != nil {
+		msg += "\ncause: " + e.Diagnosis.Cause + "\nfix: " + e.Diagnosis.Fix
+	}
+	return msg
+}
+
+// Unwrap returns the wait error.
+func (e *ClusterFailedError) Unwrap() error { return e.Wait }
+
+// ClusterView is the aggregated picture of one cluster: what an SRE looks
+// at first.
+type ClusterView struct {
+	Cluster      *provider.Cluster      `json:"cluster"`
+	NodeGroups   []NodeGroupView        `json:"nodeGroups"`
+	NodeStates   map[string]int         `json:"nodeStates"`
+	Nodes        int                    `json:"nodes"`
+	Applications []provider.Application `json:"applications,omitempty"`
+	ExpiresIn    *Days                  `json:"expiresIn,omitempty"`
+	Warnings     []string               `json:"warnings,omitempty"`
+}
+
+// NodeGroupView is a node group with its nodes counted by state.
+type NodeGroupView struct {
+	provider.NodeGroup
+	NodeStates map[string]int `json:"nodeStates"`
+}
+
+// Days is a whole number of days (for expiry).
+type Days struct {
+	Days int `json:"days"`
+}
+
+// DescribeCluster gathers the cluster, its node groups, node counts by
+// state, applications and expiry in one view.
+func (e *Engine) DescribeCluster(ctx context.Context, id string) (*ClusterView, error) {
+	c, err := e.GetCluster(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &ClusterView{Cluster: c, NodeStates: map[string]int{}}
+	if c.State == StateTerminated || c.State == StateTerminating {
+		return v, nil
+	}
+	p, err := e.aliyun("describing node groups")
+	if err != nil {
+		return e.describeAWS(ctx, v)
+	}
+	groups, err := read(ctx, e, func(ctx context.Context) ([]provider.NodeGroup, error) {
+		return p.ListNodeGroups(ctx, id, provider.NodeGroupFilter{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := read(ctx, e, func(ctx context.Context) ([]provider.Node, error) { return p.AllNodes(ctx, id, provider.NodeFilter{}) })
+	if err != nil {
+		return nil, err
+	}
+	byGroup := map[string]map[string]int{}
+	for _, n := range nodes {
+		if byGroup[n.NodeGroupID] == nil {
+			byGroup[n.NodeGroupID] = map[string]int{}
+		}
+		byGroup[n.NodeGroupID][n.State]++
+		v.NodeStates[n.State]++
+		if n.State != "Terminated" {
+			v.Nodes++
+		}
+	}
+	for _, g := range groups {
+		v.NodeGroups = append(v.NodeGroups, NodeGroupView{NodeGroup: g, NodeStates: orEmpty(byGroup[g.ID])})
+	}
+	if apps, err := read(ctx, e, func(ctx context.Context) ([]provider.Application, error) { return p.ListApplications(ctx, id) }); err == nil {
+		v.Applications = apps
+	}
+	v.fillWarnings(e.opts.Now())
+	return v, nil
+}
+
+func orEmpty(m map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
+	}
+	return m
+}
+
+func (v *ClusterView) fillWarnings(now time.Time) {
+	c := v.Cluster
+	if !c.ExpireTime.IsZero() {
+		d := int(c.ExpireTime.Sub(now).Hours() / 24)
+		v.ExpiresIn = &Days{Days: d}
+		if d <= 7 {
+			v.Warnings = append(v.Warnings, fmt.Sprintf("the subscription expires in %d day(s) (%s); check auto-renewal with 'emrctl cluster renew %s'", d, c.ExpireTime.Local().Format("2006-01-02"), c.ID))
+		}
+	}
+	if c.StateReason != nil && c.State != StateRunning && c.StateReason.Code != "UserRequest" {
+		v.Warnings = append(v.Warnings, fmt.Sprintf("state %s: %s: %s (see 'emrctl cluster diagnose %s')", c.State, c.StateReason.Code, c.StateReason.Message, c.ID))
+	}
+	var abnormal []string
+	for s, n := range v.NodeStates {
+		if s == "Stopped" {
+			abnormal = append(abnormal, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	sort.Strings(abnormal)
+	if len(abnormal) > 0 {
+		v.Warnings = append(v.Warnings, "abnormal nodes: "+strings.Join(abnormal, ", ")+" (see 'emrctl cluster diagnose "+c.ID+"')")
+	}
+	if !c.DeletionProtection && c.State == StateRunning && c.PaymentType == "Subscription" {
+		v.Warnings = append(v.Warnings, "deletion protection is off for a subscription cluster; consider 'emrctl cluster protect "+c.ID+" --on'")
+	}
+}

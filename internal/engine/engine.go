@@ -1,0 +1,171 @@
+// Package engine is the one service layer behind every surface (CLI, MCP,
+// REST). Every write goes through the same path: validate, guard (policy
+// and confirmation), journal, provider, and the outcome back to the
+// journal. Reads aggregate and stream provider data. The engine holds the
+// domain rules; surfaces only parse input and render output.
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/emrctl/emrctl/internal/journal"
+	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/provider/aliyun"
+	"github.com/emrctl/emrctl/internal/redact"
+)
+
+// Timeouts bound each kind of work.
+type Timeouts struct {
+	Read  time.Duration // one read operation (default 30 s)
+	Write time.Duration // one write operation (default 60 s)
+	Wait  time.Duration // a wait for a state (default 30 min)
+	Poll  time.Duration // between polls of a wait (default 30 s)
+}
+
+func (t *Timeouts) fill() {
+	if t.Read <= 0 {
+		t.Read = 30 * time.Second
+	}
+	if t.Write <= 0 {
+		t.Write = 60 * time.Second
+	}
+	if t.Wait <= 0 {
+		t.Wait = 30 * time.Minute
+	}
+	if t.Poll <= 0 {
+		t.Poll = 30 * time.Second
+	}
+}
+
+// Options configure an Engine.
+type Options struct {
+	Profile  string // profile name, recorded in the journal
+	Provider string // provider.Aliyun or provider.AWS
+	Region   string
+	// Sandbox marks the embedded emulator: waits and batch intervals are
+	// divided by TimeScale, as its clock runs that much faster.
+	Sandbox   bool
+	TimeScale float64
+	Aliyun    *aliyun.Provider
+	AWS       AWSBackend
+	Journal   *journal.Journal
+	Policy    *policy.Policy
+	Secrets   *redact.Registry
+	Timeouts  Timeouts
+	// OwnBuckets are the buckets job code may come from.
+	OwnBuckets []string
+	// Backoff is the pause before the n-th retry of a throttled call
+	// (default: 5-10 s, jittered).
+	Backoff func(n int) time.Duration
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// Engine is the service layer.
+type Engine struct {
+	opts Options
+}
+
+// New returns an Engine.
+func New(opts Options) (*Engine, error) {
+	if opts.Journal == nil {
+		return nil, errors.New("engine: a journal is required: every write is recorded")
+	}
+	if opts.Policy == nil {
+		opts.Policy = policy.Default()
+	}
+	if opts.Secrets == nil {
+		opts.Secrets = redact.NewRegistry()
+	}
+	opts.Timeouts.fill()
+	if opts.TimeScale <= 0 {
+		opts.TimeScale = 1
+	}
+	if opts.Backoff == nil {
+		opts.Backoff = func(int) time.Duration { return 5*time.Second + rand.N(5*time.Second) }
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Aliyun == nil && opts.AWS == nil {
+		return nil, errors.New("engine: no provider configured")
+	}
+	return &Engine{opts: opts}, nil
+}
+
+// Profile returns the profile name.
+func (e *Engine) Profile() string { return e.opts.Profile }
+
+// Provider returns the provider name.
+func (e *Engine) Provider() string { return e.opts.Provider }
+
+// Region returns the region.
+func (e *Engine) Region() string { return e.opts.Region }
+
+// Sandbox reports whether the engine talks to the embedded emulator.
+func (e *Engine) Sandbox() bool { return e.opts.Sandbox }
+
+// Journal returns the write journal (for audit listings).
+func (e *Engine) Journal() *journal.Journal { return e.opts.Journal }
+
+// Policy returns the policy in effect.
+func (e *Engine) Policy() *policy.Policy { return e.opts.Policy }
+
+// scaled shortens a real-cloud duration for the sandbox clock.
+func (e *Engine) scaled(d time.Duration) time.Duration {
+	if !e.opts.Sandbox {
+		return d
+	}
+	return time.Duration(float64(d) / e.opts.TimeScale)
+}
+
+// pollInterval is how often waits poll.
+func (e *Engine) pollInterval() time.Duration {
+	return max(e.scaled(e.opts.Timeouts.Poll), 100*time.Millisecond)
+}
+
+// read runs a read with the read deadline and throttling retries.
+func read[T any](ctx context.Context, e *Engine, fn func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeouts.Read)
+	defer cancel()
+	return retryThrottled(ctx, e, fn)
+}
+
+// retryThrottled retries only throttling errors: a throttled request was
+// not applied, so repeating it is safe. Anything else is returned as is.
+func retryThrottled[T any](ctx context.Context, e *Engine, fn func(context.Context) (T, error)) (T, error) {
+	const maxRetries = 3
+	for n := 0; ; n++ {
+		v, err := fn(ctx)
+		if err == nil || !errors.Is(err, provider.ErrThrottled) {
+			return v, err
+		}
+		if n == maxRetries {
+			return v, &ThrottledError{Err: err, Retries: maxRetries}
+		}
+		t := time.NewTimer(e.opts.Backoff(n + 1))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return v, err
+		case <-t.C:
+		}
+	}
+}
+
+// aliyun returns the Alibaba provider or an unsupported error.
+func (e *Engine) aliyun(what string) (*aliyun.Provider, error) {
+	if e.opts.Aliyun == nil {
+		return nil, &UnsupportedError{Provider: e.opts.Provider, What: what}
+	}
+	return e.opts.Aliyun, nil
+}

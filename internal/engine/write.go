@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/emrctl/emrctl/internal/journal"
+	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/provider"
+)
+
+// write is one guarded write.
+type write struct {
+	op        policy.Operation
+	operation string // journal operation name (the API)
+	target    string
+	tokenKind string
+	// request is the exact request: shown to the human, journaled
+	// (redacted) and hashed for the intent.
+	request any
+	// reconcile, for writes without a token, decides from the cloud's
+	// state whether an earlier attempt of the same intent was applied.
+	// It returns the earlier result when it was.
+	reconcile func(ctx context.Context, prev *journal.Entry) (*provider.WriteResult, bool, error)
+	// send performs the write with the attempt's token.
+	send func(ctx context.Context, token string) (*provider.WriteResult, error)
+}
+
+// Outcome is what a guarded write did.
+type Outcome struct {
+	Result    *provider.WriteResult `json:"result,omitempty"`
+	JournalID int64                 `json:"journalId"`
+	// Replayed is set when the write was not sent because the journal or
+	// the cloud's state showed it already happened.
+	Replayed bool   `json:"replayed,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// guarded runs w through policy, confirmation, journal and provider.
+func (e *Engine) guarded(ctx context.Context, call Call, w write) (*Outcome, error) {
+	d := policy.Decide(e.opts.Policy, call.Actor, w.op)
+	switch d.Verdict {
+	case policy.Deny:
+		e.audit(ctx, call, "policy.denied", w.op, joinReasons(d.Reasons))
+		return nil, &PolicyError{Operation: w.op.API(), Target: w.op.Target(), Reasons: d.Reasons, Limit: d.Limit}
+	case policy.Confirm:
+		if err := e.confirm(ctx, call, d, w.op, w.request); err != nil {
+			return nil, err
+		}
+		e.audit(ctx, call, "confirm.accepted", w.op, hashRequest(w.request))
+	}
+	for _, l := range e.opts.Policy.Loosened() {
+		if call.Actor.Kind == policy.Human || call.Actor.Kind == policy.Script {
+			e.audit(ctx, call, "policy.loosened", w.op, l.Key+": "+l.Default+" -> "+l.Value)
+		}
+	}
+	return e.journaled(ctx, call, w)
+}
+
+func joinReasons(r []string) string {
+	raw, _ := json.Marshal(r)
+	return string(raw)
+}
+
+// journaled records the attempt, reuses tokens, reconciles and sends.
+func (e *Engine) journaled(ctx context.Context, call Call, w write) (*Outcome, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeouts.Write)
+	defer cancel()
+	a, err := e.opts.Journal.Begin(ctx, journal.Intent{
+		Actor: call.Actor.Name, ActorKind: string(call.Actor.Kind), Client: call.Actor.Client,
+		Profile: e.opts.Profile, Provider: e.opts.Provider, Region: e.opts.Region,
+		Operation: w.operation, Target: w.target, Params: w.request, TokenKind: w.tokenKind,
+		IdempotencyKey: call.IdempotencyKey, Now: e.opts.Now(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.Duplicate && a.Previous != nil {
+		e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusSucceeded, ResultIDs: a.Previous.ResultIDs, Detail: "duplicate of journal entry " + itoa(a.Previous.ID)})
+		return &Outcome{Result: &provider.WriteResult{IDs: a.Previous.ResultIDs, RequestID: a.Previous.RequestID}, JournalID: a.ID, Replayed: true,
+			Note: "the same request succeeded at " + a.Previous.Time.Format(time.RFC3339) + " (journal entry " + itoa(a.Previous.ID) + "); it was not sent again"}, nil
+	}
+	if a.Previous != nil && w.tokenKind == journal.TokenNone && w.reconcile != nil && !a.Duplicate {
+		if res, applied, err := w.reconcile(ctx, a.Previous); err != nil {
+			e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusUnknown, ErrorMessage: "reconcile: " + err.Error()})
+			return nil, err
+		} else if applied {
+			e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusSucceeded, ResultIDs: res.IDs, Detail: "reconciled: journal entry " + itoa(a.Previous.ID) + " was applied"})
+			return &Outcome{Result: res, JournalID: a.ID, Replayed: true, Note: "an earlier attempt (journal entry " + itoa(a.Previous.ID) + ") with an unknown outcome was found applied in the cluster's state; nothing was sent again"}, nil
+		}
+	}
+	res, err := retryThrottled(ctx, e, func(ctx context.Context) (*provider.WriteResult, error) { return w.send(ctx, a.Token) })
+	switch {
+	case err == nil:
+		e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusSucceeded, ResultIDs: res.IDs, RequestID: res.RequestID})
+		return &Outcome{Result: res, JournalID: a.ID}, nil
+	case provider.OutcomeUnknown(err) || errors.Is(err, context.DeadlineExceeded):
+		e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusUnknown, ErrorCode: provider.CodeOf(err), ErrorMessage: err.Error()})
+		return nil, &OutcomeUnknownError{Operation: w.operation, Target: w.target, JournalID: a.ID, Err: err}
+	default:
+		var ae *provider.APIError
+		out := journal.Outcome{Status: journal.StatusFailed, ErrorCode: provider.CodeOf(err), ErrorMessage: err.Error()}
+		if errors.As(err, &ae) {
+			out.RequestID = ae.RequestID
+		}
+		e.finish(ctx, a.ID, out)
+		return nil, err
+	}
+}
+
+// finish records an outcome even if the operation's context expired.
+func (e *Engine) finish(ctx context.Context, id int64, out journal.Outcome) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := e.opts.Journal.Finish(ctx, id, out); err != nil {
+		e.opts.Log.Warn("journal finish", "id", id, "error", err)
+	}
+}
+
+func journalAudit(call Call, event, op, target, detail string) journal.AuditEvent {
+	return journal.AuditEvent{
+		Actor: call.Actor.Name, ActorKind: string(call.Actor.Kind), Client: call.Actor.Client,
+		Event: event, Operation: op, Target: target, Detail: detail,
+	}
+}
+
+func itoa(n int64) string {
+	raw, _ := json.Marshal(n)
+	return string(raw)
+}

@@ -1,0 +1,251 @@
+// Package session opens what a profile needs (the provider, the embedded
+// sandbox emulator when it is the target, the journal and the policy) and
+// builds the engine on them. The CLI, the MCP server and the REST API all
+// start here, so they get the same engine for the same profile.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
+
+	"github.com/emrctl/emrctl/internal/config"
+	"github.com/emrctl/emrctl/internal/emulator"
+	"github.com/emrctl/emrctl/internal/engine"
+	"github.com/emrctl/emrctl/internal/journal"
+	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/provider/aliyun"
+	"github.com/emrctl/emrctl/internal/redact"
+)
+
+// Options say which profile to open and how.
+type Options struct {
+	Paths config.Paths
+	// Profile, Region and Endpoint override the configuration (flags).
+	Profile  string
+	Region   string
+	Endpoint string
+	Getenv   func(string) string
+	// UserAgent names emrctl and its version.
+	UserAgent string
+	Log       *slog.Logger
+	// Timeouts override the engine defaults.
+	Timeouts engine.Timeouts
+}
+
+// Session is an opened profile.
+type Session struct {
+	Name    string
+	Profile config.Profile
+	Engine  *engine.Engine
+	// Emulator is set when the profile runs the embedded sandbox in process.
+	Emulator *emulator.Server
+	Secrets  *redact.Registry
+
+	closers []io.Closer
+}
+
+// Open opens a profile.
+func Open(ctx context.Context, o Options) (*Session, error) {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	cfg, err := config.Load(o.Paths.ConfigFile())
+	if err != nil {
+		return nil, err
+	}
+	name, prof, err := cfg.Resolve(firstOf(o.Profile, o.Getenv("EMRCTL_PROFILE")))
+	if err != nil {
+		return nil, err
+	}
+	if o.Region != "" {
+		prof.Region = o.Region
+	}
+	if o.Endpoint != "" {
+		prof.Endpoint = o.Endpoint
+	}
+	if v := o.Getenv("EMRCTL_SANDBOX_SPEED"); v != "" && prof.Provider == config.ProviderSandbox {
+		speed, err := strconv.ParseFloat(v, 64)
+		if err != nil || speed < 0 {
+			return nil, fmt.Errorf("EMRCTL_SANDBOX_SPEED=%q: want a number >= 0 (0 finishes work at once)", v)
+		}
+		prof.SandboxSpeed = speed
+	}
+	s := &Session{Name: name, Profile: prof, Secrets: redact.NewRegistry()}
+	if err := s.open(ctx, o); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func firstOf(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (s *Session) open(ctx context.Context, o Options) error {
+	pol, err := loadPolicy(o.Paths.PolicyFile())
+	if err != nil {
+		return err
+	}
+	j, err := journal.Open(ctx, o.Paths.JournalFile(), journal.Options{Registry: s.Secrets})
+	if err != nil {
+		return fmt.Errorf("open journal: %w", err)
+	}
+	s.closers = append(s.closers, j)
+	eo := engine.Options{
+		Profile: s.Name, Region: s.Profile.Region, Journal: j, Policy: pol, Secrets: s.Secrets,
+		Timeouts: o.Timeouts, OwnBuckets: s.Profile.OwnBuckets, Log: o.Log,
+	}
+	switch s.Profile.Provider {
+	case config.ProviderSandbox:
+		err = s.openSandbox(o, &eo)
+	case config.ProviderAliyun:
+		err = s.openAliyun(o, &eo)
+	case config.ProviderAWS:
+		err = openAWS(ctx, s, o, &eo)
+	}
+	if err != nil {
+		return err
+	}
+	s.Engine, err = engine.New(eo)
+	return err
+}
+
+func loadPolicy(path string) (*policy.Policy, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return policy.Default(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read policy: %w", err)
+	}
+	p, err := policy.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// openSandbox talks to the embedded emulator: in process with its state in
+// the data directory, or over HTTP when an endpoint is set (emrctl sandbox
+// serve elsewhere).
+func (s *Session) openSandbox(o Options, eo *engine.Options) error {
+	cred, err := staticCredential(emulator.SandboxCredential.AccessKeyID, emulator.SandboxCredential.AccessKeySecret)
+	if err != nil {
+		return err
+	}
+	cfg := aliyun.Config{Region: s.Profile.Region, Credential: cred, UserAgent: o.UserAgent, Insecure: true}
+	eo.Provider, eo.Sandbox, eo.TimeScale = provider.Aliyun, true, s.Profile.SandboxSpeed
+	if s.Profile.SandboxSpeed == 0 {
+		eo.TimeScale = 1e6 // instant sandbox: waits poll quickly
+	}
+	if s.Profile.Endpoint != "" {
+		host, insecure, err := endpointHost(s.Profile.Endpoint)
+		if err != nil {
+			return err
+		}
+		cfg.Endpoint, cfg.Insecure = host, insecure
+	} else {
+		store, err := emulator.OpenSQLiteStore(o.Paths.SandboxFile(s.Name))
+		if err != nil {
+			return err
+		}
+		srv, err := emulator.New(emulator.Options{Store: store, Clock: emulator.NewClock(s.Profile.SandboxSpeed)})
+		if err != nil {
+			store.Close()
+			return err
+		}
+		s.closers = append(s.closers, srv)
+		s.Emulator = srv
+		cfg.Endpoint = "emr." + s.Profile.Region + ".sandbox.emrctl.local"
+		cfg.Transport = srv.Transport()
+	}
+	c, err := aliyun.NewClient(cfg)
+	if err != nil {
+		return err
+	}
+	eo.Aliyun = aliyun.New(c)
+	return nil
+}
+
+// openAliyun uses the Alibaba credential chain: environment variables,
+// ~/.aliyun/config.json profiles, ECS RAM role, OIDC.
+func (s *Session) openAliyun(o Options, eo *engine.Options) error {
+	var cred credentials.Credential
+	var err error
+	if s.Profile.CredentialProfile != "" {
+		var p *providers.CLIProfileCredentialsProvider
+		p, err = providers.NewCLIProfileCredentialsProviderBuilder().WithProfileName(s.Profile.CredentialProfile).Build()
+		if err == nil {
+			cred = credentials.FromCredentialsProvider("cli_profile", p)
+		}
+	} else {
+		cred, err = credentials.NewCredential(nil)
+	}
+	if err != nil {
+		return fmt.Errorf("aliyun credentials: %w", err)
+	}
+	if v := o.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"); v != "" {
+		s.Secrets.Add(v)
+	}
+	cfg := aliyun.Config{Region: s.Profile.Region, Credential: cred, UserAgent: o.UserAgent}
+	if s.Profile.Endpoint != "" {
+		cfg.Endpoint, cfg.Insecure, err = endpointHost(s.Profile.Endpoint)
+		if err != nil {
+			return err
+		}
+	}
+	c, err := aliyun.NewClient(cfg)
+	if err != nil {
+		return err
+	}
+	eo.Provider, eo.Aliyun = provider.Aliyun, aliyun.New(c)
+	return nil
+}
+
+func staticCredential(id, secret string) (credentials.Credential, error) {
+	t := "access_key"
+	return credentials.NewCredential(&credentials.Config{Type: &t, AccessKeyId: &id, AccessKeySecret: &secret})
+}
+
+// endpointHost turns "http://127.0.0.1:8080" or "host:port" into the host
+// the SDK signs, and whether to skip TLS.
+func endpointHost(ep string) (string, bool, error) {
+	if !strings.Contains(ep, "://") {
+		return ep, false, nil
+	}
+	u, err := url.Parse(ep)
+	if err != nil || u.Host == "" {
+		return "", false, fmt.Errorf("endpoint %q is not a URL or host:port", ep)
+	}
+	return u.Host, u.Scheme == "http", nil
+}
+
+// Close releases everything the session opened.
+func (s *Session) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i].Close())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
