@@ -15,6 +15,7 @@ import (
 
 	"github.com/emrctl/emrctl/internal/cli/cluster"
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
+	"github.com/emrctl/emrctl/internal/cli/sandbox"
 	"github.com/emrctl/emrctl/internal/output"
 )
 
@@ -106,6 +107,7 @@ Alibaba EMR API, so you can try everything without a cloud account.`,
 
 // extraCommands are the command groups beyond clusters.
 var extraCommands = []func(*cmdutil.Factory) *cobra.Command{
+	sandbox.NewCmd,
 	newVersionCmd,
 }
 

@@ -74,8 +74,8 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 	if o.Region != "" {
 		prof.Region = o.Region
 	}
-	if o.Endpoint != "" {
-		prof.Endpoint = o.Endpoint
+	if ep := firstOf(o.Endpoint, o.Getenv("EMRCTL_ENDPOINT")); ep != "" {
+		prof.Endpoint = ep
 	}
 	if v := o.Getenv("EMRCTL_SANDBOX_SPEED"); v != "" && prof.Provider == config.ProviderSandbox {
 		speed, err := strconv.ParseFloat(v, 64)

@@ -1,0 +1,281 @@
+// Package sandbox holds the 'emrctl sandbox' commands: run the embedded
+// emulator as a server for other tools, and drive its state, faults and
+// clock.
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/emrctl/emrctl/internal/cli/cmdutil"
+	"github.com/emrctl/emrctl/internal/config"
+	"github.com/emrctl/emrctl/internal/emulator"
+)
+
+// NewCmd returns the 'sandbox' command group.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run and control the embedded Alibaba EMR emulator",
+		Long: `The sandbox is a local emulator of the Alibaba Cloud EMR API (2021-03-20) and the
+VPC/ECS look-ups a cluster needs. It speaks the real wire protocol (ACS3
+signatures, errors, pagination, ClientToken, throttling) and runs clusters
+through their states over time. emrctl uses it by default, in process; 'serve'
+exposes it over HTTP for the official SDKs, other tools and CI pipelines.
+
+Sandbox credentials (local only): AccessKey ID ` + emulator.SandboxCredential.AccessKeyID + `,
+secret ` + emulator.SandboxCredential.AccessKeySecret + `.`,
+	}
+	cmd.AddCommand(newServeCmd(f), newResetCmd(f), newControlCmd(f, "status", "Show the sandbox clock, request counts and faults", "GET", "", nil),
+		newFaultCmd(f), newClockCmd(f), newInjectCmd(f))
+	return cmd
+}
+
+type serveOptions struct {
+	listen   string
+	state    string
+	memory   bool
+	speed    float64
+	seed     int64
+	portFile string
+	quiet    bool
+}
+
+func newServeCmd(f *cmdutil.Factory) *cobra.Command {
+	o := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the emulator over HTTP (loopback by default)",
+		Example: `  emrctl sandbox serve --listen 127.0.0.1:8080
+  emrctl --endpoint http://127.0.0.1:8080 cluster list       # from another shell
+  emrctl sandbox serve --listen 127.0.0.1:0 --port-file port --memory --speed 0`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runServe(cmd.Context(), f, o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
+	fl.StringVar(&o.state, "state", "", "SQLite state file (default: the sandbox profile's file in the data directory)")
+	fl.BoolVar(&o.memory, "memory", false, "keep state in memory only")
+	fl.Float64Var(&o.speed, "speed", emulator.SpeedInteractive, "how many times faster than the real cloud work completes (0: at once)")
+	fl.Int64Var(&o.seed, "seed", 0, "seed for IDs when the state is new")
+	fl.StringVar(&o.portFile, "port-file", "", "write the chosen address to this file once listening")
+	fl.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	return cmd
+}
+
+func runServe(ctx context.Context, f *cmdutil.Factory, o *serveOptions) error {
+	store, err := openStore(f, o)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(f.IOStreams.ErrOut, nil))
+	if o.quiet {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	srv, err := emulator.New(emulator.Options{Store: store, Clock: emulator.NewClock(o.speed), Seed: o.seed, Logger: logger})
+	if err != nil {
+		store.Close()
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", o.listen, err)
+	}
+	addr := ln.Addr().String()
+	if o.portFile != "" {
+		if err := os.WriteFile(o.portFile, []byte(addr), 0o644); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "emrctl sandbox listening on http://%s (AccessKey ID %s); Ctrl-C stops\n", addr, emulator.SandboxCredential.AccessKeyID)
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+}
+
+func openStore(f *cmdutil.Factory, o *serveOptions) (emulator.Store, error) {
+	if o.memory {
+		return emulator.NewMemoryStore(), nil
+	}
+	path := o.state
+	if path == "" {
+		paths, err := f.Paths()
+		if err != nil {
+			return nil, err
+		}
+		path = paths.SandboxFile(config.DefaultProfile)
+	}
+	return emulator.OpenSQLiteStore(filepath.Clean(path))
+}
+
+// control reaches the emulator's /_emulator/ controls: over HTTP when an
+// endpoint is set, else on the in-process sandbox of the profile.
+func control(ctx context.Context, f *cmdutil.Factory, method, path string, body any) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	var handler http.Handler
+	base := "http://sandbox.local"
+	if ep := endpoint(f); ep != "" {
+		base = strings.TrimRight(ep, "/")
+		if !strings.Contains(base, "://") {
+			base = "http://" + base
+		}
+	} else {
+		s, err := f.Session(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if s.Emulator == nil {
+			return nil, fmt.Errorf("profile %q does not use the embedded sandbox; pass --endpoint of a 'emrctl sandbox serve'", s.Name)
+		}
+		handler = s.Emulator
+	}
+	req, err := http.NewRequestWithContext(ctx, method, base+"/_emulator/"+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	var resp *http.Response
+	if handler != nil {
+		resp, err = (&http.Client{Transport: roundTripper{handler}}).Do(req)
+	} else {
+		resp, err = (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode >= 300 {
+		var e struct {
+			Error string `json:"error"`
+		}
+		_ = json.Unmarshal(raw, &e)
+		return nil, fmt.Errorf("sandbox %s %s: %s", method, path, strings.TrimSpace(orText(e.Error, string(raw))))
+	}
+	return raw, nil
+}
+
+func orText(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func endpoint(f *cmdutil.Factory) string {
+	if f.Endpoint != "" {
+		return f.Endpoint
+	}
+	return f.Getenv("EMRCTL_ENDPOINT")
+}
+
+// roundTripper serves requests with an in-process handler.
+type roundTripper struct{ h http.Handler }
+
+func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := &response{header: http.Header{}, code: 200}
+	rt.h.ServeHTTP(rec, r)
+	return &http.Response{StatusCode: rec.code, Header: rec.header, Body: io.NopCloser(&rec.body), Request: r}, nil
+}
+
+type response struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (r *response) Header() http.Header         { return r.header }
+func (r *response) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *response) WriteHeader(code int)        { r.code = code }
+
+// newControlCmd makes a command that calls one control and prints the JSON.
+func newControlCmd(f *cmdutil.Factory, use, short, method, path string, body func(args []string) (any, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var b any
+			if body != nil {
+				var err error
+				if b, err = body(args); err != nil {
+					return err
+				}
+			}
+			if path == "" {
+				return printStatus(cmd.Context(), f)
+			}
+			raw, err := control(cmd.Context(), f, method, path, b)
+			if err != nil {
+				return err
+			}
+			return printJSON(f, raw)
+		},
+	}
+}
+
+func printJSON(f *cmdutil.Factory, raw []byte) error {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(f.IOStreams.Out, string(out))
+	return nil
+}
+
+func printStatus(ctx context.Context, f *cmdutil.Factory) error {
+	status := map[string]json.RawMessage{}
+	for _, part := range []string{"health", "clock", "stats", "faults"} {
+		raw, err := control(ctx, f, "GET", part, nil)
+		if err != nil {
+			return err
+		}
+		status[part] = raw
+	}
+	raw, err := json.Marshal(status)
+	if err != nil {
+		return err
+	}
+	return printJSON(f, raw)
+}
