@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -76,65 +78,72 @@ func encodeYAML(w io.Writer, n *yaml.Node) error {
 
 // yamlNode turns v into a YAML node tree by way of its JSON encoding, so the
 // keys are the json tag names and come in the same order as in the JSON
-// output (struct field order), and numbers keep every digit. JSON is YAML, so
-// yaml.v3 parses it; the styles it parsed (quoted strings, flow
-// collections) are cleared so the encoder writes ordinary block YAML and
-// quotes only strings that need it.
+// output (struct field order), and numbers keep every digit. The tree is
+// built from the JSON tokens directly: parsing the JSON as YAML would also
+// work, but yaml.v3's parser is many times slower.
 func yamlNode(v any) (*yaml.Node, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %T as JSON: %w", v, err)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		// yaml.v3 refuses some valid JSON (keys over 1024 bytes); fall back
-		// to the generic value, which loses only the key order.
-		return genericYAMLNode(v)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	n, err := decodeNode(dec)
+	if err != nil {
+		return nil, fmt.Errorf("converting JSON of %T to YAML: %w", v, err)
 	}
-	n := doc.Content[0]
-	clearStyle(n)
 	return n, nil
 }
 
-func genericYAMLNode(v any) (*yaml.Node, error) {
-	g, err := normalize(v, true)
+// decodeNode reads one JSON value from dec as a YAML node. Scalars carry
+// their tag, so the encoder quotes strings that would otherwise read as
+// another type ("yes", "123", "2025-03-01T08:30:00Z").
+func decodeNode(dec *json.Decoder) (*yaml.Node, error) {
+	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
 	}
-	var n yaml.Node
-	if err := n.Encode(numbersAsInts(g)); err != nil {
-		return nil, fmt.Errorf("encoding YAML: %w", err)
-	}
-	return &n, nil
-}
-
-// numbersAsInts replaces json.Number, which yaml.v3 would write as a string,
-// with int64 or float64.
-func numbersAsInts(v any) any {
-	switch x := v.(type) {
+	switch t := tok.(type) {
+	case json.Delim:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		if t == '{' {
+			n.Kind, n.Tag = yaml.MappingNode, "!!map"
+		}
+		for dec.More() {
+			if n.Kind == yaml.MappingNode {
+				key, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				n.Content = append(n.Content, scalarNode("!!str", fmt.Sprint(key)))
+			}
+			child, err := decodeNode(dec)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, child)
+		}
+		if _, err := dec.Token(); err != nil { // the closing delimiter
+			return nil, err
+		}
+		return n, nil
+	case string:
+		return scalarNode("!!str", t), nil
 	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
+		if strings.ContainsAny(t.String(), ".eE") {
+			return scalarNode("!!float", t.String()), nil
 		}
-		f, _ := x.Float64() // valid JSON number: cannot fail
-		return f
-	case map[string]any:
-		for k, e := range x {
-			x[k] = numbersAsInts(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = numbersAsInts(e)
-		}
+		return scalarNode("!!int", t.String()), nil
+	case bool:
+		return scalarNode("!!bool", strconv.FormatBool(t)), nil
+	case nil:
+		return scalarNode("!!null", "null"), nil
 	}
-	return v
+	return nil, fmt.Errorf("unexpected JSON token %v", tok)
 }
 
-func clearStyle(n *yaml.Node) {
-	n.Style = 0
-	for _, c := range n.Content {
-		clearStyle(c)
-	}
+func scalarNode(tag, value string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
 }
 
 // writeAll writes b to w, reporting a short write as an error.

@@ -173,18 +173,22 @@ func (lw *ListWriter) appendJSON(items []any) error {
 	return nil
 }
 
-// appendYAML writes the page as a block sequence; sequences written one
-// after another read as a single sequence.
+// appendYAML writes each item as a one-entry block sequence; sequences
+// written one after another read as a single sequence. Encoding item by item
+// rather than the whole page as one sequence is much faster: yaml.v3's
+// emitter slows down as a document grows.
 func (lw *ListWriter) appendYAML(items []any) error {
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 	for _, it := range items {
 		n, err := yamlNode(it)
 		if err != nil {
 			return err
 		}
-		seq.Content = append(seq.Content, n)
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{n}}
+		if err := encodeYAML(&lw.page, seq); err != nil {
+			return err
+		}
 	}
-	return encodeYAML(&lw.page, seq)
+	return nil
 }
 
 func (lw *ListWriter) appendRows(items []any) error {

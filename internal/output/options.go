@@ -38,6 +38,8 @@ func NoHeaders() Option {
 // WithQuery applies a JMESPath expression (the --query flag) to the
 // JSON form of the data before rendering. An empty expression is no query.
 // A ListWriter with a query buffers the whole list; see NewListWriter.
+// JMESPath compares numbers as float64, so integers beyond 2^53 lose
+// precision in query results (epoch milliseconds are far below that).
 func WithQuery(expr string) Option {
 	return func(o *options) { o.query = expr }
 }

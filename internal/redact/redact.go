@@ -20,24 +20,8 @@ import (
 const Marker = "[REDACTED]"
 
 // secretWords make a key secret when they occur anywhere in one of its
-// segments (after lower-casing and dropping '-' and '_').
+// segments (after lower-casing and dropping '-' and '_'). Never modified.
 var secretWords = []string{"password", "passwd", "secret", "token", "credential", "privatekey", "signature"}
-
-// secretExact make a key secret when a segment equals them.
-var secretExact = map[string]bool{
-	"pwd":       true,
-	"cookie":    true,
-	"setcookie": true,
-	"apikey":    true,
-}
-
-// notSecret are segments that contain a secret word but are not secrets:
-// idempotency and pagination tokens are opaque, harmless identifiers, and
-// emrctl's own journal records and shows them on purpose.
-var notSecret = map[string]bool{
-	"clienttoken": true,
-	"nexttoken":   true,
-}
 
 // IsSecretKey reports whether values stored under key are secrets. The key is
 // matched case-insensitively; a dotted or slashed key ("fs.s3a.secret.key",
@@ -57,11 +41,23 @@ func isSegmentSep(r rune) bool {
 }
 
 func secretSegment(seg string) bool {
-	norm := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(seg))
-	if norm == "" || notSecret[norm] {
+	norm := strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' {
+			return -1
+		}
+		return r
+	}, strings.ToLower(seg))
+	switch norm {
+	case "":
 		return false
+	case "clienttoken", "nexttoken":
+		// Idempotency and pagination tokens are opaque, harmless
+		// identifiers; emrctl's journal records and shows them on purpose.
+		return false
+	case "pwd", "cookie", "setcookie", "apikey":
+		return true
 	}
-	if secretExact[norm] || strings.HasSuffix(norm, "authorization") {
+	if strings.HasSuffix(norm, "authorization") {
 		return true
 	}
 	for _, w := range secretWords {

@@ -172,6 +172,11 @@ func TestValue(t *testing.T) {
 			want: map[string]any{"Description": "uses key " + Marker, "Count": json.Number("3")},
 		},
 		{
+			name: "jdbc url in an ordinary config value",
+			in:   map[string]any{"ConfigItemKey": "javax.jdo.option.ConnectionURL", "ConfigItemValue": "jdbc:mysql://hive:" + fakeRDSPass + "@rm-bp1:3306/hivemeta"},
+			want: map[string]any{"ConfigItemKey": "javax.jdo.option.ConnectionURL", "ConfigItemValue": "jdbc:mysql://hive:" + Marker + "@rm-bp1:3306/hivemeta"},
+		},
+		{
 			name: "raw message is decoded",
 			in:   json.RawMessage(`{"password":"` + fakePassword + `","n":1.50}`),
 			want: map[string]any{"password": Marker, "n": json.Number("1.50")},

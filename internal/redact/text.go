@@ -22,7 +22,7 @@ var (
 	// userinfo matches the password in scheme://user:password@host,
 	// including JDBC URLs (jdbc:mysql://user:pw@host/db); the password runs
 	// to the last '@' before the path, as passwords may contain '@'.
-	userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@"']*:)([^\s/"'?#]+)@`)
+	userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@"']*:)([^\s/"']+)@`)
 
 	// keyValue matches key=value, key: value and "key": "value" pairs whose
 	// key contains a secret-looking word; IsSecretKey makes the final call.
@@ -51,13 +51,44 @@ func String(s string) string {
 	if s == "" {
 		return s
 	}
-	s = pemKey.ReplaceAllLiteralString(s, Marker)
-	s = authHeader.ReplaceAllString(s, "${1}"+Marker)
-	s = signedScheme.ReplaceAllString(s, "${1}${2}"+Marker)
-	s = userinfo.ReplaceAllString(s, "${1}"+Marker+"@")
-	s = scrubPairs(s)
-	s = accessKeyID.ReplaceAllLiteralString(s, Marker)
+	// Cheap substring checks skip the regular expressions that cannot
+	// match; most text holds no secret at all.
+	lower := strings.ToLower(s)
+	if strings.Contains(s, "PRIVATE KEY-----") {
+		s = pemKey.ReplaceAllLiteralString(s, Marker)
+	}
+	if strings.Contains(lower, "authorization") {
+		s = authHeader.ReplaceAllString(s, "${1}"+Marker)
+	}
+	if strings.Contains(s, "-HMAC-") || strings.Contains(s, "-ECDSA-") || strings.Contains(lower, "bearer") {
+		s = signedScheme.ReplaceAllString(s, "${1}${2}"+Marker)
+	}
+	if strings.Contains(s, "://") {
+		s = userinfo.ReplaceAllString(s, "${1}"+Marker+"@")
+	}
+	if containsAnyOf(lower, pairWords) {
+		s = scrubPairs(s)
+	}
+	if containsAnyOf(s, keyIDPrefixes) {
+		s = accessKeyID.ReplaceAllLiteralString(s, Marker)
+	}
 	return s
+}
+
+// pairWords and keyIDPrefixes gate keyValue and accessKeyID; they must stay
+// in step with those patterns.
+var (
+	pairWords     = []string{"pass", "pwd", "secret", "token", "credential", "private", "signature", "authorization", "cookie", "apikey", "api_key", "api-key", "configitemvalue"}
+	keyIDPrefixes = []string{"LTAI", "STS.", "AKIA", "ASIA"}
+)
+
+func containsAnyOf(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // scrubPairs redacts the values of secret key/value pairs in s.

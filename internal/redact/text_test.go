@@ -72,6 +72,11 @@ func TestString(t *testing.T) {
 			want: "password: '" + Marker + "'\nuser: hive",
 		},
 		{
+			name: "url userinfo with # and ? in password",
+			in:   "jdbc:mysql://hive:" + fakeRDSPass + "?x@rm-bp1:3306/db?useSSL=true",
+			want: "jdbc:mysql://hive:" + Marker + "@rm-bp1:3306/db?useSSL=true",
+		},
+		{
 			name: "jdbc password query parameter",
 			in:   "jdbc:mysql://rm-bp1.mysql.rds.aliyuncs.com:3306/hivemeta?user=hive&password=" + fakeRDSPass + "&useSSL=true",
 			want: "jdbc:mysql://rm-bp1.mysql.rds.aliyuncs.com:3306/hivemeta?user=hive&password=" + Marker + "&useSSL=true",

@@ -1,0 +1,282 @@
+package journal
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Token kinds: how a write carries its idempotency token.
+const (
+	// TokenClient: the API takes a ClientToken.
+	TokenClient = "client-token"
+	// TokenRequestTag: the API has no token; emrctl tags the created
+	// resource with the token (AWS RunJobFlow) to find it again.
+	TokenRequestTag = "request-tag"
+	// TokenNone: nothing carries the token (Alibaba IncreaseNodes,
+	// DecreaseNodes); after an unknown outcome the engine reconciles from
+	// state instead of re-sending.
+	TokenNone = "none"
+)
+
+// Intent describes a write about to be sent.
+type Intent struct {
+	Actor     string
+	ActorKind string
+	Client    string
+	Profile   string
+	Provider  string
+	Region    string
+	Operation string
+	Target    string
+	// Params are the request parameters, already redacted by the caller;
+	// Begin redacts them again.
+	Params any
+	// TokenKind is TokenClient, TokenRequestTag or TokenNone.
+	TokenKind string
+	// IdempotencyKey optionally tells deliberate repeats of the same
+	// request apart: intents differing only in it are different intents.
+	IdempotencyKey string
+	// Now is the attempt time; zero means Options.Now.
+	Now time.Time
+}
+
+// Attempt is the journal row Begin created, with what Begin found about
+// earlier attempts of the same intent within the window.
+type Attempt struct {
+	Entry
+	// Reused is set when Token is an earlier attempt's token (Previous
+	// holds that attempt). Sending with it cannot create a duplicate as
+	// long as the cloud honours the token.
+	Reused bool `json:"reused"`
+	// Duplicate is set when an attempt of this intent with this token
+	// already succeeded; Previous is that attempt, whose recorded result
+	// the engine can return instead of sending.
+	Duplicate bool `json:"duplicate"`
+	// Previous is the newest earlier attempt of the intent when it is
+	// pending or unknown (at any age), or, within the window, failed with
+	// a retryable code or succeeded. It is set even when its token is too
+	// old to reuse: an open Previous means the engine must reconcile from
+	// state (node counts, operations, the request tag in Previous.Token)
+	// before sending a write the token cannot protect.
+	Previous *Entry `json:"previous,omitempty"`
+}
+
+// IntentHash returns the hash identifying in: SHA-256 over the canonical
+// JSON of its provider, profile, region, operation, target, redacted params
+// and idempotency key, exactly as Begin stores them. Actor, client, time
+// and token do not count, so a retry by anyone is the same intent.
+func (j *Journal) IntentHash(in Intent) (string, error) {
+	st, err := j.prepare(in)
+	if err != nil {
+		return "", fmt.Errorf("journal: intent hash: %w", err)
+	}
+	return st.hash, nil
+}
+
+// stored is an Intent as it is stored: scrubbed, encoded and hashed.
+type stored struct {
+	actor, actorKind, client, profile, provider, region, operation, target, key string
+	params                                                                      []byte
+	hash                                                                        string
+}
+
+func (j *Journal) prepare(in Intent) (stored, error) {
+	st := stored{
+		actor:     j.clean(in.Actor),
+		actorKind: j.clean(in.ActorKind),
+		client:    j.clean(in.Client),
+		profile:   j.clean(in.Profile),
+		provider:  j.clean(in.Provider),
+		region:    j.clean(in.Region),
+		operation: j.clean(in.Operation),
+		target:    j.clean(in.Target),
+		key:       j.clean(in.IdempotencyKey),
+	}
+	params, err := encodeJSON(j.reg.Value("", in.Params))
+	if err != nil {
+		return stored{}, fmt.Errorf("params: %w", err)
+	}
+	st.params = params
+	canonical, err := encodeJSON(struct {
+		Provider       string          `json:"provider"`
+		Profile        string          `json:"profile"`
+		Region         string          `json:"region"`
+		Operation      string          `json:"operation"`
+		Target         string          `json:"target"`
+		Params         json.RawMessage `json:"params"`
+		IdempotencyKey string          `json:"idempotencyKey"`
+	}{st.provider, st.profile, st.region, st.operation, st.target, params, st.key})
+	if err != nil {
+		return stored{}, err
+	}
+	sum := sha256.Sum256(canonical)
+	st.hash = hex.EncodeToString(sum[:])
+	return st, nil
+}
+
+// Begin records an attempt of in before it is sent and returns it with the
+// token to send. The newest earlier attempt of the same intent decides the
+// token when it is within the window:
+//   - pending, unknown, or failed with a retryable code: its token is
+//     reused (Reused), so a retry after a timeout or crash is deduplicated
+//     by the cloud instead of creating a second resource;
+//   - succeeded: Duplicate is set and the token reused; the engine decides
+//     whether to return the recorded result;
+//   - otherwise, or when there is none: a fresh token.
+//
+// A token is reused only while its first use is within the window, since
+// the cloud forgets it after that. Every call inserts a new pending row;
+// concurrent Begins of one intent, from any process, are serialised and
+// share a token.
+func (j *Journal) Begin(ctx context.Context, in Intent) (*Attempt, error) {
+	op := j.clean(in.Operation)
+	if op == "" {
+		return nil, errors.New("journal: begin: empty operation")
+	}
+	switch in.TokenKind {
+	case TokenClient, TokenRequestTag, TokenNone:
+	default:
+		return nil, fmt.Errorf("journal: begin %s: unknown token kind %q", op, j.clean(in.TokenKind))
+	}
+	now := in.Now
+	if now.IsZero() {
+		now = j.now()
+	}
+	st, err := j.prepare(in)
+	if err != nil {
+		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
+	}
+
+	tx, err := j.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE, see Open
+	if err != nil {
+		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
+	}
+	defer tx.Rollback()
+
+	a := &Attempt{}
+	if err := j.decide(ctx, tx, st.hash, now, a); err != nil {
+		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
+	}
+	if !a.Reused {
+		if a.Token, err = newToken(); err != nil {
+			return nil, fmt.Errorf("journal: begin %s: %w", op, err)
+		}
+		a.Attempt = 1
+	}
+
+	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (time_ns, actor, actor_kind, client, profile, provider,
+		region, operation, target, params, intent_hash, idempotency_key, token_kind, token, attempt, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+		now.UnixNano(), st.actor, st.actorKind, st.client, st.profile, st.provider, st.region, st.operation,
+		st.target, string(st.params), st.hash, st.key, in.TokenKind, a.Token, a.Attempt)
+	if err != nil {
+		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
+	}
+
+	a.ID = id
+	a.Time = time.Unix(0, now.UnixNano()).UTC()
+	a.Actor, a.ActorKind, a.Client = st.actor, st.actorKind, st.client
+	a.Profile, a.Provider, a.Region = st.profile, st.provider, st.region
+	a.Operation, a.Target = st.operation, st.target
+	a.Params = json.RawMessage(st.params)
+	a.IntentHash, a.IdempotencyKey = st.hash, st.key
+	a.TokenKind = in.TokenKind
+	a.Status = StatusPending
+	a.ResultIDs = []string{}
+	return a, nil
+}
+
+// decide fills a's Previous, Reused, Duplicate and, when reusing, Token and
+// Attempt, from the intent's earlier attempts.
+func (j *Journal) decide(ctx context.Context, tx *sql.Tx, hash string, now time.Time, a *Attempt) error {
+	prev, err := j.txEntry(ctx, tx, now, `WHERE intent_hash = ? ORDER BY id DESC LIMIT 1`, hash)
+	if err != nil || prev == nil {
+		return err
+	}
+	if now.Sub(prev.Time) >= j.window {
+		// Too old for its token or its result to count, but an open
+		// outcome still needs reconciling.
+		if prev.Status == StatusPending || prev.Status == StatusUnknown {
+			a.Previous = prev
+		}
+		return nil
+	}
+	switch {
+	case prev.Status == StatusSucceeded:
+		a.Duplicate, a.Previous = true, prev
+	case prev.Status == StatusPending, prev.Status == StatusUnknown,
+		prev.Status == StatusFailed && j.retryable(prev.ErrorCode):
+		a.Previous = prev
+		// An attempt with the same token may have succeeded meanwhile:
+		// sending again would only return that result.
+		won, err := j.txEntry(ctx, tx, now, `WHERE intent_hash = ? AND token = ? AND status = 'succeeded' AND time_ns > ?
+			ORDER BY id DESC LIMIT 1`, hash, prev.Token, now.Add(-j.window).UnixNano())
+		if err != nil {
+			return err
+		}
+		if won != nil {
+			a.Duplicate, a.Previous = true, won
+		}
+	default:
+		return nil
+	}
+
+	var firstNS, maxAttempt int64
+	if err := tx.QueryRowContext(ctx, `SELECT MIN(time_ns), MAX(attempt) FROM attempts WHERE intent_hash = ? AND token = ?`,
+		hash, prev.Token).Scan(&firstNS, &maxAttempt); err != nil {
+		return err
+	}
+	if now.Sub(time.Unix(0, firstNS)) < j.window {
+		a.Reused, a.Token, a.Attempt = true, prev.Token, int(maxAttempt)+1
+	}
+	return nil
+}
+
+// txEntry returns the first attempt selected by tail within tx, or nil.
+func (j *Journal) txEntry(ctx context.Context, tx *sql.Tx, now time.Time, tail string, args ...any) (*Entry, error) {
+	e, err := j.scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM attempts `+tail, args...), now)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// newToken returns a random (version 4) UUID in lower case.
+func newToken() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("token: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+}
+
+// encodeJSON marshals v compactly, map keys sorted, without HTML escaping.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

@@ -1,0 +1,300 @@
+// Package journal records every write emrctl sends to a cloud, before it is
+// sent and with its outcome after, in a SQLite file shared by all emrctl
+// processes of a user. It hands out the idempotency token of each attempt so
+// that a retry of the same intent within the token window reuses the token
+// instead of creating a duplicate, and it keeps audit events that are not
+// writes (policy denials, declined confirmations, MCP tool calls).
+//
+// Nothing secret is stored: parameters, details and messages pass through
+// package redact, and through the caller's redact.Registry, before they reach
+// the database.
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/emrctl/emrctl/internal/redact"
+)
+
+// Defaults for Options.
+const (
+	// DefaultWindow is how long a token is reused for retries of the same
+	// intent: the 30 minutes for which Alibaba Cloud APIs remember a
+	// ClientToken.
+	DefaultWindow = 30 * time.Minute
+	// DefaultStaleAfter is the write deadline: an attempt still pending
+	// after it has no outcome coming and is reported as unknown.
+	DefaultStaleAfter = 60 * time.Second
+)
+
+// busyTimeoutMS is how long a statement waits for another process's write
+// lock before failing. Journal transactions are short, so this only matters
+// when many emrctl processes write at once.
+const busyTimeoutMS = 10000
+
+// Errors callers branch on.
+var (
+	// ErrNotFound is returned when no attempt matches.
+	ErrNotFound = errors.New("not found")
+	// ErrFinished is returned by Finish for an attempt whose outcome
+	// (succeeded or failed) is already recorded.
+	ErrFinished = errors.New("outcome already recorded")
+	// ErrNewerSchema is returned by Open for a journal written by a newer
+	// emrctl.
+	ErrNewerSchema = errors.New("journal was written by a newer emrctl")
+)
+
+// Options configure a Journal. The zero value uses the defaults.
+type Options struct {
+	// Registry holds explicit secrets (the configured AccessKeySecret, a
+	// password from an environment variable) scrubbed from every stored
+	// string. May be nil.
+	Registry *redact.Registry
+	// Window is how long after an intent's token was first used a retry
+	// reuses it, and how far back Begin looks for earlier attempts.
+	// Zero means DefaultWindow.
+	Window time.Duration
+	// StaleAfter is the write deadline after which a pending attempt is
+	// reported as unknown. Zero means DefaultStaleAfter.
+	StaleAfter time.Duration
+	// Now returns the current time. Nil means time.Now.
+	Now func() time.Time
+	// Retryable reports whether a failed attempt's error code leaves the
+	// outcome open enough that a retry must reuse its token. Nil means
+	// DefaultRetryable.
+	Retryable func(code string) bool
+}
+
+// Journal is an open journal file. It is safe for concurrent use, also by
+// several processes holding the same file open.
+type Journal struct {
+	db         *sql.DB
+	reg        *redact.Registry
+	window     time.Duration
+	staleAfter time.Duration
+	now        func() time.Time
+	retryable  func(code string) bool
+}
+
+// Open opens the journal at path, creating its directory (0700) and the file
+// (0600) when missing, and applies any pending migrations.
+func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
+	if path == "" {
+		return nil, errors.New("journal: open: empty path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("journal: open %s: path must not contain '?' or '#'", path)
+	}
+	if opts.Window < 0 || opts.StaleAfter < 0 {
+		return nil, fmt.Errorf("journal: open %s: negative window or stale-after duration", path)
+	}
+	j := &Journal{
+		reg:        opts.Registry,
+		window:     opts.Window,
+		staleAfter: opts.StaleAfter,
+		now:        opts.Now,
+		retryable:  opts.Retryable,
+	}
+	if j.window == 0 {
+		j.window = DefaultWindow
+	}
+	if j.staleAfter == 0 {
+		j.staleAfter = DefaultStaleAfter
+	}
+	if j.now == nil {
+		j.now = time.Now
+	}
+	if j.retryable == nil {
+		j.retryable = DefaultRetryable
+	}
+
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("journal: open: %w", err)
+	}
+	// Create the file ourselves so it gets 0600; SQLite gives its -wal and
+	// -shm files the same mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("journal: open: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("journal: open: %w", err)
+	}
+
+	// _txlock=immediate: every transaction takes the write lock when it
+	// starts, so two processes racing to Begin the same intent run one
+	// after the other and the second sees the first's token.
+	// synchronous(FULL): an intent recorded before sending must survive a
+	// crash, not only a process exit.
+	dsn := path + "?_txlock=immediate&_busy_timeout=" + strconv.Itoa(busyTimeoutMS) +
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	j.db = db
+	if err := j.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	return j, nil
+}
+
+// Close closes the journal.
+func (j *Journal) Close() error {
+	if err := j.db.Close(); err != nil {
+		return fmt.Errorf("journal: close: %w", err)
+	}
+	return nil
+}
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations in version order. Files are
+// named NNNN_description.sql.
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	seen := make(map[int]string)
+	for _, name := range names {
+		base := path.Base(name)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", base)
+		}
+		if other, dup := seen[v]; dup {
+			return nil, fmt.Errorf("migrations %s and %s share version %d", other, base, v)
+		}
+		seen[v] = base
+		b, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].version < out[b].version })
+	return out, nil
+}
+
+// migrate applies the migrations not yet recorded in schema_migrations, all
+// in one transaction so that concurrent first opens apply each exactly once.
+func (j *Journal) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_ns INTEGER NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	applied, err := appliedVersions(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	latest := 0
+	if len(ms) > 0 {
+		latest = ms[len(ms)-1].version
+	}
+	for v := range applied {
+		if v > latest {
+			return fmt.Errorf("schema version %d, this emrctl knows up to %d: %w", v, latest, ErrNewerSchema)
+		}
+	}
+	for _, m := range ms {
+		if applied[m.version] {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_ns) VALUES (?, ?, ?)`,
+			m.version, m.name, j.now().UnixNano()); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+func appliedVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int]bool)
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
+}
+
+// DefaultRetryable reports whether a failure with code may have been
+// transient or left the outcome open (throttling, internal and
+// availability errors, timeouts, or no code at all); a retry of such an
+// attempt reuses its token. Definite rejections (invalid parameter, denied,
+// quota) get a fresh token.
+func DefaultRetryable(code string) bool {
+	c := strings.ToLower(code)
+	if c == "" {
+		return true
+	}
+	for _, prefix := range []string{
+		"throttling", "serviceunavailable", "service.unavailable", "internalerror", "internal.error",
+		"internalservererror", "internalfailure", "unknownerror", "requesttimeout", "timeout",
+		"requestlimitexceeded", "toomanyrequests", "slowdown",
+	} {
+		if strings.HasPrefix(c, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// clean scrubs a string for storage.
+func (j *Journal) clean(s string) string {
+	return j.reg.String(s)
+}
