@@ -43,7 +43,7 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("invalid ")
-	b.WriteString(Escape(e.Field))
+	b.WriteString(escapeHidden(e.Field))
 	if !e.Secret {
 		b.WriteString(` "`)
 		b.WriteString(e.Value)
@@ -167,6 +167,24 @@ func Escape(v string) string {
 	for i := 0; i < len(v); {
 		piece, size := escapePiece(v[i:])
 		b.WriteString(piece)
+		i += size
+	}
+	return b.String()
+}
+
+// escapeHidden escapes only what would be invisible or harmful, leaving '"'
+// and '\' alone, so that a field path built from Render output is not
+// escaped twice.
+func escapeHidden(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); {
+		r, size := utf8.DecodeRuneInString(v[i:])
+		if (r == utf8.RuneError && size <= 1) || (r != ' ' && needsEscape(r)) {
+			piece, _ := escapePiece(v[i:])
+			b.WriteString(piece)
+		} else {
+			b.WriteString(v[i : i+size])
+		}
 		i += size
 	}
 	return b.String()

@@ -441,6 +441,7 @@ func TestTags(t *testing.T) {
 		{name: "control key", tags: map[string]string{"a\x00": "v"}, wantField: "tags key"},
 		{name: "leading dash", tags: map[string]string{"-k": "v"}, wantField: "tags key"},
 		{name: "first in key order", tags: map[string]string{"b": "aws:1", "a": "aws:2"}, wantField: "tags[a]"},
+		{name: "quoting key in field", tags: map[string]string{`k"\`: "aws:x"}, wantField: `tags[k\"\\]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -456,6 +457,9 @@ func TestTags(t *testing.T) {
 			}
 			if e.Field != tt.wantField {
 				t.Errorf("Field: got %q, want %q", e.Field, tt.wantField)
+			}
+			if !strings.Contains(e.Error(), "invalid "+tt.wantField) {
+				t.Errorf("Error(): got %q, want it to start with the field %q as is", e.Error(), tt.wantField)
 			}
 		})
 	}

@@ -1,0 +1,226 @@
+// Package policy holds emrctl's guardrails as pure functions.
+//
+// Decide takes a policy, the actor asking and an operation filled with the
+// observed state it needs (node roles, counts, payment types, the node IDs
+// ListNodes returned, the current auto-scaling policy) and says allow,
+// confirm or deny, with the reasons, the confirmation summary and the
+// acknowledgements the engine must obtain. The limits are those of the EMR
+// skills' safety constraints (seeds 000 and 001); a policy file may tighten
+// them, and may loosen them only with an explicit, audited setting that
+// never applies to agents or services.
+//
+// Decide never reads free text (names, descriptions, job arguments) to
+// reach a verdict; such text is only echoed in summaries. Text that claims
+// authority ("admin mode", "pre-authorized") therefore changes nothing.
+package policy
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/emrctl/emrctl/internal/validate"
+)
+
+// ActorKind says who is asking.
+type ActorKind string
+
+// The kinds of actor.
+const (
+	// Human is a person at an interactive terminal.
+	Human ActorKind = "human"
+	// Script is the CLI without a terminal, e.g. run with --yes.
+	Script ActorKind = "script"
+	// Agent is an MCP client.
+	Agent ActorKind = "agent"
+	// Service is a REST API token.
+	Service ActorKind = "service"
+)
+
+// valid reports whether k is one of the known kinds.
+func (k ActorKind) valid() bool {
+	switch k {
+	case Human, Script, Agent, Service:
+		return true
+	}
+	return false
+}
+
+// trusted reports whether loosened limits may apply to k: only to people
+// and their scripts, never to agents or services.
+func (k ActorKind) trusted() bool {
+	return k == Human || k == Script
+}
+
+// Actor is who asks for an operation. Only Kind affects decisions; Name and
+// Client are recorded for the audit log.
+type Actor struct {
+	Kind ActorKind
+	// Name is the user, token or agent name.
+	Name string
+	// Client is the client software, e.g. an MCP client's name and version.
+	Client string
+}
+
+// Verdict is the outcome of a decision. The zero Verdict is invalid, so a
+// Decision nobody filled in is never mistaken for Allow.
+type Verdict int
+
+// The verdicts, from least to most restrictive.
+const (
+	// Allow: go ahead.
+	Allow Verdict = iota + 1
+	// Confirm: show the summary and go ahead only on an explicit yes (and
+	// any acknowledgement the Decision requires).
+	Confirm
+	// Deny: refuse, with the reasons.
+	Deny
+)
+
+// String returns "allow", "confirm" or "deny".
+func (v Verdict) String() string {
+	switch v {
+	case Allow:
+		return "allow"
+	case Confirm:
+		return "confirm"
+	case Deny:
+		return "deny"
+	}
+	return fmt.Sprintf("Verdict(%d)", int(v))
+}
+
+// Decision is what Decide concludes about one operation.
+type Decision struct {
+	Verdict Verdict
+	// Reasons says why the operation needs confirmation or is denied, in
+	// plain sentences that name the limit.
+	Reasons []string
+	// Summary is what the confirmation shows.
+	Summary Summary
+	// NeedsCostAck: the person must acknowledge the cost explicitly; --yes
+	// alone does not answer it.
+	NeedsCostAck bool
+	// CostReason says what the cost acknowledgement is for.
+	CostReason string
+	// RequireTypedName, when not empty, must be typed back by the person.
+	RequireTypedName string
+	// RequireZeroAck: the operation empties a node group; the person must
+	// acknowledge that its compute capacity goes away.
+	RequireZeroAck bool
+	// Limit names the limit or rule that caused a Deny (see the Limit* and
+	// Rule* constants).
+	Limit string
+}
+
+// Summary is the confirmation template of the EMR skills.
+type Summary struct {
+	API, Target, Impact string
+}
+
+// String returns "About to execute: <API>, target: <Target>, impact:
+// <Impact>. Continue?".
+func (s Summary) String() string {
+	return fmt.Sprintf("About to execute: %s, target: %s, impact: %s. Continue?", s.API, s.Target, s.Impact)
+}
+
+// Operation is a request Decide can judge. The concrete types in this
+// package carry the observed state each decision needs.
+type Operation interface {
+	// API is the cloud API the operation calls, e.g. "DecreaseNodes".
+	API() string
+	// Target is the resource the operation acts on, e.g. a cluster ID.
+	Target() string
+}
+
+// decider is implemented by every Operation of this package.
+type decider interface {
+	Operation
+	decide(b *builder, a Actor, p *Policy, l Limits)
+}
+
+// Decide judges op for actor a under policy p (nil means Default()).
+// Unknown actor kinds and operations are denied.
+func Decide(p *Policy, a Actor, op Operation) Decision {
+	if p == nil {
+		p = Default()
+	}
+	b := &builder{}
+	if op == nil || isNilPointer(op) {
+		b.deny(RuleOperation, "There is no operation to decide on.")
+		return b.decision()
+	}
+	b.d.Summary = Summary{API: op.API(), Target: validate.Escape(op.Target())}
+	if !a.Kind.valid() {
+		b.deny(RuleActor, fmt.Sprintf("The actor kind %q is unknown; emrctl acts only for a human, script, agent or service.", string(a.Kind)))
+		return b.decision()
+	}
+	d, ok := op.(decider)
+	if !ok {
+		b.deny(RuleOperation, fmt.Sprintf("emrctl has no policy for %T, so it refuses it.", op))
+		return b.decision()
+	}
+	d.decide(b, a, p, p.LimitsFor(a))
+	return b.decision()
+}
+
+// isNilPointer reports a nil pointer inside a non-nil interface, on which
+// the operation's methods cannot be called.
+func isNilPointer(op Operation) bool {
+	v := reflect.ValueOf(op)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// builder accumulates a Decision: the verdict only ever becomes stricter.
+type builder struct {
+	d            Decision
+	denyReasons  []string
+	otherReasons []string
+	costReasons  []string
+}
+
+// deny refuses the operation because of the named limit or rule.
+func (b *builder) deny(limit, reason string) {
+	if b.d.Limit == "" {
+		b.d.Limit = limit
+	}
+	b.denyReasons = append(b.denyReasons, reason)
+	b.d.Verdict = Deny
+}
+
+// confirm asks for a confirmation; reason may be empty when the operation
+// always needs one and the summary says enough.
+func (b *builder) confirm(reason string) {
+	if b.d.Verdict < Confirm {
+		b.d.Verdict = Confirm
+	}
+	if reason != "" {
+		b.otherReasons = append(b.otherReasons, reason)
+	}
+}
+
+// costAck demands a cost acknowledgement, which is a confirmation too.
+func (b *builder) costAck(reason string) {
+	b.d.NeedsCostAck = true
+	b.costReasons = append(b.costReasons, reason)
+	b.confirm(reason)
+}
+
+// decision finishes the Decision. A denial lists only why it was denied.
+func (b *builder) decision() Decision {
+	d := b.d
+	if d.Verdict < Allow {
+		d.Verdict = Allow
+	}
+	if d.Verdict == Deny {
+		d.Reasons = b.denyReasons
+	} else {
+		d.Reasons = b.otherReasons
+	}
+	for i, r := range b.costReasons {
+		if i > 0 {
+			d.CostReason += " "
+		}
+		d.CostReason += r
+	}
+	return d
+}
