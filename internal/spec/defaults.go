@@ -31,7 +31,8 @@ const (
 //     for missing disks or disk fields;
 //   - bootstrap scripts: moment BEFORE_INSTALL, failStrategy FAILED_BLOCK
 //     (a failed script stops the creation), nodeSelector CLUSTER;
-//   - AWS: keepAlive true.
+//   - AWS: keepAlive true, step actionOnFailure CONTINUE (a failed step never
+//     terminates the cluster unless the spec says so).
 func SetDefaults(c *Cluster) {
 	if c == nil {
 		return
@@ -49,6 +50,11 @@ func SetDefaults(c *Cluster) {
 		if c.AWS.KeepAlive == nil {
 			keep := true
 			c.AWS.KeepAlive = &keep
+		}
+		for i := range c.AWS.Steps {
+			if c.AWS.Steps[i].ActionOnFailure == "" {
+				c.AWS.Steps[i].ActionOnFailure = "CONTINUE"
+			}
 		}
 	}
 }
@@ -85,7 +91,7 @@ func defaultAliyun(c *Cluster) {
 		c.Applications = append(c.Applications, "MYSQL")
 	}
 	if slices.Contains(c.Applications, "HIVE") && c.DeployMode == DeployNormal &&
-		(c.Metastore == nil || c.Metastore.Type == "") && rawConfigIndex(c, hiveMetastoreTypeKey) < 0 {
+		(c.Metastore == nil || c.Metastore.Type == "") && rawConfigIndex(c, hiveKey(keyMetastoreType)) < 0 {
 		if c.Metastore == nil {
 			c.Metastore = &Metastore{}
 		}

@@ -157,7 +157,15 @@ func position(data []byte, off int64) (line, col int) {
 	return line, col
 }
 
-var lineRE = regexp.MustCompile(`line (\d+)`)
+// lineOf finds "line N" in a yaml.v3 message.
+func lineOf(msg string) (line int, prefix string, ok bool) {
+	m := regexp.MustCompile(`line (\d+)`).FindStringSubmatch(msg)
+	if m == nil {
+		return 0, "", false
+	}
+	line, _ = strconv.Atoi(m[1])
+	return line, m[0], true
+}
 
 // parseDocument parses exactly one YAML document into a node tree.
 func parseDocument(data []byte) (*yaml.Node, error) {
@@ -166,9 +174,9 @@ func parseDocument(data []byte) (*yaml.Node, error) {
 	if err := dec.Decode(&doc); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		is := LoadIssue{Kind: ErrSyntax, Message: msg}
-		if m := lineRE.FindStringSubmatch(msg); m != nil {
-			is.Line, _ = strconv.Atoi(m[1])
-			is.Message = strings.TrimPrefix(strings.TrimPrefix(msg, m[0]), ": ")
+		if line, prefix, ok := lineOf(msg); ok {
+			is.Line = line
+			is.Message = strings.TrimPrefix(strings.TrimPrefix(msg, prefix), ": ")
 		}
 		return nil, &LoadError{Issues: []LoadIssue{is}}
 	}
@@ -225,9 +233,7 @@ func decodeError(err error) error {
 	var issues []LoadIssue
 	for _, e := range te.Errors {
 		is := LoadIssue{Kind: ErrWrongType, Message: "value has the wrong type"}
-		if m := lineRE.FindStringSubmatch(e); m != nil {
-			is.Line, _ = strconv.Atoi(m[1])
-		}
+		is.Line, _, _ = lineOf(e)
 		issues = append(issues, is)
 	}
 	return &LoadError{Issues: issues}
@@ -355,8 +361,10 @@ func (w walker) unknown(t reflect.Type, path, key string) (msg, suggestion strin
 	if s := suggestField(t, key); s != "" {
 		return fmt.Sprintf("%s; did you mean %q?", msg, s), joinPath(path, s)
 	}
-	if s := findElsewhere(w.root, key); s != "" && s != joinPath(path, key) {
-		return fmt.Sprintf("%s here; did you mean %q?", msg, s), s
+	for _, k := range append([]string{key}, fieldAliases()[lower]...) {
+		if s := findElsewhere(w.root, k); s != "" && s != joinPath(path, k) {
+			return fmt.Sprintf("%s here; did you mean %q?", msg, s), s
+		}
 	}
 	return msg, ""
 }
@@ -418,7 +426,13 @@ func suggestField(t reflect.Type, key string) string {
 // closest returns the candidate within a small edit distance of key.
 func closest(key string, candidates []string) string {
 	best, bestD := "", 1<<30
-	limit := max(1, min(3, len(key)/4))
+	limit := 1
+	switch {
+	case len(key) > 8:
+		limit = 3
+	case len(key) > 4:
+		limit = 2
+	}
 	for _, c := range candidates {
 		d := levenshtein(strings.ToLower(key), strings.ToLower(c))
 		if d < bestD {
@@ -534,26 +548,38 @@ func findElsewhere(root reflect.Type, key string) string {
 	return ""
 }
 
-// levenshtein is the edit distance of two short strings.
+// maxSuggestLen bounds the names suggestions are computed for, so a
+// hostile input cannot make Load quadratic.
+const maxSuggestLen = 64
+
+// levenshtein is the edit distance of two short strings, counting a swap
+// of neighbours as one edit (optimal string alignment).
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	if len(ra) > maxSuggestLen || len(rb) > maxSuggestLen {
+		return 1 << 30
+	}
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }
 
 // optional reports whether a field's yaml tag has omitempty; fields without
