@@ -13,9 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/emrctl/emrctl/internal/cli/audit"
 	"github.com/emrctl/emrctl/internal/cli/cluster"
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/cli/sandbox"
+	"github.com/emrctl/emrctl/internal/cli/scale"
 	"github.com/emrctl/emrctl/internal/output"
 )
 
@@ -108,6 +110,8 @@ Alibaba EMR API, so you can try everything without a cloud account.`,
 // extraCommands are the command groups beyond clusters.
 var extraCommands = []func(*cmdutil.Factory) *cobra.Command{
 	sandbox.NewCmd,
+	scale.NewCmd,
+	audit.NewCmd,
 	newVersionCmd,
 }
 

@@ -53,6 +53,10 @@ type Options struct {
 	Sandbox   bool
 	TimeScale float64
 	Aliyun    *aliyun.Provider
+	// ForRegion opens the Alibaba provider of another region with the same
+	// credentials and endpoint (inspect across regions, a spec for another
+	// region). Nil: only Region can be read.
+	ForRegion func(region string) (*aliyun.Provider, error)
 	AWS       AWSBackend
 	Journal   *journal.Journal
 	Policy    *policy.Policy

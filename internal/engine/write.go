@@ -20,6 +20,8 @@ type write struct {
 	// request is the exact request: shown to the human, journaled
 	// (redacted) and hashed for the intent.
 	request any
+	// observed is the state seen before sending, journaled for reconcile.
+	observed any
 	// reconcile, for writes without a token, decides from the cloud's
 	// state whether an earlier attempt of the same intent was applied.
 	// It returns the earlier result when it was.
@@ -40,23 +42,35 @@ type Outcome struct {
 
 // guarded runs w through policy, confirmation, journal and provider.
 func (e *Engine) guarded(ctx context.Context, call Call, w write) (*Outcome, error) {
-	d := policy.Decide(e.opts.Policy, call.Actor, w.op)
-	switch d.Verdict {
-	case policy.Deny:
-		e.audit(ctx, call, "policy.denied", w.op, joinReasons(d.Reasons))
-		return nil, &PolicyError{Operation: w.op.API(), Target: w.op.Target(), Reasons: d.Reasons, Limit: d.Limit}
-	case policy.Confirm:
-		if err := e.confirm(ctx, call, d, w.op, w.request); err != nil {
-			return nil, err
-		}
-		e.audit(ctx, call, "confirm.accepted", w.op, hashRequest(w.request))
-	}
-	for _, l := range e.opts.Policy.Loosened() {
-		if call.Actor.Kind == policy.Human || call.Actor.Kind == policy.Script {
-			e.audit(ctx, call, "policy.loosened", w.op, l.Key+": "+l.Default+" -> "+l.Value)
-		}
+	if err := e.authorize(ctx, call, w.op, w.request); err != nil {
+		return nil, err
 	}
 	return e.journaled(ctx, call, w)
+}
+
+// authorize asks the policy about op and, when it says so, the human. It
+// is called once per user intent (a batched scale-in is one intent).
+func (e *Engine) authorize(ctx context.Context, call Call, op policy.Operation, request any) error {
+	d := policy.Decide(e.opts.Policy, call.Actor, op)
+	switch d.Verdict {
+	case policy.Deny:
+		e.audit(ctx, call, "policy.denied", op, joinReasons(d.Reasons))
+		return &PolicyError{Operation: op.API(), Target: op.Target(), Reasons: d.Reasons, Limit: d.Limit}
+	case policy.Confirm:
+		if err := e.confirm(ctx, call, d, op, request); err != nil {
+			return err
+		}
+		e.audit(ctx, call, "confirm.accepted", op, hashRequest(request))
+	case policy.Allow:
+	default:
+		return &PolicyError{Operation: op.API(), Target: op.Target(), Reasons: []string{"the policy gave no verdict"}}
+	}
+	if call.Actor.Kind == policy.Human || call.Actor.Kind == policy.Script {
+		for _, l := range e.opts.Policy.Loosened() {
+			e.audit(ctx, call, "policy.loosened", op, l.Key+": "+l.Default+" -> "+l.Value)
+		}
+	}
+	return nil
 }
 
 func joinReasons(r []string) string {
@@ -68,12 +82,7 @@ func joinReasons(r []string) string {
 func (e *Engine) journaled(ctx context.Context, call Call, w write) (*Outcome, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeouts.Write)
 	defer cancel()
-	a, err := e.opts.Journal.Begin(ctx, journal.Intent{
-		Actor: call.Actor.Name, ActorKind: string(call.Actor.Kind), Client: call.Actor.Client,
-		Profile: e.opts.Profile, Provider: e.opts.Provider, Region: e.opts.Region,
-		Operation: w.operation, Target: w.target, Params: w.request, TokenKind: w.tokenKind,
-		IdempotencyKey: call.IdempotencyKey, Now: e.opts.Now(),
-	})
+	a, err := e.opts.Journal.Begin(ctx, e.intent(call, w))
 	if err != nil {
 		return nil, err
 	}
@@ -87,9 +96,11 @@ func (e *Engine) journaled(ctx context.Context, call Call, w write) (*Outcome, e
 			e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusUnknown, ErrorMessage: "reconcile: " + err.Error()})
 			return nil, err
 		} else if applied {
+			e.settle(ctx, a.Previous, journal.Outcome{Status: journal.StatusSucceeded, ResultIDs: res.IDs, Detail: "reconciled from the cluster state: applied"})
 			e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusSucceeded, ResultIDs: res.IDs, Detail: "reconciled: journal entry " + itoa(a.Previous.ID) + " was applied"})
 			return &Outcome{Result: res, JournalID: a.ID, Replayed: true, Note: "an earlier attempt (journal entry " + itoa(a.Previous.ID) + ") with an unknown outcome was found applied in the cluster's state; nothing was sent again"}, nil
 		}
+		e.settle(ctx, a.Previous, journal.Outcome{Status: journal.StatusFailed, ErrorCode: "NotApplied", ErrorMessage: "reconciled from the cluster state: not applied; sent again as journal entry " + itoa(a.ID)})
 	}
 	res, err := retryThrottled(ctx, e, func(ctx context.Context) (*provider.WriteResult, error) { return w.send(ctx, a.Token) })
 	switch {
@@ -110,6 +121,16 @@ func (e *Engine) journaled(ctx context.Context, call Call, w write) (*Outcome, e
 	}
 }
 
+// intent is the journal record of w for call.
+func (e *Engine) intent(call Call, w write) journal.Intent {
+	return journal.Intent{
+		Actor: call.Actor.Name, ActorKind: string(call.Actor.Kind), Client: call.Actor.Client,
+		Profile: e.opts.Profile, Provider: e.opts.Provider, Region: e.opts.Region,
+		Operation: w.operation, Target: w.target, Params: w.request, TokenKind: w.tokenKind,
+		Observed: w.observed, IdempotencyKey: call.IdempotencyKey, Now: e.opts.Now(),
+	}
+}
+
 // finish records an outcome even if the operation's context expired.
 func (e *Engine) finish(ctx context.Context, id int64, out journal.Outcome) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -117,6 +138,15 @@ func (e *Engine) finish(ctx context.Context, id int64, out journal.Outcome) {
 	if err := e.opts.Journal.Finish(ctx, id, out); err != nil {
 		e.opts.Log.Warn("journal finish", "id", id, "error", err)
 	}
+}
+
+// settle records the outcome of an earlier attempt that was left pending or
+// unknown, once reconciliation has learned it.
+func (e *Engine) settle(ctx context.Context, prev *journal.Entry, out journal.Outcome) {
+	if prev.Status != journal.StatusPending && prev.Status != journal.StatusUnknown {
+		return
+	}
+	e.finish(ctx, prev.ID, out)
 }
 
 func journalAudit(call Call, event, op, target, detail string) journal.AuditEvent {

@@ -41,6 +41,10 @@ type Intent struct {
 	Params any
 	// TokenKind is TokenClient, TokenRequestTag or TokenNone.
 	TokenKind string
+	// Observed is the state seen just before sending (redacted and stored,
+	// not hashed): reconciliation compares the cloud's state with it after
+	// an unknown outcome.
+	Observed any
 	// IdempotencyKey optionally tells deliberate repeats of the same
 	// request apart: intents differing only in it are different intents.
 	IdempotencyKey string
@@ -84,7 +88,7 @@ func (j *Journal) IntentHash(in Intent) (string, error) {
 // stored is an Intent as it is stored: scrubbed, encoded and hashed.
 type stored struct {
 	actor, actorKind, client, profile, provider, region, operation, target, key string
-	params                                                                      []byte
+	params, observed                                                            []byte
 	hash                                                                        string
 }
 
@@ -105,6 +109,11 @@ func (j *Journal) prepare(in Intent) (stored, error) {
 		return stored{}, fmt.Errorf("params: %w", err)
 	}
 	st.params = params
+	if in.Observed != nil {
+		if st.observed, err = encodeJSON(j.reg.Value("", in.Observed)); err != nil {
+			return stored{}, fmt.Errorf("observed: %w", err)
+		}
+	}
 	canonical, err := encodeJSON(struct {
 		Provider       string          `json:"provider"`
 		Profile        string          `json:"profile"`
@@ -173,10 +182,10 @@ func (j *Journal) Begin(ctx context.Context, in Intent) (*Attempt, error) {
 	}
 
 	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (time_ns, actor, actor_kind, client, profile, provider,
-		region, operation, target, params, intent_hash, idempotency_key, token_kind, token, attempt, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+		region, operation, target, params, intent_hash, idempotency_key, token_kind, token, attempt, status, observed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
 		now.UnixNano(), st.actor, st.actorKind, st.client, st.profile, st.provider, st.region, st.operation,
-		st.target, string(st.params), st.hash, st.key, in.TokenKind, a.Token, a.Attempt)
+		st.target, string(st.params), st.hash, st.key, in.TokenKind, a.Token, a.Attempt, nullJSON(st.observed))
 	if err != nil {
 		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
 	}
@@ -194,6 +203,9 @@ func (j *Journal) Begin(ctx context.Context, in Intent) (*Attempt, error) {
 	a.Profile, a.Provider, a.Region = st.profile, st.provider, st.region
 	a.Operation, a.Target = st.operation, st.target
 	a.Params = json.RawMessage(st.params)
+	if st.observed != nil {
+		a.Observed = json.RawMessage(st.observed)
+	}
 	a.IntentHash, a.IdempotencyKey = st.hash, st.key
 	a.TokenKind = in.TokenKind
 	a.Status = StatusPending
@@ -279,4 +291,12 @@ func encodeJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// nullJSON stores absent JSON as NULL.
+func nullJSON(raw []byte) any {
+	if raw == nil {
+		return nil
+	}
+	return string(raw)
 }

@@ -47,7 +47,9 @@ type Entry struct {
 	Operation string    `json:"operation"`
 	Target    string    `json:"target"`
 	// Params are the redacted request parameters.
-	Params         json.RawMessage `json:"params"`
+	Params json.RawMessage `json:"params"`
+	// Observed is the state seen before sending (for reconciliation).
+	Observed       json.RawMessage `json:"observed,omitempty"`
 	IntentHash     string          `json:"intentHash"`
 	IdempotencyKey string          `json:"idempotencyKey,omitempty"`
 	// TokenKind is "client-token", "request-tag" or "none".
@@ -105,7 +107,7 @@ type Filter struct {
 
 const entryColumns = `id, time_ns, actor, actor_kind, client, profile, provider, region, operation, target,
 	params, intent_hash, idempotency_key, token_kind, token, attempt, status, result_ids, request_id,
-	error_code, error_message, finished_ns, detail`
+	error_code, error_message, finished_ns, detail, observed`
 
 // effectiveStatus is the status readers report: pending past the write
 // deadline reads unknown. Its one parameter is the deadline in Unix ns.
@@ -123,11 +125,11 @@ func (j *Journal) scanEntry(s scanner, now time.Time) (Entry, error) {
 		params, resultIDs string
 		status            string
 		finished          sql.NullInt64
-		detail            sql.NullString
+		detail, observed  sql.NullString
 	)
 	err := s.Scan(&e.ID, &timeNS, &e.Actor, &e.ActorKind, &e.Client, &e.Profile, &e.Provider, &e.Region,
 		&e.Operation, &e.Target, &params, &e.IntentHash, &e.IdempotencyKey, &e.TokenKind, &e.Token,
-		&e.Attempt, &status, &resultIDs, &e.RequestID, &e.ErrorCode, &e.ErrorMessage, &finished, &detail)
+		&e.Attempt, &status, &resultIDs, &e.RequestID, &e.ErrorCode, &e.ErrorMessage, &finished, &detail, &observed)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -143,6 +145,9 @@ func (j *Journal) scanEntry(s scanner, now time.Time) (Entry, error) {
 	}
 	if detail.Valid {
 		e.Detail = json.RawMessage(detail.String)
+	}
+	if observed.Valid {
+		e.Observed = json.RawMessage(observed.String)
 	}
 	if e.Status == StatusPending && e.Time.Before(now.Add(-j.staleAfter)) {
 		e.Status, e.Stale = StatusUnknown, true

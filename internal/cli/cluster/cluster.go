@@ -16,6 +16,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "Create, list, inspect and wait for clusters",
 	}
 	cmd.AddCommand(newCreateCmd(f, nil), newListCmd(f, nil), newGetCmd(f, nil), newWaitCmd(f, nil))
+	cmd.AddCommand(newRenameCmd(f), newDescribeAsCmd(f), newProtectCmd(f), newRenewCmd(f), newDeleteCmd(f))
 	for _, add := range more {
 		cmd.AddCommand(add(f))
 	}

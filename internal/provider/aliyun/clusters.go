@@ -170,3 +170,13 @@ func (p *Provider) GetOperation(ctx context.Context, clusterID, operationID stri
 	}
 	return op, nil
 }
+
+// TerminateCluster releases a cluster (DeleteCluster). Only the engine
+// calls it, after the policy let a person at a terminal do so.
+func (p *Provider) TerminateCluster(ctx context.Context, clusterID string) (*provider.WriteResult, error) {
+	opID, rid, err := p.DeleteCluster(ctx, clusterID)
+	if err != nil {
+		return nil, err
+	}
+	return &provider.WriteResult{IDs: []string{clusterID, opID}, OperationID: opID, RequestID: rid}, nil
+}

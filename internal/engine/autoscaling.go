@@ -1,0 +1,241 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/emrctl/emrctl/internal/journal"
+	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/validate"
+)
+
+// PolicyChange is what replacing an auto scaling policy would do.
+type PolicyChange struct {
+	Current *provider.ScalingPolicy `json:"current"`
+	New     *provider.ScalingPolicy `json:"new"`
+	Diff    string                  `json:"diff"`
+}
+
+// PutAutoScalingPolicy replaces a node group's policy. It reads the
+// current policy first and shows it with a diff in the confirmation:
+// PutAutoScalingPolicy replaces every rule.
+func (e *Engine) PutAutoScalingPolicy(ctx context.Context, call Call, sp provider.ScalingPolicy) (*PolicyChange, *Outcome, error) {
+	if err := checkScalingPolicy(sp); err != nil {
+		return nil, nil, err
+	}
+	st, err := e.readGroup(ctx, sp.ClusterID, sp.NodeGroupID)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, _ := e.aliyun("auto scaling")
+	cur, err := read(ctx, e, func(ctx context.Context) (*provider.ScalingPolicy, error) {
+		return p.GetAutoScalingPolicy(ctx, sp.ClusterID, sp.NodeGroupID)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	change := &PolicyChange{Current: cur, New: &sp, Diff: policyDiff(cur, &sp)}
+	op := policy.PutAutoScalingPolicy{
+		ClusterID: sp.ClusterID, NodeGroupID: sp.NodeGroupID, Role: st.group.Role,
+		MinCapacity: sp.MinCapacity, MaxCapacity: sp.MaxCapacity, Rules: policyRules(sp.Rules), Current: snapshot(cur), Diff: change.Diff,
+	}
+	w := write{
+		op: op, operation: "PutAutoScalingPolicy", target: sp.ClusterID + "/" + sp.NodeGroupID, tokenKind: journal.TokenNone, request: sp,
+		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+			rid, err := p.PutAutoScalingPolicy(ctx, sp)
+			if err != nil {
+				return nil, err
+			}
+			return &provider.WriteResult{RequestID: rid}, nil
+		},
+		// Putting the same policy twice is harmless: it is a replacement.
+		reconcile: nil,
+	}
+	out, err := e.guarded(ctx, call, w)
+	return change, out, err
+}
+
+// RemoveAutoScalingPolicy deletes a node group's policy after showing it.
+func (e *Engine) RemoveAutoScalingPolicy(ctx context.Context, call Call, clusterID, groupID string) (*provider.ScalingPolicy, *Outcome, error) {
+	if err := checkInput(validate.ID(validate.ClusterID, "cluster ID", clusterID), validate.ID(validate.NodeGroupID, "node group ID", groupID)); err != nil {
+		return nil, nil, err
+	}
+	p, err := e.aliyun("auto scaling")
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := read(ctx, e, func(ctx context.Context) (*provider.ScalingPolicy, error) {
+		return p.GetAutoScalingPolicy(ctx, clusterID, groupID)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	op := policy.RemoveAutoScalingPolicy{ClusterID: clusterID, NodeGroupID: groupID, Current: snapshot(cur)}
+	w := write{
+		op: op, operation: "RemoveAutoScalingPolicy", target: clusterID + "/" + groupID, tokenKind: journal.TokenNone,
+		request: map[string]any{"clusterId": clusterID, "nodeGroupId": groupID, "current": cur},
+		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+			rid, err := p.RemoveAutoScalingPolicy(ctx, clusterID, groupID)
+			if err != nil {
+				return nil, err
+			}
+			return &provider.WriteResult{RequestID: rid}, nil
+		},
+	}
+	out, err := e.guarded(ctx, call, w)
+	return cur, out, err
+}
+
+func snapshot(sp *provider.ScalingPolicy) *policy.PolicySnapshot {
+	if sp == nil {
+		return nil
+	}
+	return &policy.PolicySnapshot{MinCapacity: sp.MinCapacity, MaxCapacity: sp.MaxCapacity, Rules: policyRules(sp.Rules)}
+}
+
+func policyRules(rules []provider.ScalingRule) []policy.Rule {
+	out := make([]policy.Rule, 0, len(rules))
+	for _, r := range rules {
+		pr := policy.Rule{Name: r.Name, TriggerType: r.TriggerType, ActivityType: r.ActivityType, Adjustment: r.Adjustment}
+		if r.Metrics != nil {
+			pr.CoolDownSeconds, pr.HasCoolDown = r.Metrics.CoolDownSeconds, true
+		}
+		out = append(out, pr)
+	}
+	return out
+}
+
+var hhmm = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
+
+// checkScalingPolicy validates a policy before anything is sent; every
+// problem is reported with its field.
+func checkScalingPolicy(sp provider.ScalingPolicy) error {
+	var probs []FieldProblem
+	add := func(field, problem, fix string) {
+		probs = append(probs, FieldProblem{Field: field, Problem: problem, Fix: fix})
+	}
+	if err := checkInput(validate.ID(validate.ClusterID, "cluster ID", sp.ClusterID), validate.ID(validate.NodeGroupID, "node group ID", sp.NodeGroupID)); err != nil {
+		return err
+	}
+	if sp.MinCapacity < 0 || sp.MaxCapacity < sp.MinCapacity {
+		add("maxCapacity", fmt.Sprintf("need 0 <= minCapacity <= maxCapacity, got %d and %d", sp.MinCapacity, sp.MaxCapacity), "fix the capacities")
+	}
+	names := map[string]bool{}
+	for i, r := range sp.Rules {
+		p := fmt.Sprintf("rules[%d]", i)
+		if err := validate.Name(p+".name", r.Name); err != nil {
+			add(err.Field, err.Rule, err.Fix)
+		}
+		if names[r.Name] {
+			add(p+".name", "rule name "+r.Name+" is used twice", "give every rule its own name")
+		}
+		names[r.Name] = true
+		if r.ActivityType != "SCALE_OUT" && r.ActivityType != "SCALE_IN" {
+			add(p+".activityType", fmt.Sprintf("%q is not SCALE_OUT or SCALE_IN", r.ActivityType), "use SCALE_OUT or SCALE_IN")
+		}
+		if r.Adjustment < 1 {
+			add(p+".adjustment", "must be a positive number of nodes", "set adjustment: N")
+		}
+		switch r.TriggerType {
+		case "TIME_TRIGGER":
+			if r.Time == nil || !hhmm.MatchString(r.Time.LaunchTime) || r.Time.StartTime.IsZero() {
+				add(p+".time", "a TIME_TRIGGER rule needs time.launchTime (HH:MM) and time.startTime", "add them")
+			}
+		case "METRICS_TRIGGER":
+			m := r.Metrics
+			switch {
+			case m == nil || len(m.Conditions) == 0:
+				add(p+".metrics", "a METRICS_TRIGGER rule needs metrics with conditions", "add metrics.conditions")
+			case m.TimeWindowSeconds < 30 || m.TimeWindowSeconds > 1800:
+				add(p+".metrics.timeWindowSeconds", fmt.Sprintf("must be 30 to 1800, got %d", m.TimeWindowSeconds), "300 is a good start")
+			case m.EvaluationCount < 1 || m.EvaluationCount > 5:
+				add(p+".metrics.evaluationCount", fmt.Sprintf("must be 1 to 5, got %d", m.EvaluationCount), "3 to scale out, 5 to scale in")
+			case m.CoolDownSeconds < 0 || m.CoolDownSeconds > 10800:
+				add(p+".metrics.coolDownSeconds", fmt.Sprintf("must be 0 to 10800, got %d", m.CoolDownSeconds), "300 or more")
+			}
+		default:
+			add(p+".triggerType", fmt.Sprintf("%q is not TIME_TRIGGER or METRICS_TRIGGER", r.TriggerType), "use TIME_TRIGGER or METRICS_TRIGGER")
+		}
+	}
+	if len(probs) > 0 {
+		return &InputError{Problems: probs}
+	}
+	return nil
+}
+
+// policyText renders a policy one fact per line, for diffs.
+func policyText(sp *provider.ScalingPolicy) []string {
+	if sp == nil {
+		return []string{"(no policy)"}
+	}
+	lines := []string{fmt.Sprintf("capacity: min %d, max %d", sp.MinCapacity, sp.MaxCapacity)}
+	for _, r := range sp.Rules {
+		l := fmt.Sprintf("rule %s: %s %s by %d", r.Name, r.TriggerType, r.ActivityType, r.Adjustment)
+		if t := r.Time; t != nil {
+			l += fmt.Sprintf(" at %s %s %s", t.LaunchTime, t.RecurrenceType, t.RecurrenceValue)
+		}
+		if m := r.Metrics; m != nil {
+			var conds []string
+			for _, c := range m.Conditions {
+				conds = append(conds, fmt.Sprintf("%s %s %s %v", c.MetricName, c.Statistics, c.Operator, c.Threshold))
+			}
+			l += fmt.Sprintf(" when %s over %ds x%d, cooldown %ds", strings.Join(conds, " "+orText(m.LogicOperator, "Or")+" "), m.TimeWindowSeconds, m.EvaluationCount, m.CoolDownSeconds)
+		}
+		lines = append(lines, strings.TrimSpace(l))
+	}
+	return lines
+}
+
+// policyDiff is a line diff of two policies ("-" removed, "+" added).
+func policyDiff(cur, next *provider.ScalingPolicy) string {
+	a, b := policyText(cur), policyText(next)
+	var out []string
+	for _, op := range lineDiff(a, b) {
+		out = append(out, op)
+	}
+	return strings.Join(out, "\n")
+}
+
+// lineDiff returns the lines of a and b prefixed "  ", "- " or "+ " by a
+// longest-common-subsequence alignment.
+func lineDiff(a, b []string) []string {
+	n, m := len(a), len(b)
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []string
+	i, j := 0, 0
+	for i < n && j < m {
+		switch {
+		case a[i] == b[j]:
+			out = append(out, "  "+a[i])
+			i, j = i+1, j+1
+		case lcs[i+1][j] >= lcs[i][j+1]:
+			out = append(out, "- "+a[i])
+			i++
+		default:
+			out = append(out, "+ "+b[j])
+			j++
+		}
+	}
+	for ; i < n; i++ {
+		out = append(out, "- "+a[i])
+	}
+	for ; j < m; j++ {
+		out = append(out, "+ "+b[j])
+	}
+	return out
+}
