@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -46,6 +47,17 @@ type Profile struct {
 	// OwnBuckets lists the buckets job code and bootstrap scripts may come
 	// from (for agents, required).
 	OwnBuckets []string `yaml:"ownBuckets,omitempty" json:"ownBuckets,omitempty"`
+	// Timeouts override the operation deadlines (Go durations: "45s").
+	Timeouts *Timeouts `yaml:"timeouts,omitempty" json:"timeouts,omitempty"`
+}
+
+// Timeouts are operation deadlines; empty means the default (reads 30s,
+// writes 60s, waits 30m, polls 30s).
+type Timeouts struct {
+	Read  string `yaml:"read,omitempty" json:"read,omitempty"`
+	Write string `yaml:"write,omitempty" json:"write,omitempty"`
+	Wait  string `yaml:"wait,omitempty" json:"wait,omitempty"`
+	Poll  string `yaml:"poll,omitempty" json:"poll,omitempty"`
 }
 
 // File is the configuration file.
@@ -157,6 +169,16 @@ func (p *Profile) Validate(name string) error {
 	}
 	if p.SandboxSpeed < 0 {
 		return fmt.Errorf("profile %q: sandboxSpeed must not be negative", name)
+	}
+	if t := p.Timeouts; t != nil {
+		for field, v := range map[string]string{"read": t.Read, "write": t.Write, "wait": t.Wait, "poll": t.Poll} {
+			if v == "" {
+				continue
+			}
+			if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+				return fmt.Errorf("profile %q: timeouts.%s %q is not a positive duration such as 45s or 10m", name, field, v)
+			}
+		}
 	}
 	return nil
 }

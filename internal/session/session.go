@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
@@ -111,9 +112,13 @@ func (s *Session) open(ctx context.Context, o Options) error {
 		return fmt.Errorf("open journal: %w", err)
 	}
 	s.closers = append(s.closers, j)
+	timeouts, err := timeoutsOf(s.Profile.Timeouts, o)
+	if err != nil {
+		return err
+	}
 	eo := engine.Options{
 		Profile: s.Name, Region: s.Profile.Region, Journal: j, Policy: pol, Secrets: s.Secrets,
-		Timeouts: o.Timeouts, OwnBuckets: s.Profile.OwnBuckets, Log: o.Log,
+		Timeouts: timeouts, OwnBuckets: s.Profile.OwnBuckets, Log: o.Log,
 	}
 	switch s.Profile.Provider {
 	case config.ProviderSandbox:
@@ -128,6 +133,37 @@ func (s *Session) open(ctx context.Context, o Options) error {
 	}
 	s.Engine, err = engine.New(eo)
 	return err
+}
+
+// timeoutsOf merges the deadlines: explicit options, then the
+// EMRCTL_*_TIMEOUT environment, then the profile; the engine fills the
+// rest with its defaults.
+func timeoutsOf(p *config.Timeouts, o Options) (engine.Timeouts, error) {
+	t := o.Timeouts
+	if p == nil {
+		p = &config.Timeouts{}
+	}
+	for _, f := range []struct {
+		dst      *time.Duration
+		env, cfg string
+	}{
+		{&t.Read, "EMRCTL_READ_TIMEOUT", p.Read}, {&t.Write, "EMRCTL_WRITE_TIMEOUT", p.Write},
+		{&t.Wait, "EMRCTL_WAIT_TIMEOUT", p.Wait}, {&t.Poll, "EMRCTL_POLL_INTERVAL", p.Poll},
+	} {
+		if *f.dst > 0 {
+			continue
+		}
+		v := firstOf(o.Getenv(f.env), f.cfg)
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return t, fmt.Errorf("%s=%q: want a positive duration such as 45s", f.env, v)
+		}
+		*f.dst = d
+	}
+	return t, nil
 }
 
 func loadPolicy(path string) (*policy.Policy, error) {
@@ -184,7 +220,26 @@ func (s *Session) openSandbox(o Options, eo *engine.Options) error {
 		return err
 	}
 	eo.Aliyun = aliyun.New(c)
+	eo.ForRegion = regional(cfg, s.Emulator != nil)
 	return nil
+}
+
+// regional opens the provider of another region with cfg's credentials,
+// endpoint and transport. The in-process sandbox names the region in its
+// made-up host; an explicit endpoint serves every region.
+func regional(cfg aliyun.Config, inProcess bool) func(string) (*aliyun.Provider, error) {
+	return func(region string) (*aliyun.Provider, error) {
+		rc := cfg
+		rc.Region = region
+		if inProcess {
+			rc.Endpoint = "emr." + region + ".sandbox.emrctl.local"
+		}
+		c, err := aliyun.NewClient(rc)
+		if err != nil {
+			return nil, err
+		}
+		return aliyun.New(c), nil
+	}
 }
 
 // openAliyun uses the Alibaba credential chain: environment variables,
@@ -219,6 +274,7 @@ func (s *Session) openAliyun(o Options, eo *engine.Options) error {
 		return err
 	}
 	eo.Provider, eo.Aliyun = provider.Aliyun, aliyun.New(c)
+	eo.ForRegion = regional(cfg, false)
 	return nil
 }
 
