@@ -14,10 +14,18 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/emrctl/emrctl/internal/cli/audit"
+	"github.com/emrctl/emrctl/internal/cli/autoscaling"
 	"github.com/emrctl/emrctl/internal/cli/cluster"
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
+	"github.com/emrctl/emrctl/internal/cli/completion"
+	"github.com/emrctl/emrctl/internal/cli/config"
+	"github.com/emrctl/emrctl/internal/cli/discover"
+	"github.com/emrctl/emrctl/internal/cli/node"
+	"github.com/emrctl/emrctl/internal/cli/nodegroup"
+	"github.com/emrctl/emrctl/internal/cli/prereq"
 	"github.com/emrctl/emrctl/internal/cli/sandbox"
 	"github.com/emrctl/emrctl/internal/cli/scale"
+	"github.com/emrctl/emrctl/internal/cli/specs"
 	"github.com/emrctl/emrctl/internal/output"
 )
 
@@ -104,6 +112,7 @@ Alibaba EMR API, so you can try everything without a cloud account.`,
 	for _, add := range extraCommands {
 		root.AddCommand(add(f))
 	}
+	completion.AddDynamic(root, f)
 	return root
 }
 
@@ -111,7 +120,15 @@ Alibaba EMR API, so you can try everything without a cloud account.`,
 var extraCommands = []func(*cmdutil.Factory) *cobra.Command{
 	sandbox.NewCmd,
 	scale.NewCmd,
+	specs.NewCmd,
 	audit.NewCmd,
+	discover.NewCmd,
+	prereq.NewCmd,
+	nodegroup.NewCmd,
+	node.NewCmd,
+	autoscaling.NewCmd,
+	config.NewCmd,
+	completion.NewCmd,
 	newVersionCmd,
 }
 

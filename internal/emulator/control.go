@@ -19,7 +19,7 @@ import (
 //	GET    /_emulator/clock            speed, offset and now
 //	POST   /_emulator/clock            {"advance": "10m", "speed": 60}
 //	GET    /_emulator/stats            request counts per action and code
-//	POST   /_emulator/inject           {"kind": "node-failure"|"metric-breach", ...}
+//	POST   /_emulator/inject           {"kind": "node-failure"|"metric-breach"|"cluster-failure", ...}
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/_emulator/")
 	switch {

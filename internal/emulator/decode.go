@@ -74,7 +74,8 @@ func decodeRPC(spec *contract.Spec, a *contract.Action, kv map[string]string) (m
 	}
 
 	out := make(map[string]any, len(groups))
-	for name, vals := range groups {
+	for _, name := range sortedKeys(groups) {
+		vals := groups[name]
 		p := a.Param(name)
 		var v any
 		var err *apiError
@@ -224,6 +225,10 @@ func unflatten(spec *contract.Spec, p *contract.Node, name string, vals map[stri
 		}
 		cur := root
 		for _, seg := range strings.Split(suffix, ".") {
+			if cur.set {
+				// Name.X=1 and Name.X.Y=2: X cannot be a value and an object.
+				return nil, errInvalidParameter("%s.%s conflicts with another key of %s", name, suffix, name)
+			}
 			if cur.kids == nil {
 				cur.kids = map[string]*flatNode{}
 			}
@@ -273,7 +278,8 @@ func buildFlat(spec *contract.Spec, n *contract.Node, path string, f *flatNode) 
 			return nil, errInvalidParameter("%s is an object; give its members as %s.<Member>", path, path)
 		}
 		obj := make(map[string]any, len(f.kids))
-		for k, kid := range f.kids {
+		for _, k := range sortedKeys(f.kids) {
+			kid := f.kids[k]
 			fn := spec.Field(rn, k)
 			if fn == nil {
 				return nil, unknownField(spec, rn, path, k)
@@ -293,7 +299,8 @@ func buildFlat(spec *contract.Spec, n *contract.Node, path string, f *flatNode) 
 			return nil, errInvalidParameter("%s is a map; give its entries as %s.<Key>", path, path)
 		}
 		m := make(map[string]any, len(f.kids))
-		for k, kid := range f.kids {
+		for _, k := range sortedKeys(f.kids) {
+			kid := f.kids[k]
 			v, aerr := buildFlat(spec, rn.Values, path+"."+k, kid)
 			if aerr != nil {
 				return nil, aerr
@@ -302,7 +309,7 @@ func buildFlat(spec *contract.Spec, n *contract.Node, path string, f *flatNode) 
 		}
 		return m, nil
 	}
-	if !f.set {
+	if !f.set || f.kids != nil {
 		return nil, errInvalidParameter("%s is a single %s value, not an object or list", path, rn.Type)
 	}
 	return scalar(rn, path, f.val)
@@ -402,7 +409,8 @@ func typed(spec *contract.Spec, n *contract.Node, path string, v any) (any, *api
 			return obj, nil
 		}
 		out := make(map[string]any, len(obj))
-		for k, e := range obj {
+		for _, k := range sortedKeys(obj) {
+			e := obj[k]
 			fn := spec.Field(rn, k)
 			if fn == nil {
 				return nil, unknownField(spec, rn, path, k)
@@ -423,7 +431,8 @@ func typed(spec *contract.Spec, n *contract.Node, path string, v any) (any, *api
 			return nil, errInvalidParameter("%s must be a JSON object", path)
 		}
 		out := make(map[string]any, len(obj))
-		for k, e := range obj {
+		for _, k := range sortedKeys(obj) {
+			e := obj[k]
 			tv, err := typed(spec, rn.Values, path+"."+k, e)
 			if err != nil {
 				return nil, err
@@ -520,4 +529,15 @@ func bind(tree map[string]any, into any) error {
 		return err
 	}
 	return json.Unmarshal(raw, into)
+}
+
+// sortedKeys makes decoding visit members in a fixed order, so a request
+// with several mistakes always reports the same one first.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -380,9 +380,10 @@ func checkAvailableRequest(c *call, reg *regionRec, req *ecswire.DescribeAvailab
 }
 
 // candidateTypes are the instance types the filters leave. Every seeded
-// type is I/O optimized and VPC-only.
+// type is I/O optimized and VPC-only, and the sandbox has no dedicated
+// hosts.
 func candidateTypes(reg *regionRec, req *ecswire.DescribeAvailableResourceRequest) []instanceTypeInfo {
-	if req.IoOptimized == "none" || req.NetworkCategory == "classic" ||
+	if req.IoOptimized == "none" || req.NetworkCategory == "classic" || req.DedicatedHostId != "" ||
 		(req.ResourceType != "" && req.ResourceType != "instance" && req.ResourceType != "disk") {
 		return nil
 	}

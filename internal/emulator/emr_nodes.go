@@ -3,7 +3,7 @@ package emulator
 import (
 	"fmt"
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,11 +76,11 @@ func nodeGroupState(g *nodeGroupRec, cl *clusterRec, now time.Time) string {
 
 func groupsOf(w *World, clusterID string) []*nodeGroupRec {
 	gs := w.NodeGroups.Select(func(g *nodeGroupRec) bool { return g.ClusterID == clusterID })
-	sort.SliceStable(gs, func(i, j int) bool {
-		if !gs[i].CreatedAt.Equal(gs[j].CreatedAt) {
-			return gs[i].CreatedAt.Before(gs[j].CreatedAt)
+	slices.SortStableFunc(gs, func(a, b *nodeGroupRec) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
 		}
-		return groupRank(gs[i].Config.NodeGroupType) < groupRank(gs[j].Config.NodeGroupType)
+		return groupRank(a.Config.NodeGroupType) - groupRank(b.Config.NodeGroupType)
 	})
 	return gs
 }
@@ -91,7 +91,7 @@ func groupRank(t string) int {
 
 func nodesOf(w *World, groupID string) []*nodeRec {
 	ns := w.Nodes.Select(func(n *nodeRec) bool { return n.NodeGroupID == groupID })
-	sort.SliceStable(ns, func(i, j int) bool { return ns[i].CreatedAt.Before(ns[j].CreatedAt) })
+	slices.SortStableFunc(ns, func(a, b *nodeRec) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return ns
 }
 
@@ -296,6 +296,23 @@ func (r *regionRec) allocateIP(vswID string) string {
 	return ""
 }
 
+// freeIPs is the number of free addresses of a vSwitch.
+func (r *regionRec) freeIPs(vswID string) int {
+	if v, ok := r.vswitch(vswID); ok {
+		return max(0, v.AvailableIPs)
+	}
+	return 0
+}
+
+// needIPs refuses to add n nodes to a vSwitch without room for them, as
+// ECS does when it cannot give the instances an address.
+func needIPs(reg *regionRec, vswID string, n int) error {
+	if free := reg.freeIPs(vswID); free < n {
+		return errDenied("InvalidVSwitchId.IpNotEnough", "vSwitch %s has %d free IP addresses, %d needed; use another vSwitch or fewer nodes", vswID, free, n)
+	}
+	return nil
+}
+
 // releaseCapacity returns a node's instance and its address to the
 // vSwitch it came from (records written before VSwitchID existed fall back
 // to the first vSwitch of the zone).
@@ -365,6 +382,9 @@ func createNodeGroup(c *call, w *World) (any, error) {
 	it, avail := pickInstanceType(reg, &nodeGroupRec{Config: cfg, ZoneID: cl.NodeAttributes.ZoneId}, n)
 	if avail < n {
 		return nil, errDenied("ResourceNotEnough", "the instance types %s have %d instances in stock in %s, %d requested; try other types or a smaller count", strings.Join(cfg.InstanceTypes, ", "), avail, cl.NodeAttributes.ZoneId, n)
+	}
+	if err := needIPs(reg, cfg.VSwitchIds[0], n); err != nil {
+		return nil, err
 	}
 	if cfg.PaymentType == "" {
 		cfg.PaymentType = "PayAsYouGo"
@@ -446,10 +466,20 @@ func increaseNodes(c *call, w *World) (any, error) {
 	if avail < least {
 		return nil, errDenied("ResourceNotEnough", "the instance types %s have %d instances in stock in %s, at least %d needed; lower MinIncreaseNodeCount or change the instance type", strings.Join(g.Config.InstanceTypes, ", "), avail, g.ZoneID, least)
 	}
-	n := min(want, avail)
+	if err := needIPs(reg, g.Config.VSwitchIds[0], least); err != nil {
+		return nil, err
+	}
+	n := min(want, avail, reg.freeIPs(g.Config.VSwitchIds[0]))
 	g.Config.NodeCount = ptr(i64(g.Config.NodeCount) + int64(n))
 	g.ResizeKind, g.ResizeUntil = "INCREASING", c.now.Add(c.scale(resizeFor))
-	addNodes(c, w, reg, cl, g, it, n, c.now, c.now.Add(c.scale(nodeRunAfter)))
+	for _, node := range addNodes(c, w, reg, cl, g, it, n, c.now, c.now.Add(c.scale(nodeRunAfter))) {
+		if node.PaymentType == "Subscription" {
+			// Added subscription nodes are bought for PaymentDuration
+			// months (the only unit IncreaseNodes takes).
+			node.ExpireAt = c.now.Add(time.Duration(i64(req.PaymentDuration)) * 30 * 24 * time.Hour)
+			node.AutoRenew = boolv(req.AutoRenew)
+		}
+	}
 	op := &operationRec{
 		ID: w.newID("op-", 16), ClusterID: cl.ID, Type: "INCREASE_NODES", CreatedAt: c.now, DoneAt: g.ResizeUntil,
 		Description: fmt.Sprintf("Add %d node(s) to %s", n, g.Config.NodeGroupName),
@@ -548,7 +578,7 @@ func chooseVictims(c *call, w *World, g *nodeGroupRec, req *emrwire.DecreaseNode
 	if k < 1 || k > len(order) {
 		return nil, errInvalidParameter("DecreaseNodeCount must be 1 to %d (the live nodes of %s), got %d", len(order), g.ID, k)
 	}
-	sort.SliceStable(order, func(i, j int) bool { return order[i].CreatedAt.After(order[j].CreatedAt) })
+	slices.SortStableFunc(order, func(a, b *nodeRec) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	return order[:k], nil
 }
 

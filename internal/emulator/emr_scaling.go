@@ -3,7 +3,7 @@ package emulator
 import (
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,11 +214,13 @@ func listAutoScalingActivities(c *call, w *World) (any, error) {
 			(req.NodeGroupId == "" || a.NodeGroupID == req.NodeGroupId) &&
 			(req.ScalingActivityType == "" || a.Type == req.ScalingActivityType) &&
 			(req.ScalingRuleName == "" || a.RuleName == req.ScalingRuleName) &&
+			(req.ScalingPolicyType == "" || req.ScalingPolicyType == "AUTO_SCALING") &&
+			(len(req.InstanceChargeTypes) == 0 || contains(req.InstanceChargeTypes, chargeTypeOf(w, a.NodeGroupID))) &&
 			(len(req.ScalingActivityStates) == 0 || contains(req.ScalingActivityStates, activityState(a, c.now))) &&
 			(req.StartTime == nil || a.StartedAt.UnixMilli() >= *req.StartTime) &&
 			(req.EndTime == nil || a.StartedAt.UnixMilli() <= *req.EndTime)
 	})
-	sort.SliceStable(acts, func(i, j int) bool { return acts[i].StartedAt.After(acts[j].StartedAt) })
+	slices.SortStableFunc(acts, func(a, b *activityRec) int { return b.StartedAt.Compare(a.StartedAt) })
 	pg, err := paginate(len(acts), req.MaxResults, req.NextToken)
 	if err != nil {
 		return nil, err
@@ -233,6 +235,15 @@ func listAutoScalingActivities(c *call, w *World) (any, error) {
 		})
 	}
 	return resp, nil
+}
+
+// chargeTypeOf is how a node group's instances are billed, in the terms
+// of the InstanceChargeTypes filter.
+func chargeTypeOf(w *World, groupID string) string {
+	if g, ok := w.NodeGroups.Get(groupID); ok && g.Config.SpotStrategy != "" && g.Config.SpotStrategy != "NoSpot" {
+		return "SPOT"
+	}
+	return "ONDEMAND"
 }
 
 func groupName(w *World, id string) string {
@@ -368,7 +379,11 @@ func applyRule(c *call, w *World, reg *regionRec, cl *clusterRec, g *nodeGroupRe
 			a.State, a.Cause = "FAILED", fmt.Sprintf("%s; failed: %s out of stock in %s", cause, it, g.ZoneID)
 			return a
 		}
-		n = min(n, avail)
+		if reg.freeIPs(g.Config.VSwitchIds[0]) < 1 {
+			a.State, a.Cause = "FAILED", fmt.Sprintf("%s; failed: vSwitch %s has no free IP address", cause, g.Config.VSwitchIds[0])
+			return a
+		}
+		n = min(n, avail, reg.freeIPs(g.Config.VSwitchIds[0]))
 		nodes := addNodes(c, w, reg, cl, g, it, n, at, at.Add(c.scale(nodeRunAfter)))
 		g.Config.NodeCount = ptr(i64(g.Config.NodeCount) + int64(n))
 		g.ResizeKind, g.ResizeUntil = "INCREASING", at.Add(c.scale(resizeFor))
@@ -404,7 +419,7 @@ func newestLive(w *World, g *nodeGroupRec, at time.Time, n int) []*nodeRec {
 			live = append(live, x)
 		}
 	}
-	sort.SliceStable(live, func(i, j int) bool { return live[i].CreatedAt.After(live[j].CreatedAt) })
+	slices.SortStableFunc(live, func(a, b *nodeRec) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	return live[:min(n, len(live))]
 }
 

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"time"
 
@@ -69,12 +70,32 @@ type table interface {
 
 // Table is a set of records of one kind, keyed by ID.
 type Table[T any] struct {
-	name    string
-	rows    map[string]*T
+	name string
+	rows map[string]*T
+	// order holds the IDs sorted, kept up to date by every change, so
+	// Select need not sort on each read (and reads, which may run
+	// concurrently, never write).
+	order   []string
 	saved   map[string][]byte // JSON as last persisted, to find real changes
 	touched map[string]bool
 	deleted map[string]bool
 	track   bool
+}
+
+// index adds id to the sorted IDs if it is new.
+func (t *Table[T]) index(id string) {
+	if _, ok := t.rows[id]; ok {
+		return
+	}
+	i, _ := slices.BinarySearch(t.order, id)
+	t.order = slices.Insert(t.order, i, id)
+}
+
+// unindex removes id from the sorted IDs.
+func (t *Table[T]) unindex(id string) {
+	if i, ok := slices.BinarySearch(t.order, id); ok {
+		t.order = slices.Delete(t.order, i, i+1)
+	}
 }
 
 func newTable[T any](name string) *Table[T] {
@@ -92,6 +113,7 @@ func (t *Table[T]) Get(id string) (*T, bool) {
 
 // Put stores a record under id.
 func (t *Table[T]) Put(id string, r *T) {
+	t.index(id)
 	t.rows[id] = r
 	if t.track {
 		t.touched[id] = true
@@ -101,6 +123,7 @@ func (t *Table[T]) Put(id string, r *T) {
 
 // Delete removes the record with the given ID.
 func (t *Table[T]) Delete(id string) {
+	t.unindex(id)
 	delete(t.rows, id)
 	if t.track {
 		t.deleted[id] = true
@@ -114,16 +137,13 @@ func (t *Table[T]) Len() int { return len(t.rows) }
 // Select returns the records for which keep returns true, sorted by ID.
 // In an update every returned record counts as touched.
 func (t *Table[T]) Select(keep func(*T) bool) []*T {
-	ids := make([]string, 0, len(t.rows))
-	for id, r := range t.rows {
-		if keep == nil || keep(r) {
-			ids = append(ids, id)
+	var out []*T
+	for _, id := range t.order {
+		r := t.rows[id]
+		if keep != nil && !keep(r) {
+			continue
 		}
-	}
-	sort.Strings(ids)
-	out := make([]*T, len(ids))
-	for i, id := range ids {
-		out[i] = t.rows[id]
+		out = append(out, r)
 		if t.track {
 			t.touched[id] = true
 		}
@@ -138,6 +158,7 @@ func (t *Table[T]) load(id string, raw []byte) error {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return err
 	}
+	t.index(id)
 	t.rows[id] = &r
 	t.saved[id] = raw
 	return nil
@@ -194,6 +215,7 @@ func (t *Table[T]) rollback() {
 		if raw, ok := t.saved[id]; ok {
 			_ = t.load(id, raw)
 		} else {
+			t.unindex(id)
 			delete(t.rows, id)
 		}
 	}
@@ -207,13 +229,13 @@ func (t *Table[T]) rollback() {
 
 // clear deletes every record (tracked, so a store persists it).
 func (t *Table[T]) clear() {
-	for id := range t.rows {
+	for _, id := range slices.Clone(t.order) {
 		t.Delete(id)
 	}
 }
 
 func (t *Table[T]) reset() {
-	t.rows = map[string]*T{}
+	t.rows, t.order = map[string]*T{}, nil
 	t.saved = map[string][]byte{}
 	t.track = false
 }

@@ -16,6 +16,10 @@ type CreateClusterInput struct {
 	Spec *spec.Cluster
 	// Getenv resolves the secrets the spec names (passwords by env var).
 	Getenv func(string) (string, bool)
+	// SkipLiveChecks sends the request after the offline rules and the
+	// policy only, without the plan's look-ups (for accounts that may not
+	// call the VPC/ECS describe APIs). Surfaces offer it to people only.
+	SkipLiveChecks bool
 }
 
 // CreateClusterResult is what CreateCluster did.
@@ -70,30 +74,33 @@ func (e *Engine) specProvider() string {
 // confirmation per cluster), journaled with a ClientToken so a retry never
 // creates a second cluster.
 func (e *Engine) CreateCluster(ctx context.Context, call Call, in CreateClusterInput) (*CreateClusterResult, error) {
-	warnings, err := e.PrepareCluster(in.Spec, call.Actor)
-	if err != nil {
-		return nil, err
-	}
 	if e.opts.Provider == provider.AWS {
+		warnings, err := e.PrepareCluster(in.Spec, call.Actor)
+		if err != nil {
+			return nil, err
+		}
 		return e.createAWSCluster(ctx, call, in, warnings)
 	}
 	p, err := e.aliyun("creating clusters")
 	if err != nil {
 		return nil, err
 	}
-	secrets, err := spec.Resolve(in.Spec, in.Getenv)
-	if err != nil {
-		return nil, inputError("secrets", err.Error(), "export the environment variable the spec names")
-	}
-	e.opts.Secrets.Add(secrets.MasterRootPassword)
-	e.opts.Secrets.Add(secrets.MetastorePassword)
-	req, err := in.Spec.AliyunRequest(secrets)
+	plan, req, err := e.plan(ctx, call.Actor, in.Spec, in.Getenv, !in.SkipLiveChecks)
 	if err != nil {
 		return nil, err
 	}
+	if !plan.Ready {
+		return nil, &PlanError{Plan: plan}
+	}
+	var warnings []FieldProblem
+	for _, pr := range plan.Problems {
+		if pr.Warning {
+			warnings = append(warnings, pr)
+		}
+	}
 	w := write{
 		op: createClusterOp(in.Spec), operation: "RunCluster", target: in.Spec.Name, tokenKind: journal.TokenClient,
-		request: spec.RedactRequest(req),
+		request: plan.Request,
 		send: func(ctx context.Context, token string) (*provider.WriteResult, error) {
 			id, op, rid, err := p.RunCluster(ctx, req, token)
 			if err != nil {

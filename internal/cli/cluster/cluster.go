@@ -17,6 +17,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.AddCommand(newCreateCmd(f, nil), newListCmd(f, nil), newGetCmd(f, nil), newWaitCmd(f, nil))
 	cmd.AddCommand(newRenameCmd(f), newDescribeAsCmd(f), newProtectCmd(f), newRenewCmd(f), newDeleteCmd(f))
+	cmd.AddCommand(newValidateCmd(f), newPlanCmd(f), newInitCmd(f))
+	cmd.AddCommand(newInspectCmd(f, nil), newDiagnoseCmd(f, nil), newExportCmd(f, nil))
 	for _, add := range more {
 		cmd.AddCommand(add(f))
 	}

@@ -20,6 +20,8 @@ type createOptions struct {
 	wait           bool
 	timeout        time.Duration
 	idempotencyKey string
+	dryRun         bool
+	skipLive       bool
 }
 
 func newCreateCmd(f *cmdutil.Factory, run func(context.Context, *createOptions) error) *cobra.Command {
@@ -48,6 +50,8 @@ second cluster.`,
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "cluster spec file (YAML or JSON; - for stdin)")
 	cmd.Flags().BoolVar(&o.wait, "wait", false, "wait until the cluster is RUNNING (or fails)")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 30*time.Minute, "how long --wait waits")
+	cmd.Flags().BoolVar(&o.skipLive, "skip-live-checks", false, "skip the plan's look-ups (VPC, vSwitch, security group, key pair, stock); the rules and the policy still apply")
+	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the plan and the exact request instead of creating (same as 'cluster plan --dry-run')")
 	cmd.Flags().StringVar(&o.idempotencyKey, "idempotency-key", "", "distinguish a deliberate repeat of an identical create (within 30 min)")
 	return cmd
 }
@@ -78,7 +82,20 @@ func runCreate(ctx context.Context, o *createOptions) error {
 	}
 	call := f.Call(false)
 	call.IdempotencyKey = o.idempotencyKey
-	res, err := s.Engine.CreateCluster(ctx, call, engine.CreateClusterInput{Spec: c, Getenv: lookupEnv(f)})
+	if o.dryRun {
+		plan, err := s.Engine.PlanCluster(ctx, call.Actor, c, lookupEnv(f))
+		if err != nil {
+			return err
+		}
+		if err := printPlan(f, plan, true); err != nil {
+			return err
+		}
+		if !plan.Ready {
+			return &engine.PlanError{Plan: plan}
+		}
+		return nil
+	}
+	res, err := s.Engine.CreateCluster(ctx, call, engine.CreateClusterInput{Spec: c, Getenv: lookupEnv(f), SkipLiveChecks: o.skipLive})
 	if err != nil {
 		return err
 	}
