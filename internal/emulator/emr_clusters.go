@@ -160,8 +160,8 @@ func createCluster(c *call, w *World, req *emrwire.RunClusterRequest) (any, erro
 		Release: rel.Version, DeployMode: orDefault(req.DeployMode, "NORMAL"),
 		PaymentType: orDefault(req.PaymentType, "PayAsYouGo"), SecurityMode: orDefault(req.SecurityMode, "NORMAL"),
 		Description: req.Description, ResourceGroupID: req.ResourceGroupId,
-		DeletionProtection: boolv(req.DeletionProtection), NodeAttributes: *req.NodeAttributes,
-		Applications: apps, Requested: appNames(req.Applications), ApplicationConfigs: req.ApplicationConfigs, BootstrapScripts: req.BootstrapScripts,
+		DeletionProtection: boolv(req.DeletionProtection), NodeAttributes: withoutPassword(*req.NodeAttributes),
+		Applications: apps, Requested: appNames(req.Applications), ApplicationConfigs: redactConfigs(req.ApplicationConfigs), BootstrapScripts: req.BootstrapScripts,
 		Tags: req.Tags, Subscription: req.SubscriptionConfig, CreatedAt: now,
 		BootstrapAt: now.Add(c.scale(startingFor)), ReadyAt: now.Add(c.scale(startingFor + bootstrappingFor)),
 	}
@@ -843,7 +843,15 @@ func getClusterCloneMeta(c *call, w *World) (any, error) {
 	return &emrwire.GetClusterCloneMetaResponse{ClusterCloneMeta: meta, RequestId: c.requestID}, nil
 }
 
-// redactConfigs hides password values, as the real service does.
+// withoutPassword drops the root password: the API never returns it, so
+// the sandbox's state file need not keep it.
+func withoutPassword(na emrwire.NodeAttributes) emrwire.NodeAttributes {
+	na.MasterRootPassword = ""
+	return na
+}
+
+// redactConfigs hides password values, as the real service does; the
+// sandbox stores them hidden too.
 func redactConfigs(cfgs []emrwire.ApplicationConfig) []emrwire.ApplicationConfig {
 	out := make([]emrwire.ApplicationConfig, len(cfgs))
 	for i, c := range cfgs {
