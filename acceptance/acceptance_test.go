@@ -43,6 +43,7 @@ func params(t *testing.T, overHTTP bool) testscript.Params {
 	}
 	return testscript.Params{
 		Dir:                 "testdata",
+		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EMRCTL_DATA_DIR", filepath.Join(env.WorkDir, ".data"))
@@ -69,6 +70,7 @@ func params(t *testing.T, overHTTP bool) testscript.Params {
 			"setenvfile": setenvFile,
 			"waitfile":   waitFile,
 			"exitcode":   exitCode,
+			"normalize":  normalize,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

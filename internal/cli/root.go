@@ -15,17 +15,21 @@ import (
 
 	"github.com/emrctl/emrctl/internal/cli/audit"
 	"github.com/emrctl/emrctl/internal/cli/autoscaling"
+	clia "github.com/emrctl/emrctl/internal/cli/aws"
 	"github.com/emrctl/emrctl/internal/cli/cluster"
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/cli/completion"
 	"github.com/emrctl/emrctl/internal/cli/config"
 	"github.com/emrctl/emrctl/internal/cli/discover"
+	mcpcmd "github.com/emrctl/emrctl/internal/cli/mcp"
 	"github.com/emrctl/emrctl/internal/cli/node"
 	"github.com/emrctl/emrctl/internal/cli/nodegroup"
 	"github.com/emrctl/emrctl/internal/cli/prereq"
 	"github.com/emrctl/emrctl/internal/cli/sandbox"
 	"github.com/emrctl/emrctl/internal/cli/scale"
+	"github.com/emrctl/emrctl/internal/cli/serverless"
 	"github.com/emrctl/emrctl/internal/cli/specs"
+	"github.com/emrctl/emrctl/internal/cli/step"
 	"github.com/emrctl/emrctl/internal/output"
 )
 
@@ -129,6 +133,11 @@ var extraCommands = []func(*cmdutil.Factory) *cobra.Command{
 	autoscaling.NewCmd,
 	config.NewCmd,
 	completion.NewCmd,
+	clia.NewCmd,
+	step.NewCmd,
+	serverless.NewCmd,
+	mcpcmd.NewCmd,
+	mcpcmd.NewServeCmd,
 	newVersionCmd,
 }
 

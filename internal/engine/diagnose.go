@@ -18,8 +18,9 @@ type Diagnosis struct {
 }
 
 // diagnosisRule matches a state-change reason by code and by a marker in
-// its message (the services put sub-codes such as
-// InvalidVSwitchId.ZoneMismatch there).
+// its message, ignoring case (the services put sub-codes such as
+// InvalidVSwitchId.ZoneMismatch there). The first matching rule wins, so
+// specific rules come before general ones.
 type diagnosisRule struct {
 	code, marker      string
 	cause, fix, check string
@@ -28,6 +29,8 @@ type diagnosisRule struct {
 var diagnosisRules = []diagnosisRule{
 	{marker: "InvalidSecurityGroupType", cause: "The security group is an enterprise (advanced) security group; EMR supports only basic (normal) security groups.",
 		fix: "Create or pick a normal security group in the same VPC and set network.securityGroupId.", check: "emrctl prereq check --vpc <vpc-id>"},
+	{marker: "InvalidSecurityGroupId.VpcMismatch", cause: "The security group belongs to another VPC than NodeAttributes.VpcId.",
+		fix: "Pick a normal security group of the cluster's VPC, or set network.vpcId to the group's VPC.", check: "emrctl prereq check --vpc <vpc-id>"},
 	{marker: "InvalidSecurityGroupId", cause: "The security group does not exist or is not in the cluster's VPC.",
 		fix: "Pick a normal security group of the cluster's VPC.", check: "emrctl prereq check --vpc <vpc-id>"},
 	{marker: "ZoneMismatch", cause: "A vSwitch is in a different zone from NodeAttributes.ZoneId.",
@@ -38,6 +41,14 @@ var diagnosisRules = []diagnosisRule{
 	{marker: "InvalidVSwitchId", cause: "The vSwitch does not exist in this region.", fix: "Take the vSwitch ID from 'emrctl prereq check'."},
 	{marker: "InvalidVpcId", cause: "The VPC does not exist in this region.", fix: "Take the VPC ID from 'emrctl prereq check'."},
 	{marker: "InvalidKeyPairName", cause: "The key pair does not exist in this region.", fix: "Create the key pair or set network.keyPairName to an existing one.", check: "emrctl prereq check"},
+	{marker: "EntityNotExist.Role", cause: "The RAM role the nodes use (AliyunECSInstanceForEMRRole by default) does not exist.",
+		fix: "Create AliyunECSInstanceForEMRRole (the console's one-click authorization for EMR) or set network.ramRole to an existing role, then create the cluster again."},
+	{code: "OperationDenied.InsufficientBalance", cause: "The account balance is too low to buy the instances.", fix: "Recharge the account, then create the cluster again (from 'emrctl cluster export <id>')."},
+	{marker: "InsufficientBalance", cause: "The account balance is too low to buy the instances.", fix: "Recharge the account, then create the cluster again (from 'emrctl cluster export <id>')."},
+	{marker: "ResourceNotEnough", cause: "The instance type is out of stock in the zone.",
+		fix: "Pick another instance type (list them with 'emrctl discover instance-types --zone <zone> --role <role>') or another zone; add several instanceTypes to the node group.", check: "emrctl discover instance-types"},
+	{marker: "InvalidResourceType.NotSupported", cause: "An instance type is not offered for this node group in the zone.",
+		fix: "Choose from 'emrctl discover instance-types --zone <zone> --type <type> --payment <payment> --role <role>'.", check: "emrctl discover instance-types"},
 	{code: "OutOfStock", cause: "The instance type is out of stock in the zone.",
 		fix: "Pick another instance type (list them with 'emrctl discover instance-types --zone <zone> --role <role>') or another zone; add several instanceTypes to the node group.", check: "emrctl discover instance-types"},
 	{code: "NotAuthorized", cause: "A RAM role is missing (AliyunECSInstanceForEMRRole) or not authorized.", fix: "Create AliyunECSInstanceForEMRRole (console one-click authorization) or set network.ramRole to an existing role."},
@@ -51,6 +62,15 @@ var diagnosisRules = []diagnosisRule{
 	{marker: "need ZOOKEEPER", cause: "HA needs ZooKeeper for master failover.", fix: "Add ZOOKEEPER to applications."},
 	{marker: "external Hive metastore", cause: "HA clusters cannot keep Hive metadata on one MASTER.", fix: "Use metastore.type USER_RDS (an RDS MySQL in the same VPC, port 3306 open to the cluster) or DLF."},
 	{marker: "OSS_ROOT_URI", cause: "OSS-HDFS was selected without its bucket path.", fix: "Set ossHdfs.rootUri (oss://<bucket>.<region>.oss-dls.aliyuncs.com/) after enabling HDFS on the bucket."},
+	{marker: "No space left", cause: "A disk filled up (system or data disk) and services on the nodes failed.",
+		fix: "Free disk space or enlarge the data disks; move logs and data to OSS; then restart the failed services or replace the nodes."},
+	{marker: "disk full", cause: "A disk filled up (system or data disk) and services on the nodes failed.",
+		fix: "Free disk space or enlarge the data disks; move logs and data to OSS; then restart the failed services or replace the nodes."},
+	{marker: "out of memory", cause: "Nodes ran out of memory (OOM) and services failed.",
+		fix: "Move to an instance type with more memory or scale out so the load spreads; lower container memory settings (YARN, Spark) that oversubscribe."},
+	{marker: "OutOfMemory", cause: "Nodes ran out of memory (OOM) and services failed.",
+		fix: "Move to an instance type with more memory or scale out so the load spreads; lower container memory settings (YARN, Spark) that oversubscribe."},
+	{marker: "arrears", cause: "The account is in arrears; pay-as-you-go clusters are released when the balance runs out.", fix: "Recharge the account, then create the cluster again (from 'emrctl cluster export')."},
 	{code: "AccountException", cause: "The account is in arrears; pay-as-you-go clusters are released when the balance runs out.", fix: "Recharge the account, then create the cluster again (from 'emrctl cluster export')."},
 	{code: "QuotaExceeded", cause: "An account or resource quota was reached.", fix: "Raise the quota in the console or use fewer or smaller nodes."},
 	{code: "BootstrapFailure", cause: "A bootstrap script failed.", fix: "Check the script in your bucket and its logs; make it idempotent, or set failStrategy FAILED_CONTINUE."},
@@ -64,7 +84,7 @@ func DiagnoseReason(r *provider.StateReason) *Diagnosis {
 		return nil
 	}
 	for _, rule := range diagnosisRules {
-		if (rule.code == "" || rule.code == r.Code) && (rule.marker == "" || strings.Contains(r.Message, rule.marker)) {
+		if (rule.code == "" || rule.code == r.Code) && (rule.marker == "" || strings.Contains(strings.ToLower(r.Message), strings.ToLower(rule.marker))) {
 			return &Diagnosis{Code: r.Code, Message: r.Message, Cause: rule.cause, Fix: rule.fix, Check: rule.check}
 		}
 	}

@@ -66,31 +66,34 @@ func (e *Engine) ListInstanceTypes(ctx context.Context, q provider.InstanceTypeQ
 	if err != nil {
 		return nil, err
 	}
+	const required = "is required: ListInstanceTypes needs it, though its documentation marks it optional"
 	var probs []FieldProblem
 	enum := func(field, v string, valid []string) {
 		switch {
 		case v == "":
-			probs = append(probs, FieldProblem{Field: field, Problem: "is required by ListInstanceTypes (the API rejects the call without it, though its documentation marks it optional)", Fix: "use one of " + strings.Join(valid, ", ")})
+			probs = append(probs, FieldProblem{Field: field, Problem: required, Fix: "use one of " + strings.Join(valid, ", ")})
 		case !slices.Contains(valid, v):
 			probs = append(probs, FieldProblem{Field: field, Problem: fmt.Sprintf("%q is not valid", validate.Render(v)), Fix: "use one of " + strings.Join(valid, ", ")})
 		}
 	}
-	zoneFix := func() string {
-		zones, err := read(ctx, e, func(ctx context.Context) ([]provider.Zone, error) { return p.Zones(ctx) })
-		if err != nil || len(zones) == 0 {
-			return "use the zone of your vSwitch, e.g. " + e.opts.Region + "-h ('emrctl prereq check' lists them)"
-		}
-		ids := make([]string, len(zones))
-		for i, z := range zones {
-			ids[i] = z.ID
-		}
-		return "use one of " + strings.Join(ids, ", ") + " (the zone of your vSwitch)"
+	// The zones are read once: to list them when the zone is missing or
+	// wrong, and to catch a zone of another region before the call.
+	zones, zerr := read(ctx, e, func(ctx context.Context) ([]provider.Zone, error) { return p.Zones(ctx) })
+	ids := make([]string, len(zones))
+	for i, z := range zones {
+		ids[i] = z.ID
+	}
+	zoneFix := "use the zone of your vSwitch ('emrctl prereq check' lists them)"
+	if zerr == nil && len(ids) > 0 {
+		zoneFix = "use the zone of your vSwitch, one of " + strings.Join(ids, ", ")
 	}
 	switch {
 	case q.ZoneID == "":
-		probs = append(probs, FieldProblem{Field: "zoneId", Problem: "is required by ListInstanceTypes (the API rejects the call without it, though its documentation marks it optional)", Fix: zoneFix()})
+		probs = append(probs, FieldProblem{Field: "zoneId", Problem: required, Fix: zoneFix})
 	case validate.ID(validate.ZoneID, "zoneId", q.ZoneID) != nil:
-		probs = append(probs, FieldProblem{Field: "zoneId", Problem: fmt.Sprintf("%q is not a zone ID", validate.Render(q.ZoneID)), Fix: zoneFix()})
+		probs = append(probs, FieldProblem{Field: "zoneId", Problem: fmt.Sprintf("%q is not a zone ID", validate.Render(q.ZoneID)), Fix: zoneFix})
+	case zerr == nil && len(ids) > 0 && !slices.Contains(ids, q.ZoneID):
+		probs = append(probs, FieldProblem{Field: "zoneId", Problem: fmt.Sprintf("%q is not a zone of %s", q.ZoneID, e.opts.Region), Fix: zoneFix})
 	}
 	enum("clusterType", q.ClusterType, ClusterTypes())
 	enum("paymentType", q.PaymentType, PaymentTypes())

@@ -154,14 +154,7 @@ type PrereqError struct {
 }
 
 func (e *PrereqError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d prerequisite problem(s) in %s: a cluster created now would fail", e.Report.Problems, e.Report.Region)
-	for _, c := range e.Report.Checks {
-		if c.Status == CheckProblem {
-			fmt.Fprintf(&b, "\n  %s %s: %s", c.Item, c.Resource, c.Detail)
-		}
-	}
-	return b.String()
+	return fmt.Sprintf("%d prerequisite problem(s) in %s: a cluster created now would fail", e.Report.Problems, e.Report.Region)
 }
 
 // CheckPrereqs checks what a cluster needs before it is created (SKILL.md

@@ -262,6 +262,17 @@ func (s *Session) openAliyun(o Options, eo *engine.Options) error {
 	if v := o.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"); v != "" {
 		s.Secrets.Add(v)
 	}
+	// Resolve the chain now: a missing credential must read as such, not
+	// as a broken connection on the first call.
+	cm, err := cred.GetCredential()
+	if err != nil {
+		return &CredentialsError{Profile: s.Name, Err: err}
+	}
+	for _, secret := range []*string{cm.AccessKeySecret, cm.SecurityToken, cm.BearerToken} {
+		if secret != nil {
+			s.Secrets.Add(*secret)
+		}
+	}
 	cfg := aliyun.Config{Region: s.Profile.Region, Credential: cred, UserAgent: o.UserAgent}
 	if s.Profile.Endpoint != "" {
 		cfg.Endpoint, cfg.Insecure, err = endpointHost(s.Profile.Endpoint)
@@ -277,6 +288,20 @@ func (s *Session) openAliyun(o Options, eo *engine.Options) error {
 	eo.ForRegion = regional(cfg, false)
 	return nil
 }
+
+// CredentialsError says that the Alibaba credential chain found nothing
+// usable for a profile. It never carries a secret.
+type CredentialsError struct {
+	Profile string
+	Err     error
+}
+
+func (e *CredentialsError) Error() string {
+	return fmt.Sprintf("profile %q has no usable Alibaba Cloud credentials (%v): set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, name a profile of ~/.aliyun/config.json with 'emrctl config set-profile %s --credential-profile NAME', or run on ECS with a RAM role", e.Profile, e.Err, e.Profile)
+}
+
+// Unwrap returns the chain's error.
+func (e *CredentialsError) Unwrap() error { return e.Err }
 
 func staticCredential(id, secret string) (credentials.Credential, error) {
 	t := "access_key"

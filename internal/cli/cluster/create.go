@@ -22,27 +22,40 @@ type createOptions struct {
 	idempotencyKey string
 	dryRun         bool
 	skipLive       bool
+	interactive    bool
+	save           string
 }
 
 func newCreateCmd(f *cmdutil.Factory, run func(context.Context, *createOptions) error) *cobra.Command {
 	o := &createOptions{f: f}
 	cmd := &cobra.Command{
-		Use:   "create -f SPEC",
-		Short: "Create a cluster from a spec file",
+		Use:   "create (-f SPEC | --interactive)",
+		Short: "Create a cluster from a spec file, or step by step with --interactive",
 		Long: `Create a cluster from a spec file (YAML). The spec is validated against every
 EMR rule emrctl knows before anything is sent; you confirm a summary (API,
 target, impact and the exact request); the write is journaled with a client
 token, so running the same command again after a timeout never creates a
-second cluster.`,
+second cluster.
+
+With --interactive (on a terminal) a wizard walks through every choice:
+region, purpose, cluster type and components, Hive metastore, VPC,
+vSwitch, security group and key pair found in the account, storage-compute
+architecture, node specs, name. It recommends and you decide. It saves the
+spec it built (./<name>.emrctl.yaml, or --save PATH; passwords only by the
+name of their environment variable) and shows the plan before creating.`,
 		Example: `  emrctl cluster create -f examples/dev-cluster.yaml --wait
-  emrctl cluster create -f prod.yaml --yes --ack-cost -o json`,
+  emrctl cluster create -f prod.yaml --yes --ack-cost -o json
+  emrctl cluster create --interactive --save dev.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.file == "" {
-				return cmdutil.FlagErrorf("--file/-f is required: the cluster spec (see 'emrctl cluster init')")
+			if err := checkCreateFlags(o); err != nil {
+				return err
 			}
 			if run != nil {
 				return run(cmd.Context(), o)
+			}
+			if o.interactive {
+				return runWizard(cmd.Context(), o)
 			}
 			return runCreate(cmd.Context(), o)
 		},
@@ -53,7 +66,24 @@ second cluster.`,
 	cmd.Flags().BoolVar(&o.skipLive, "skip-live-checks", false, "skip the plan's look-ups (VPC, vSwitch, security group, key pair, stock); the rules and the policy still apply")
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the plan and the exact request instead of creating (same as 'cluster plan --dry-run')")
 	cmd.Flags().StringVar(&o.idempotencyKey, "idempotency-key", "", "distinguish a deliberate repeat of an identical create (within 30 min)")
+	cmd.Flags().BoolVar(&o.interactive, "interactive", false, "build the spec step by step in a terminal wizard, then create")
+	cmd.Flags().StringVar(&o.save, "save", "", "with --interactive: where to write the spec (default ./<name>.emrctl.yaml)")
 	return cmd
+}
+
+// checkCreateFlags refuses flags that clash, naming both.
+func checkCreateFlags(o *createOptions) error {
+	switch {
+	case o.interactive && o.file != "":
+		return cmdutil.FlagErrorf("--interactive and --file/-f cannot be used together: the wizard builds the spec; drop one of them")
+	case o.interactive && o.dryRun:
+		return cmdutil.FlagErrorf("--interactive and --dry-run cannot be used together: the wizard shows the plan and can save the spec without creating")
+	case o.save != "" && !o.interactive:
+		return cmdutil.FlagErrorf("--save needs --interactive: it names the file the wizard writes")
+	case !o.interactive && o.file == "":
+		return cmdutil.FlagErrorf("--file/-f is required: the cluster spec (see 'emrctl cluster init'), or --interactive for the wizard")
+	}
+	return nil
 }
 
 func readSpec(f *cmdutil.Factory, path string) (*spec.Cluster, error) {
@@ -71,11 +101,17 @@ func readSpec(f *cmdutil.Factory, path string) (*spec.Cluster, error) {
 }
 
 func runCreate(ctx context.Context, o *createOptions) error {
-	f := o.f
-	c, err := readSpec(f, o.file)
+	c, err := readSpec(o.f, o.file)
 	if err != nil {
 		return err
 	}
+	return createSpec(ctx, o, c)
+}
+
+// createSpec creates the cluster of a spec through the engine: plan,
+// policy and confirmation, journal, RunCluster; then waits if asked.
+func createSpec(ctx context.Context, o *createOptions, c *spec.Cluster) error {
+	f := o.f
 	s, err := f.Session(ctx)
 	if err != nil {
 		return err

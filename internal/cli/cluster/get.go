@@ -54,7 +54,15 @@ var detailColumns = []output.Column{
 	{Header: "Created", Field: "cluster.createTime", Kind: output.Time},
 	{Header: "Ready", Field: "cluster.readyTime", Kind: output.Time},
 	{Header: "Expires", Field: "cluster.expireTime", Kind: output.Time},
+	{Header: "Auto-renew", Field: "cluster.aliyun.subscription.autoRenew", Kind: output.Bool},
 	{Header: "Nodes", Field: "nodes", Kind: output.Count},
+	{Header: "Node states", Value: func(item any) string {
+		v, ok := item.(*engine.ClusterView)
+		if !ok {
+			return ""
+		}
+		return states(engine.NodeGroupView{NodeStates: v.NodeStates})
+	}},
 }
 
 var groupColumns = []output.Column{

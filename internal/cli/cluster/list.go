@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +24,10 @@ type listOptions struct {
 	aliases  map[string]*bool
 	pageSize int
 	limit    int
+	// created bounds, as typed and as parsed
+	after, before string
+	createdAfter  time.Time
+	createdBefore time.Time
 }
 
 func newListCmd(f *cmdutil.Factory, run func(context.Context, *listOptions) error) *cobra.Command {
@@ -33,11 +38,19 @@ func newListCmd(f *cmdutil.Factory, run func(context.Context, *listOptions) erro
 		Example: `  emrctl cluster list --active
   emrctl cluster list --failed -o wide
   emrctl cluster list --state RUNNING --type DATALAKE --payment Subscription -o json
-  emrctl cluster list --query "[?state=='RUNNING'].id" -o json`,
+  emrctl cluster list --query "[?state=='RUNNING'].id" -o json
+  emrctl cluster list --created-after 7d --created-before 2025-06-30`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.pageSize < 1 || o.pageSize > 100 {
 				return cmdutil.FlagErrorf("--page-size must be 1 to 100, got %d", o.pageSize)
+			}
+			var err error
+			if o.createdAfter, err = parseTimeFlag("--created-after", o.after, f.Now()); err != nil {
+				return err
+			}
+			if o.createdBefore, err = parseTimeFlag("--created-before", o.before, f.Now()); err != nil {
+				return err
 			}
 			if run != nil {
 				return run(cmd.Context(), o)
@@ -54,6 +67,8 @@ func newListCmd(f *cmdutil.Factory, run func(context.Context, *listOptions) erro
 	for _, a := range []string{"active", "starting", "running", "failed", "terminated"} {
 		o.aliases[a] = fl.Bool(a, false, "only "+a+" clusters ("+strings.Join(engine.StateAliases[a], ", ")+")")
 	}
+	fl.StringVar(&o.after, "created-after", "", "only clusters created after this time: RFC 3339, a date (2025-06-01) or an age (7d, 12h)")
+	fl.StringVar(&o.before, "created-before", "", "only clusters created before this time: RFC 3339, a date or an age")
 	fl.IntVar(&o.pageSize, "page-size", 100, "clusters per API call (1-100)")
 	fl.IntVar(&o.limit, "limit", 0, "stop after this many clusters (0: all)")
 	return cmd
@@ -67,7 +82,8 @@ func (o *listOptions) filter() provider.ClusterFilter {
 			states = append(states, engine.StateAliases[name]...)
 		}
 	}
-	return provider.ClusterFilter{States: dedupe(upper(states)), Types: upper(o.types), PaymentTypes: o.payments, Name: o.name, IDs: o.ids}
+	return provider.ClusterFilter{States: dedupe(upper(states)), Types: upper(o.types), PaymentTypes: o.payments, Name: o.name, IDs: o.ids,
+		CreatedAfter: o.createdAfter, CreatedBefore: o.createdBefore}
 }
 
 func upper(in []string) []string {

@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -37,6 +39,9 @@ after --timeout. Ctrl-C stops waiting; it never changes the cluster.`,
 			if o.timeout <= 0 {
 				return cmdutil.FlagErrorf("--timeout must be positive, got %s", o.timeout)
 			}
+			if o.target != engine.StateRunning && o.target != engine.StateTerminated {
+				return cmdutil.FlagErrorf("--for %q: wait for RUNNING or TERMINATED", o.target)
+			}
 			if run != nil {
 				return run(cmd.Context(), o)
 			}
@@ -55,6 +60,13 @@ func runWait(ctx context.Context, o *waitOptions) error {
 	}
 	c, err := s.Engine.WaitCluster(ctx, o.id, engine.WaitOptions{Target: o.target, Timeout: o.timeout, Progress: progress(o.f, o.id)})
 	o.f.IOStreams.StopProgress()
+	if errors.Is(err, context.Canceled) {
+		last := "unknown"
+		if c != nil {
+			last = c.State
+		}
+		return fmt.Errorf("stopped waiting for cluster %s (last state %s); the cluster was not changed; resume with 'emrctl cluster wait %s': %w", o.id, last, o.id, err)
+	}
 	if err != nil {
 		return err
 	}

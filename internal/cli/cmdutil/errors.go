@@ -49,13 +49,14 @@ func ExitCode(err error) int {
 		cf  *engine.ClusterFailedError
 		ou  *engine.OutcomeUnknownError
 		ve  *spec.LoadError
+		pre *engine.PrereqError
 	)
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled
-	case errors.As(err, &fe), errors.As(err, &ofe), errors.As(err, &ie), errors.As(err, &ve):
+	case errors.As(err, &fe), errors.As(err, &ofe), errors.As(err, &ie), errors.As(err, &ve), errors.As(err, &pre):
 		return ExitUsage
 	case errors.As(err, &pe):
 		return ExitDenied
@@ -87,6 +88,7 @@ func ErrorView(err error) output.ErrorView {
 		ie *engine.InputError
 		pe *engine.PolicyError
 		cf *engine.ClusterFailedError
+		pr *engine.PrereqError
 	)
 	switch {
 	case errors.As(err, &ie):
@@ -102,6 +104,9 @@ func ErrorView(err error) output.ErrorView {
 			}
 			v.Fields = append(v.Fields, output.FieldProblem{Field: p.Field, Message: msg})
 		}
+	case errors.As(err, &pr):
+		v.Code = "PrerequisitesMissing"
+		v.Recommendation = "fix each PROBLEM row as its fix says, then run the check again"
 	case errors.As(err, &pe):
 		v.Code = "PolicyDenied"
 		v.Hint = "emrctl's safety policy refused this; nothing was sent"

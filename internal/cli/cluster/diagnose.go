@@ -1,0 +1,148 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/emrctl/emrctl/internal/cli/cmdutil"
+	"github.com/emrctl/emrctl/internal/engine"
+	"github.com/emrctl/emrctl/internal/output"
+)
+
+type diagnoseOptions struct {
+	f  *cmdutil.Factory
+	id string
+}
+
+func newDiagnoseCmd(f *cmdutil.Factory, run func(context.Context, *diagnoseOptions) error) *cobra.Command {
+	o := &diagnoseOptions{f: f}
+	return &cobra.Command{
+		Use:   "diagnose CLUSTER_ID",
+		Short: "Explain what is wrong with a cluster and how to fix it",
+		Long: `Diagnose maps the cluster's StateChangeReason (START_FAILED,
+TERMINATED_WITH_ERRORS, ...) to its likely cause and fix (operations.md
+"Troubleshooting"). For a cluster that failed to start it checks the network it
+was created with again (VPC, vSwitches and zone, security group, key pair). For
+a running cluster it reports abnormal nodes (Stopped or Terminated) with their
+likely causes, node groups stuck resizing, failed scaling activities and a
+subscription about to expire. Nothing is changed.`,
+		Example: `  emrctl cluster diagnose c-xxxxxxxxxxxxxxxx
+  emrctl cluster diagnose c-xxxxxxxxxxxxxxxx -o json --query reason.fix`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.id = args[0]
+			if run != nil {
+				return run(cmd.Context(), o)
+			}
+			return runDiagnose(cmd.Context(), o)
+		},
+	}
+}
+
+var diagnosisColumns = []output.Column{
+	{Header: "Cluster", Field: "cluster.id"},
+	{Header: "Name", Field: "cluster.name"},
+	{Header: "State", Field: "cluster.state"},
+	{Header: "Reason", Value: func(item any) string {
+		r := item.(*engine.ClusterDiagnosis).Cluster.StateReason
+		if r == nil {
+			return ""
+		}
+		if r.Code == "" || r.Message == "" {
+			return r.Code + r.Message
+		}
+		return r.Code + ": " + r.Message
+	}},
+	{Header: "Cause", Field: "reason.cause"},
+	{Header: "Fix", Field: "reason.fix"},
+	{Header: "Check", Field: "reason.check"},
+	{Header: "Healthy", Field: "healthy", Kind: output.Bool},
+}
+
+var diagnosisFindingColumns = []output.Column{
+	{Header: "SEVERITY", Field: "severity"},
+	{Header: "KIND", Field: "kind"},
+	{Header: "RESOURCE", Field: "resource"},
+	{Header: "DETAIL", Field: "detail"},
+}
+
+var prereqColumns = []output.Column{
+	{Header: "STATUS", Field: "status"},
+	{Header: "CHECK", Field: "item"},
+	{Header: "RESOURCE", Field: "resource"},
+	{Header: "DETAIL", Field: "detail"},
+}
+
+func runDiagnose(ctx context.Context, o *diagnoseOptions) error {
+	f := o.f
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	s, err := f.Session(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := s.Engine.DiagnoseCluster(ctx, o.id)
+	if err != nil {
+		return err
+	}
+	if format.Structured() || format == output.CSV || f.Query != "" {
+		return output.PrintObject(f.IOStreams.Out, format, f.Query, d, diagnosisColumns, opts(f)...)
+	}
+	w := f.IOStreams.Out
+	if err := output.PrintDetail(w, d, diagnosisColumns, opts(f)...); err != nil {
+		return err
+	}
+	if p := d.Prereqs; p != nil && len(p.Checks) > 0 {
+		fmt.Fprintln(w, "\nThe network the cluster was created with, checked now:")
+		if err := writeRows(w, prereqColumns, p.Checks, f); err != nil {
+			return err
+		}
+		for _, c := range p.Checks {
+			if c.Status != engine.CheckOK && c.Fix != "" {
+				fmt.Fprintf(w, "  fix %s %s: %s\n", c.Item, c.Resource, c.Fix)
+			}
+		}
+	}
+	if len(d.Findings) > 0 {
+		fmt.Fprintln(w)
+		if err := writeRows(w, diagnosisFindingColumns, d.Findings, f); err != nil {
+			return err
+		}
+		for _, fd := range d.Findings {
+			label := fd.Resource
+			if label == "" {
+				label = fd.Kind
+			}
+			if fd.Cause != "" {
+				fmt.Fprintf(w, "  %s: cause: %s\n", label, fd.Cause)
+			}
+			if fd.Fix != "" {
+				fmt.Fprintf(w, "  %s: fix: %s\n", label, fd.Fix)
+			}
+			if fd.Next != "" {
+				fmt.Fprintf(w, "  %s: next: %s\n", label, fd.Next)
+			}
+		}
+	}
+	if d.Healthy {
+		fmt.Fprintln(f.IOStreams.ErrOut, "Nothing abnormal found.")
+	}
+	return nil
+}
+
+// writeRows prints rows as a table.
+func writeRows[T any](w interface{ Write([]byte) (int, error) }, cols []output.Column, rows []T, f *cmdutil.Factory) error {
+	lw := output.NewListWriter(w, output.Table, cols, opts(f)...)
+	items := make([]any, len(rows))
+	for i, r := range rows {
+		items[i] = r
+	}
+	if err := lw.WriteItems(items...); err != nil {
+		return err
+	}
+	return lw.Close()
+}
