@@ -21,7 +21,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "autoscaling",
 		Aliases: []string{"as", "scaling"},
-		Short:   "Show auto scaling policies and scaling activities",
+		Short:   "Auto scaling policies (get, put, remove) and the scaling activities they caused",
 	}
 	cmd.AddCommand(newGetCmd(f, nil), newActivitiesCmd(f, nil), newActivityCmd(f, nil))
 	for _, add := range more {
@@ -30,8 +30,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
-// more are the auto scaling commands of later features (put, remove).
-var more []func(*cmdutil.Factory) *cobra.Command
+// more are the auto scaling write commands.
+var more = []func(*cmdutil.Factory) *cobra.Command{newPutCmd, newRemoveCmd}
 
 func opts(f *cmdutil.Factory) []output.Option {
 	if f.NoHeaders {

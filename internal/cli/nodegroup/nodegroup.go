@@ -29,8 +29,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
-// more are the node group commands of later features (writes).
-var more []func(*cmdutil.Factory) *cobra.Command
+// more are the node group write commands.
+var more = []func(*cmdutil.Factory) *cobra.Command{newCreateCmd}
 
 type listOptions struct {
 	f      *cmdutil.Factory
