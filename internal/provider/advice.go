@@ -16,6 +16,7 @@ var advice = map[string]string{
 	"SignatureDoesNotMatch":               "The AccessKey secret does not match the AccessKey ID: check the credentials with 'emrctl config show'.",
 	"InvalidAccessKeyId":                  "The AccessKey ID is unknown or disabled: check the credentials with 'emrctl config show'.",
 	"InvalidAccessKeyId.NotFound":         "The AccessKey ID is unknown or disabled: check the credentials with 'emrctl config show'.",
+	"CredentialsUnavailable":              "No credentials were found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or name a profile of ~/.aliyun/config.json with 'emrctl config set-profile NAME --credential-profile P'; on ECS, attach a RAM role.",
 	"InvalidTimeStamp.Expired":            "The request was signed with a clock more than 15 minutes off: fix the system clock (NTP).",
 	"Forbidden.RAM":                       "The RAM user lacks the permission named in the message. Ask your administrator to grant that action (see the RAM policies of EMR).",
 	"OperationDenied.ClusterStatus":       "The cluster's state does not allow this now. Check it with 'emrctl cluster get <id>' and wait for RUNNING ('emrctl cluster wait <id>').",

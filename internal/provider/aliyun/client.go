@@ -227,6 +227,14 @@ func mapError(ctx context.Context, action string, err error) error {
 	ae.Code = "RequestTimeout"
 	var ne net.Error
 	var ue *url.Error
+	if !errors.As(err, &ue) && !errors.As(err, &ne) && ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) {
+		// Not a transport error: it happened before the request left,
+		// typically while the credential chain was resolved.
+		ae.Sent, ae.NoResponse = false, false
+		ae.Kind, ae.Code = provider.KindAuth, "CredentialsUnavailable"
+		ae.Message = "no request was sent: " + err.Error()
+		return ae
+	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		ae.Kind = provider.KindTimeout

@@ -9,10 +9,13 @@ import (
 
 	"github.com/emrctl/emrctl/internal/contract"
 	"github.com/emrctl/emrctl/internal/emulator"
+	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/wire/emrwire"
 )
 
-func TestSmoke(t *testing.T) {
+// TestClientAgainstEmulator drives the generic client end to end: signing,
+// JSON-shrunk parameters, ClientToken replay and typed errors.
+func TestClientAgainstEmulator(t *testing.T) {
 	srv, err := emulator.New(emulator.Options{Clock: emulator.NewClock(emulator.SpeedInstant)})
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +47,9 @@ func TestSmoke(t *testing.T) {
 	if err := c.Call(context.Background(), contract.EMR, "GetCluster", &emrwire.GetClusterRequest{RegionId: "cn-hangzhou", ClusterId: resp.ClusterId}, &got); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s %s", resp.ClusterId, got.Cluster.ClusterState)
+	if got.Cluster.ClusterState != "RUNNING" {
+		t.Errorf("state on an instant clock: got %s, want RUNNING", got.Cluster.ClusterState)
+	}
 	var again emrwire.RunClusterResponse
 	if err := c.Call(context.Background(), contract.EMR, "RunCluster", req, &again); err != nil {
 		t.Fatal(err)
@@ -56,7 +61,11 @@ func TestSmoke(t *testing.T) {
 	if err := c.Call(context.Background(), contract.EMR, "ListNodes", &emrwire.ListNodesRequest{RegionId: "cn-hangzhou", ClusterId: resp.ClusterId}, &nodes); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("nodes: %d %+v", len(nodes.Nodes), nodes.Nodes[0])
+	if len(nodes.Nodes) != 3 {
+		t.Errorf("nodes: got %d, want 3", len(nodes.Nodes))
+	}
 	err = c.Call(context.Background(), contract.EMR, "GetCluster", &emrwire.GetClusterRequest{RegionId: "cn-hangzhou", ClusterId: "c-nope"}, &got)
-	t.Logf("err: %v", err)
+	if !errors.Is(err, provider.ErrNotFound) || provider.CodeOf(err) != "ClusterNotFound" {
+		t.Errorf("unknown cluster: got %v, want ClusterNotFound", err)
+	}
 }

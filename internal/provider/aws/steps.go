@@ -1,0 +1,152 @@
+package aws
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/emr"
+	"github.com/aws/aws-sdk-go-v2/service/emr/types"
+
+	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/spec"
+)
+
+// Step states of EMR.
+const (
+	StepPending     = "PENDING"
+	StepCancelPend  = "CANCEL_PENDING"
+	StepRunning     = "RUNNING"
+	StepCompleted   = "COMPLETED"
+	StepCancelled   = "CANCELLED"
+	StepFailed      = "FAILED"
+	StepInterrupted = "INTERRUPTED"
+)
+
+// StepStates lists the step states ListSteps accepts.
+func StepStates() []string {
+	return []string{StepPending, StepCancelPend, StepRunning, StepCompleted, StepCancelled, StepFailed, StepInterrupted}
+}
+
+// Step is one step of a cluster.
+type Step struct {
+	ClusterID       string                `json:"clusterId"`
+	ID              string                `json:"id"`
+	Name            string                `json:"name"`
+	State           string                `json:"state"`
+	StateReason     *provider.StateReason `json:"stateReason,omitempty"`
+	ActionOnFailure string                `json:"actionOnFailure,omitempty"`
+	Jar             string                `json:"jar,omitempty"`
+	MainClass       string                `json:"mainClass,omitempty"`
+	Args            []string              `json:"args,omitempty"`
+	Failure         *StepFailure          `json:"failure,omitempty"`
+	CreateTime      time.Time             `json:"createTime,omitzero"`
+	StartTime       time.Time             `json:"startTime,omitzero"`
+	EndTime         time.Time             `json:"endTime,omitzero"`
+}
+
+// StepFailure is why a step failed, with the log file EMR points at.
+type StepFailure struct {
+	Reason  string `json:"reason,omitempty"`
+	Message string `json:"message,omitempty"`
+	LogFile string `json:"logFile,omitempty"`
+}
+
+func stepOf(clusterID, id, name string, aof types.ActionOnFailure, cfg *types.HadoopStepConfig, st *types.StepStatus) Step {
+	s := Step{ClusterID: clusterID, ID: id, Name: name, ActionOnFailure: string(aof)}
+	if cfg != nil {
+		s.Jar, s.MainClass, s.Args = str(cfg.Jar), str(cfg.MainClass), cfg.Args
+	}
+	if st != nil {
+		s.State = string(st.State)
+		if r := st.StateChangeReason; r != nil {
+			s.StateReason = reasonOf(string(r.Code), str(r.Message))
+		}
+		if f := st.FailureDetails; f != nil && (f.Reason != nil || f.Message != nil || f.LogFile != nil) {
+			s.Failure = &StepFailure{Reason: str(f.Reason), Message: str(f.Message), LogFile: str(f.LogFile)}
+		}
+		if t := st.Timeline; t != nil {
+			s.CreateTime, s.StartTime, s.EndTime = tm(t.CreationDateTime), tm(t.StartDateTime), tm(t.EndDateTime)
+		}
+	}
+	return s
+}
+
+// StepsRequest is the AddJobFlowSteps request for typed steps: what is
+// shown, journaled and sent. Every argument stays one argument.
+func StepsRequest(clusterID string, steps []spec.AWSStep) any {
+	return Wire(addStepsInput(clusterID, steps))
+}
+
+func addStepsInput(clusterID string, steps []spec.AWSStep) *emr.AddJobFlowStepsInput {
+	in := &emr.AddJobFlowStepsInput{JobFlowId: &clusterID}
+	for _, s := range steps {
+		in.Steps = append(in.Steps, sdkStep(s))
+	}
+	return in
+}
+
+// AddSteps adds typed steps to a cluster and returns their IDs.
+func (p *Provider) AddSteps(ctx context.Context, clusterID string, steps []spec.AWSStep) (*provider.WriteResult, error) {
+	out, err := p.emr.AddJobFlowSteps(ctx, addStepsInput(clusterID, steps))
+	if err != nil {
+		return nil, mapError(ctx, "AddJobFlowSteps", false, err)
+	}
+	return &provider.WriteResult{IDs: out.StepIds, RequestID: requestID(out.ResultMetadata)}, nil
+}
+
+// Steps lists the steps of a cluster, newest first, every page. Empty
+// states or ids match every step.
+func (p *Provider) Steps(ctx context.Context, clusterID string, states, ids []string) ([]Step, error) {
+	in := &emr.ListStepsInput{ClusterId: &clusterID, StepIds: ids}
+	for _, s := range states {
+		in.StepStates = append(in.StepStates, types.StepState(strings.ToUpper(s)))
+	}
+	out := []Step{}
+	for {
+		page, err := p.emr.ListSteps(ctx, in)
+		if err != nil {
+			return nil, mapError(ctx, "ListSteps", true, err)
+		}
+		for _, s := range page.Steps {
+			out = append(out, stepOf(clusterID, str(s.Id), str(s.Name), s.ActionOnFailure, s.Config, s.Status))
+		}
+		if in.Marker = page.Marker; str(in.Marker) == "" {
+			return out, nil
+		}
+	}
+}
+
+// Step describes one step.
+func (p *Provider) Step(ctx context.Context, clusterID, stepID string) (*Step, error) {
+	out, err := p.emr.DescribeStep(ctx, &emr.DescribeStepInput{ClusterId: &clusterID, StepId: &stepID})
+	if err != nil {
+		return nil, mapError(ctx, "DescribeStep", true, err)
+	}
+	if out.Step == nil {
+		return nil, &provider.APIError{Provider: provider.AWS, Action: "DescribeStep", Kind: provider.KindNotFound, Code: "NoSuchStep", Message: "step " + stepID + " not found in cluster " + clusterID}
+	}
+	s := out.Step
+	st := stepOf(clusterID, str(s.Id), str(s.Name), s.ActionOnFailure, s.Config, s.Status)
+	return &st, nil
+}
+
+// CancelResult is what CancelSteps said about one step.
+type CancelResult struct {
+	StepID string `json:"stepId"`
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// CancelSteps asks EMR to cancel pending or running steps (SEND_INTERRUPT).
+func (p *Provider) CancelSteps(ctx context.Context, clusterID string, stepIDs []string) ([]CancelResult, string, error) {
+	out, err := p.emr.CancelSteps(ctx, &emr.CancelStepsInput{ClusterId: &clusterID, StepIds: stepIDs, StepCancellationOption: types.StepCancellationOptionSendInterrupt})
+	if err != nil {
+		return nil, "", mapError(ctx, "CancelSteps", false, err)
+	}
+	var res []CancelResult
+	for _, c := range out.CancelStepsInfoList {
+		res = append(res, CancelResult{StepID: str(c.StepId), Status: string(c.Status), Reason: str(c.Reason)})
+	}
+	return res, requestID(out.ResultMetadata), nil
+}
