@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/mattn/go-runewidth"
 	"strings"
-	"text/tabwriter"
 )
 
 // ANSI sequences for the little colour there is.
@@ -15,36 +15,41 @@ const (
 	ansiReset = "\x1b[0m"
 )
 
-// appendTable aligns header (nil for none) and rows with text/tabwriter and
-// appends the result to buf. With bold, the header line is wrapped in bold
-// after alignment, since escape codes inside cells would count as width.
+// appendTable aligns header (nil for none) and rows into columns two
+// spaces apart and appends the result to buf. Widths are display widths,
+// so Chinese names (two cells per character) line up. With bold, the
+// header line is wrapped in bold after alignment, since escape codes inside
+// cells would count as width.
 func appendTable(buf *bytes.Buffer, header []string, rows [][]string, bold bool) error {
-	start := buf.Len()
-	tw := tabwriter.NewWriter(buf, 0, 8, 2, ' ', 0)
+	all := rows
 	if header != nil {
-		writeTableRow(tw, header)
+		all = append([][]string{header}, rows...)
 	}
-	for _, r := range rows {
-		writeTableRow(tw, r)
-	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("aligning table: %w", err)
-	}
-	if bold && header != nil {
-		out := buf.Bytes()[start:]
-		if i := bytes.IndexByte(out, '\n'); i >= 0 {
-			styled := ansiBold + string(out[:i]) + ansiReset + string(out[i:])
-			buf.Truncate(start)
-			buf.WriteString(styled)
+	var widths []int
+	for _, r := range all {
+		for i, cell := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], runewidth.StringWidth(cell))
 		}
 	}
+	for n, r := range all {
+		var line strings.Builder
+		for i, cell := range r {
+			line.WriteString(cell)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(cell)+2))
+			}
+		}
+		text := strings.TrimRight(line.String(), " ")
+		if bold && header != nil && n == 0 {
+			text = ansiBold + text + ansiReset
+		}
+		buf.WriteString(text)
+		buf.WriteByte('\n')
+	}
 	return nil
-}
-
-// writeTableRow writes one tab-separated line; tabwriter reports errors on
-// Flush, and writing to a bytes.Buffer does not fail.
-func writeTableRow(tw *tabwriter.Writer, cells []string) {
-	_, _ = tw.Write([]byte(strings.Join(cells, "\t") + "\n"))
 }
 
 // appendCSV writes header (nil for none) and rows as RFC 4180 CSV to buf.
