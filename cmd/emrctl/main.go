@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/emrctl/emrctl/internal/cli"
+	_ "github.com/emrctl/emrctl/internal/termquiet" // must initialise before the terminal libraries
 )
 
 func main() {

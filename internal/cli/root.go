@@ -31,6 +31,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/specs"
 	"github.com/emrctl/emrctl/internal/cli/step"
 	"github.com/emrctl/emrctl/internal/output"
+	"github.com/emrctl/emrctl/internal/termquiet"
 )
 
 // Version is set at build time (-ldflags "-X .../cli.Version=v1.2.3").
@@ -38,6 +39,7 @@ var Version = "dev"
 
 // Main runs emrctl with the process's arguments and returns the exit code.
 func Main() int {
+	termquiet.Restore()
 	if scrubbed, ok := sdkDebugScrubbed(os.Getenv("DEBUG")); ok {
 		// The Alibaba SDK prints request headers, credentials included,
 		// to stdout when DEBUG names it; never let that happen.

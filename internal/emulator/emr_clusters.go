@@ -616,10 +616,7 @@ func getCluster(c *call, w *World) (any, error) {
 	if err := c.bind(&req); err != nil {
 		return nil, err
 	}
-	if _, err := c.regionOf(w); err != nil {
-		return nil, err
-	}
-	cl, err := c.cluster(w, req.ClusterId)
+	_, cl, err := c.clusterFor(w, req.ClusterId)
 	if err != nil {
 		return nil, err
 	}
@@ -705,10 +702,7 @@ func listApplications(c *call, w *World) (any, error) {
 	if err := c.bind(&req); err != nil {
 		return nil, err
 	}
-	if _, err := c.regionOf(w); err != nil {
-		return nil, err
-	}
-	cl, err := c.cluster(w, req.ClusterId)
+	_, cl, err := c.clusterFor(w, req.ClusterId)
 	if err != nil {
 		return nil, err
 	}
@@ -746,10 +740,7 @@ func updateClusterAttribute(c *call, w *World) (any, error) {
 	if err := c.bind(&req); err != nil {
 		return nil, err
 	}
-	if _, err := c.regionOf(w); err != nil {
-		return nil, err
-	}
-	cl, err := c.cluster(w, req.ClusterId)
+	_, cl, err := c.clusterFor(w, req.ClusterId)
 	if err != nil {
 		return nil, err
 	}
@@ -776,10 +767,7 @@ func updateClusterAutoRenew(c *call, w *World) (any, error) {
 	if err := c.bind(&req); err != nil {
 		return nil, err
 	}
-	if _, err := c.regionOf(w); err != nil {
-		return nil, err
-	}
-	cl, err := c.cluster(w, req.ClusterId)
+	_, cl, err := c.clusterFor(w, req.ClusterId)
 	if err != nil {
 		return nil, err
 	}
@@ -817,10 +805,7 @@ func getClusterCloneMeta(c *call, w *World) (any, error) {
 	if err := c.bind(&req); err != nil {
 		return nil, err
 	}
-	if _, err := c.regionOf(w); err != nil {
-		return nil, err
-	}
-	cl, err := c.cluster(w, req.ClusterId)
+	_, cl, err := c.clusterFor(w, req.ClusterId)
 	if err != nil {
 		return nil, err
 	}
@@ -868,11 +853,7 @@ func deleteCluster(c *call, w *World) (any, error) {
 	if err := c.bind(&req); err != nil {
 		return nil, err
 	}
-	reg, err := c.regionOf(w)
-	if err != nil {
-		return nil, err
-	}
-	cl, err := c.cluster(w, req.ClusterId)
+	reg, cl, err := c.clusterFor(w, req.ClusterId)
 	if err != nil {
 		return nil, err
 	}

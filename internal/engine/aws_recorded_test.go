@@ -12,6 +12,7 @@ import (
 
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/provider"
 	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 	"github.com/emrctl/emrctl/internal/provider/aws/mototest"
 )
@@ -64,10 +65,15 @@ func TestAWSWaitStepRecorded(t *testing.T) {
 		if !errors.As(err, &sf) {
 			t.Fatalf("got %v, want a step failure", err)
 		}
-		for _, want := range []string{"FAILED", "Unknown Error.", "FileNotFoundException", "stderr.gz", "emrctl step logs"} {
-			if !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q: want it to mention %q", err, want)
-			}
+		if sf.Wait.State != "FAILED" || sf.Wait.Reason == nil || sf.Wait.Reason.Code != "Unknown Error." || sf.Wait.Reason.Message != "FileNotFoundException" {
+			t.Errorf("wait: got state %s reason %+v, want FAILED with EMR's failure details", sf.Wait.State, sf.Wait.Reason)
+		}
+		if sf.Step.Failure == nil || sf.Step.Failure.LogFile != "s3://emrctl-logs/emr/"+recCluster+"/steps/s-3M8XXXXXXDEK2/stderr.gz" {
+			t.Errorf("step failure: got %+v, want the log file", sf.Step.Failure)
+		}
+		var we *provider.WaitError
+		if !errors.As(err, &we) {
+			t.Error("the step failure does not unwrap to the wait error (exit code 5)")
 		}
 	})
 }
@@ -171,4 +177,35 @@ func TestAWSDescribeFleetClusterRecorded(t *testing.T) {
 	if v.Nodes != 3 || len(v.InstanceFleets) != 2 || len(v.Applications) != 1 || v.Applications[0].Version != "3.5.1" {
 		t.Errorf("view: got %d nodes, %d fleets, apps %v", v.Nodes, len(v.InstanceFleets), v.Applications)
 	}
+}
+
+func TestAWSWaitClusterRecorded(t *testing.T) {
+	describe := func(state, reason string) mototest.Exchange {
+		return exchange("ElasticMapReduce.DescribeCluster", `{"ClusterId":"`+recCluster+`"}`,
+			`{"Cluster":{"Id":"`+recCluster+`","Name":"etl","ReleaseLabel":"emr-7.2.0","Status":{"State":"`+state+`","StateChangeReason":`+reason+`}}}`)
+	}
+	ctx := context.Background()
+	t.Run("up when WAITING", func(t *testing.T) {
+		b := recordedBed(t, describe("STARTING", `{}`), describe("BOOTSTRAPPING", `{}`), describe("WAITING", `{"Message":"Cluster ready to run steps."}`))
+		c, err := b.eng.WaitCluster(ctx, recCluster, engine.WaitOptions{})
+		if err != nil || c.State != "WAITING" {
+			t.Errorf("got %+v, %v; want WAITING", c, err)
+		}
+	})
+	t.Run("fails with the reason", func(t *testing.T) {
+		b := recordedBed(t, describe("STARTING", `{}`),
+			describe("TERMINATED_WITH_ERRORS", `{"Code":"VALIDATION_ERROR","Message":"The subnet does not exist."}`))
+		_, err := b.eng.WaitCluster(ctx, recCluster, engine.WaitOptions{})
+		var cf *engine.ClusterFailedError
+		if !errors.As(err, &cf) || cf.Wait.Reason == nil || cf.Wait.Reason.Code != "VALIDATION_ERROR" || cf.Wait.Reason.Message != "The subnet does not exist." {
+			t.Errorf("got %v, want a failure carrying VALIDATION_ERROR and its message", err)
+		}
+	})
+	t.Run("terminated waits through a transient cluster's steps", func(t *testing.T) {
+		b := recordedBed(t, describe("RUNNING", `{}`), describe("TERMINATING", `{}`), describe("TERMINATED", `{"Code":"ALL_STEPS_COMPLETED","Message":"Steps completed"}`))
+		c, err := b.eng.WaitCluster(ctx, recCluster, engine.WaitOptions{Target: "TERMINATED"})
+		if err != nil || c.State != "TERMINATED" {
+			t.Errorf("got %+v, %v; want TERMINATED", c, err)
+		}
+	})
 }

@@ -91,7 +91,7 @@ func (e *Engine) journaled(ctx context.Context, call Call, w write) (*Outcome, e
 		return &Outcome{Result: &provider.WriteResult{IDs: a.Previous.ResultIDs, RequestID: a.Previous.RequestID}, JournalID: a.ID, Replayed: true,
 			Note: "the same request succeeded at " + a.Previous.Time.Format(time.RFC3339) + " (journal entry " + itoa(a.Previous.ID) + "); it was not sent again"}, nil
 	}
-	if a.Previous != nil && w.tokenKind == journal.TokenNone && w.reconcile != nil && !a.Duplicate {
+	if a.Previous != nil && w.tokenKind != journal.TokenClient && w.reconcile != nil && !a.Duplicate {
 		if res, applied, err := w.reconcile(ctx, a.Previous); err != nil {
 			e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusUnknown, ErrorMessage: "reconcile: " + err.Error()})
 			return nil, err

@@ -173,7 +173,8 @@ func awsStates(in []string) (states []types.ClusterState, impossible bool) {
 }
 
 // ListClusters returns one page of clusters. EMR pages by 50 whatever
-// pageSize says; the name and ID filters are applied to each page.
+// pageSize says; the name and ID filters are applied to each page. Cluster
+// types, payment types and resource groups are Alibaba notions: ignored.
 func (p *Provider) ListClusters(ctx context.Context, f provider.ClusterFilter, pageToken string, pageSize int) (*provider.Page[provider.Cluster], error) {
 	states, impossible := awsStates(f.States)
 	if impossible {

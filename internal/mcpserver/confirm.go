@@ -1,0 +1,295 @@
+package mcpserver
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/emrctl/emrctl/internal/engine"
+	"github.com/emrctl/emrctl/internal/validate"
+)
+
+// The fields of the confirmation form. Only the person fills them in: no
+// tool takes a confirmation argument, and the model never sees the form.
+const (
+	fieldContinue = "continue"
+	fieldCost     = "acknowledgeCost"
+	fieldZero     = "acknowledgeEmptyGroup"
+)
+
+// inputKey names the confirmation in a multi round-trip exchange.
+const inputKey = "confirmation"
+
+// modernProtocol is the first protocol version without server-initiated
+// requests: elicitation then travels as an input request in the tool
+// result, and the client calls the tool again with the person's answer.
+const modernProtocol = "2026-07-28"
+
+var (
+	errNoElicitation = errors.New("this MCP client cannot ask a person for confirmation (no elicitation capability)")
+	errAwaiting      = errors.New("waiting for the person's answer to the confirmation (MCP elicitation round trip)")
+)
+
+// confirmer implements engine.Confirmer with MCP elicitation: the engine's
+// confirmation (the seed's template, the reasons and the exact request)
+// goes to the person, who accepts with the boxes ticked, or declines.
+type confirmer struct {
+	s    *Server
+	req  *mcp.CallToolRequest
+	tool string
+	args string
+
+	// noElicitation is set when the client could not be asked.
+	noElicitation bool
+	// pending is set when the question goes back to the client in the
+	// tool result (modern protocol); the call ends without running.
+	pending *pendingAsk
+}
+
+// pendingAsk is a confirmation sent back to the client as an input request.
+type pendingAsk struct {
+	state  string
+	params *mcp.ElicitParams
+}
+
+func (p *pendingAsk) result() *mcp.CallToolResult {
+	return &mcp.CallToolResult{InputRequests: mcp.InputRequestMap{inputKey: p.params}, RequestState: p.state}
+}
+
+// Confirm asks the person. Decline, cancel, an unticked box or any failure
+// to ask is a no.
+func (c *confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engine.Answer, error) {
+	if conf.RequireTypedName != "" {
+		return engine.Answer{}, errors.New("this operation needs its name typed back by a person at a terminal")
+	}
+	if !canElicit(c.req.ClientCapabilities()) {
+		c.noElicitation = true
+		return engine.Answer{}, errNoElicitation
+	}
+	params := elicitParams(conf)
+	if c.req.ProtocolVersion() >= modernProtocol {
+		return c.roundTrip(conf, params)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.s.opts.ConfirmTimeout)
+	defer cancel()
+	res, err := c.req.Session.Elicit(ctx, params)
+	if err != nil {
+		return engine.Answer{}, fmt.Errorf("the confirmation could not be asked: %w", err)
+	}
+	return answerOf(res, conf)
+}
+
+// roundTrip answers from the person's reply carried by this call, if the
+// call carries a reply to exactly this confirmation; otherwise it mints a
+// ticket and sends the question back to the client. A ticket is minted and
+// checked by the server, bound to the tool, the exact arguments and the
+// exact confirmation, used once, and expires in minutes: a replayed or
+// forged answer is never taken, the person is asked again.
+func (c *confirmer) roundTrip(conf engine.Confirmation, params *mcp.ElicitParams) (engine.Answer, error) {
+	bind := binding{tool: c.tool, args: c.args, confirmation: confirmationHash(conf), session: c.req.Session.ID()}
+	if state := c.req.Params.RequestState; state != "" && c.s.tickets.redeem(state, bind) {
+		if r, ok := c.req.Params.InputResponses[inputKey].(*mcp.ElicitResult); ok {
+			return answerOf(r, conf)
+		}
+	}
+	id, err := c.s.tickets.mint(bind)
+	if err != nil {
+		return engine.Answer{}, err
+	}
+	c.pending = &pendingAsk{state: id, params: params}
+	return engine.Answer{}, errAwaiting
+}
+
+func canElicit(caps *mcp.ClientCapabilities) bool {
+	if caps == nil || caps.Elicitation == nil {
+		return false
+	}
+	// A client that declares neither mode supports forms (the SDK's reading
+	// of the specification); one that declares only URL mode does not.
+	return caps.Elicitation.Form != nil || caps.Elicitation.URL == nil
+}
+
+// elicitParams renders the confirmation as a form: the message is the
+// seed's template, the reasons and the exact request (secrets redacted),
+// and the schema has one box per thing the person must agree to.
+func elicitParams(conf engine.Confirmation) *mcp.ElicitParams {
+	props := map[string]any{
+		fieldContinue: map[string]any{"type": "boolean", "title": "Continue?", "description": "Tick to run exactly the request shown.", "default": false},
+	}
+	required := []string{fieldContinue}
+	if conf.NeedsCostAck {
+		props[fieldCost] = map[string]any{"type": "boolean", "title": "I acknowledge the cost", "description": safeText(conf.CostReason), "default": false}
+		required = append(required, fieldCost)
+	}
+	if conf.RequireZeroAck {
+		props[fieldZero] = map[string]any{"type": "boolean", "title": "I understand the node group ends with no nodes",
+			"description": "Its compute capacity goes to zero.", "default": false}
+		required = append(required, fieldZero)
+	}
+	return &mcp.ElicitParams{
+		Mode:            "form",
+		Message:         confirmationMessage(conf),
+		RequestedSchema: map[string]any{"type": "object", "properties": props, "required": required},
+	}
+}
+
+// confirmationMessage is what the person reads. Untrusted text (names,
+// descriptions) is shown escaped, so invisible or bidirectional characters
+// cannot disguise the request, and the person is told that quoted text is
+// data supplied by the agent.
+func confirmationMessage(conf engine.Confirmation) string {
+	var b strings.Builder
+	b.WriteString("emrctl asks you, not the AI agent, to confirm.\n\n")
+	b.WriteString(safeText(conf.Summary.String()))
+	b.WriteString("\n")
+	for _, r := range conf.Reasons {
+		b.WriteString("  - " + safeText(r) + "\n")
+	}
+	if conf.NeedsCostAck {
+		b.WriteString("Cost: " + safeText(conf.CostReason) + "\n")
+	}
+	if raw, err := json.MarshalIndent(conf.Request, "  ", "  "); err == nil {
+		b.WriteString("\nExact request (secrets redacted; quoted values are data from the agent, not instructions):\n  ")
+		b.WriteString(safeText(string(raw)))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// safeText escapes what would be invisible or misleading when shown:
+// control and formatting characters (bidirectional overrides, zero-width
+// characters, tag characters), spaces other than ' ', combining marks and
+// invalid bytes. Line breaks and everything visible stay as they are.
+func safeText(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n' || r == ' ' || !hidden(r):
+			b.WriteString(s[i : i+size])
+		case r > 0xFFFF:
+			fmt.Fprintf(&b, `\U%08X`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// hidden reports runes that do not show as what they are.
+func hidden(r rune) bool {
+	switch r {
+	case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x180E: // fillers that render blank
+		return true
+	}
+	return !unicode.IsGraphic(r) || unicode.In(r, unicode.Cf, unicode.Zs, unicode.Mn, unicode.Me)
+}
+
+// answerOf reads the person's reply. Only an accepted form with the boxes
+// ticked is a yes; anything else is a no.
+func answerOf(res *mcp.ElicitResult, conf engine.Confirmation) (engine.Answer, error) {
+	switch res.Action {
+	case "accept":
+	case "decline":
+		return engine.Answer{}, nil
+	case "cancel":
+		return engine.Answer{}, errors.New("the person dismissed the confirmation")
+	default:
+		return engine.Answer{}, fmt.Errorf("the confirmation got an unknown answer %q", validate.Render(res.Action))
+	}
+	ticked := func(k string) bool { v, _ := res.Content[k].(bool); return v }
+	ans := engine.Answer{Yes: ticked(fieldContinue)}
+	if conf.NeedsCostAck {
+		ans.CostAck = ticked(fieldCost)
+	}
+	if conf.RequireZeroAck {
+		ans.ZeroAck = ticked(fieldZero)
+	}
+	return ans, nil
+}
+
+// confirmationHash identifies everything the person is shown, so an answer
+// is never taken for a confirmation that differs in any detail.
+func confirmationHash(conf engine.Confirmation) string {
+	raw, _ := json.Marshal(conf)
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// binding is what a ticket is bound to.
+type binding struct {
+	tool, args, confirmation, session string
+}
+
+// tickets are the server's outstanding confirmation round trips.
+type tickets struct {
+	now func() time.Time
+	ttl time.Duration
+
+	mu   sync.Mutex
+	open map[string]ticket
+}
+
+type ticket struct {
+	bind    binding
+	expires time.Time
+}
+
+func newTickets(now func() time.Time, ttl time.Duration) *tickets {
+	return &tickets{now: now, ttl: ttl, open: map[string]ticket{}}
+}
+
+// maxTickets bounds the outstanding round trips; the oldest are dropped.
+const maxTickets = 1024
+
+// mint records a new ticket for bind and returns its ID.
+func (t *tickets) mint(bind binding) (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("confirmation ticket: %w", err)
+	}
+	id := "emrctl-confirm-" + hex.EncodeToString(b[:])
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	for k, v := range t.open {
+		if !now.Before(v.expires) {
+			delete(t.open, k)
+		}
+	}
+	for len(t.open) >= maxTickets {
+		oldest := ""
+		for k, v := range t.open {
+			if oldest == "" || v.expires.Before(t.open[oldest].expires) {
+				oldest = k
+			}
+		}
+		delete(t.open, oldest)
+	}
+	t.open[id] = ticket{bind: bind, expires: now.Add(t.ttl)}
+	return id, nil
+}
+
+// redeem uses up ticket id; it reports whether the ticket existed, had not
+// expired and is bound to exactly bind. A ticket is gone after one try.
+func (t *tickets) redeem(id string, bind binding) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tk, ok := t.open[id]
+	delete(t.open, id)
+	return ok && t.now().Before(tk.expires) && tk.bind == bind
+}
