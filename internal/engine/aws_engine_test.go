@@ -417,7 +417,11 @@ func TestAWSEngine(t *testing.T) {
 		if got, _ := b.eng.InstanceGroupAutoScaling(ctx, id, task.ID); got != nil {
 			t.Errorf("after remove: got %+v, want none", got)
 		}
-		if _, err := b.eng.RemoveInstanceGroupAutoScaling(ctx, callAs(policy.Script, &approver{}), id, task.ID); !errors.As(err, &pe) || pe.Limit != policy.RuleNoPolicy {
+		// Re-running the same removal is answered from the journal; a new
+		// removal (another idempotency key) finds no policy and is refused.
+		again := callAs(policy.Script, &approver{})
+		again.IdempotencyKey = "again"
+		if _, err := b.eng.RemoveInstanceGroupAutoScaling(ctx, again, id, task.ID); !errors.As(err, &pe) || pe.Limit != policy.RuleNoPolicy {
 			t.Errorf("removing no policy: got %v, want a refusal", err)
 		}
 	})

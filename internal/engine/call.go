@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/redact"
@@ -39,6 +40,11 @@ type Confirmation struct {
 	RequireZeroAck   bool           `json:"requireZeroAck,omitempty"`
 }
 
+// ErrConfirmationPending is returned by a Confirmer that has sent the
+// question to the human and gets the answer with a later call (MCP input
+// requests): nothing runs now, and it is not a refusal.
+var ErrConfirmationPending = errors.New("waiting for the person's answer")
+
 // Answer is the human's reply.
 type Answer struct {
 	Yes       bool
@@ -71,6 +77,10 @@ func (e *Engine) confirm(ctx context.Context, call Call, d policy.Decision, op p
 		return refuse("it needs a human's confirmation and none can be asked here")
 	}
 	ans, err := call.Confirm.Confirm(ctx, c)
+	if errors.Is(err, ErrConfirmationPending) {
+		e.audit(ctx, call, "confirm.requested", op, c.RequestHash)
+		return &NotConfirmedError{Operation: op.API(), Target: op.Target(), Reason: err.Error(), Err: err}
+	}
 	if err != nil {
 		return refuse(err.Error())
 	}

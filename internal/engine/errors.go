@@ -42,7 +42,12 @@ type NotConfirmedError struct {
 	Operation string
 	Target    string
 	Reason    string
+	// Err is ErrConfirmationPending when the question is on its way.
+	Err error
 }
+
+// Unwrap returns the cause, if any.
+func (e *NotConfirmedError) Unwrap() error { return e.Err }
 
 func (e *NotConfirmedError) Error() string {
 	return fmt.Sprintf("%s on %s was not run: %s", e.Operation, e.Target, e.Reason)

@@ -352,3 +352,31 @@ func TestSecretsNeverReachJournalLogsOrErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestScaleInIntervalHoldsAcrossCalls(t *testing.T) {
+	// The sandbox clock runs 1e6 times faster: 120 s become 120 µs. A
+	// scale to 4000 makes the 120 s interval last 30 ms of real time.
+	b := newBed(t, func(o *Options) { o.TimeScale = 4000 })
+	id := b.createDev()
+	ng := b.addTask(id, 6)
+	var waited []string
+	in := ScaleInInput{ClusterID: id, NodeGroupID: ng, Count: 2, Progress: func(msg string) {
+		if strings.Contains(msg, "the last release") {
+			waited = append(waited, msg)
+		}
+	}}
+	if _, err := b.eng.ScaleIn(context.Background(), scriptCall(&yes{}), in); err != nil {
+		t.Fatal(err)
+	}
+	call := scriptCall(&yes{})
+	call.IdempotencyKey = "second"
+	if _, err := b.eng.ScaleIn(context.Background(), call, in); err != nil {
+		t.Fatal(err)
+	}
+	if len(waited) != 1 {
+		t.Errorf("a second scale-in right after the first: got %d waits %q, want one wait for the rest of the interval", len(waited), waited)
+	}
+	if got := b.liveNodes(id, ng); got != 2 {
+		t.Errorf("live nodes: got %d, want 2", got)
+	}
+}

@@ -245,6 +245,9 @@ func (e *Engine) ScaleIn(ctx context.Context, call Call, in ScaleInInput) (*Scal
 		}
 	}
 	res.Batches = batches(remaining, in.BatchSize)
+	if err := e.sinceLastRelease(ctx, in); err != nil {
+		return res, err
+	}
 	for i, b := range res.Batches {
 		if i > 0 {
 			if err := e.betweenBatches(ctx, in, i); err != nil {
@@ -373,6 +376,35 @@ func (e *Engine) betweenBatches(ctx context.Context, in ScaleInInput, next int) 
 	select {
 	case <-ctx.Done():
 		t.Stop()
+		return ctx.Err()
+	case <-t.C:
+	}
+	return e.waitGroupIdle(ctx, in.ClusterID, in.NodeGroupID)
+}
+
+// sinceLastRelease keeps the batch interval across commands too: a
+// scale-in split into several calls waits out the rest of the interval
+// since the group's last release recorded in the journal.
+func (e *Engine) sinceLastRelease(ctx context.Context, in ScaleInInput) error {
+	last, err := e.opts.Journal.List(ctx, journal.Filter{Operation: "DecreaseNodes", Target: in.ClusterID + "/" + in.NodeGroupID, Status: string(journal.StatusSucceeded), Limit: 1})
+	if err != nil || len(last) == 0 {
+		return err
+	}
+	at := last[0].Time
+	if last[0].FinishedAt != nil {
+		at = *last[0].FinishedAt
+	}
+	wait := e.scaled(in.BatchInterval) - e.opts.Now().Sub(at)
+	if wait <= 0 {
+		return nil
+	}
+	if in.Progress != nil {
+		in.Progress(fmt.Sprintf("the last release of %s was %s ago; waiting %s (batches are at least %s apart)", in.NodeGroupID, e.opts.Now().Sub(at).Round(time.Second), wait.Round(time.Second), in.BatchInterval))
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
 		return ctx.Err()
 	case <-t.C:
 	}

@@ -22,6 +22,9 @@ type write struct {
 	request any
 	// observed is the state seen before sending, journaled for reconcile.
 	observed any
+	// authorizeUnlessDuplicate defers authorization to journaled: it is
+	// skipped only when the journal answers with a duplicate.
+	authorizeUnlessDuplicate bool
 	// reconcile, for writes without a token, decides from the cloud's
 	// state whether an earlier attempt of the same intent was applied.
 	// It returns the earlier result when it was.
@@ -40,12 +43,30 @@ type Outcome struct {
 	Note     string `json:"note,omitempty"`
 }
 
-// guarded runs w through policy, confirmation, journal and provider.
+// guarded runs w through policy, confirmation, journal and provider. An
+// identical write that already succeeded within the journal window (a
+// re-delivered tool call, a re-run script) is answered from the journal
+// without asking anyone again: nothing new is sent.
 func (e *Engine) guarded(ctx context.Context, call Call, w write) (*Outcome, error) {
+	if e.succeededRecently(ctx, call, w) {
+		w.authorizeUnlessDuplicate = true
+		return e.journaled(ctx, call, w)
+	}
 	if err := e.authorize(ctx, call, w.op, w.request); err != nil {
 		return nil, err
 	}
 	return e.journaled(ctx, call, w)
+}
+
+// succeededRecently reports whether the journal holds a success of the
+// same intent within its window.
+func (e *Engine) succeededRecently(ctx context.Context, call Call, w write) bool {
+	hash, err := e.opts.Journal.IntentHash(e.intent(call, w))
+	if err != nil {
+		return false
+	}
+	prev, err := e.opts.Journal.LatestForIntent(ctx, hash)
+	return err == nil && prev.Status == journal.StatusSucceeded && e.opts.Now().Sub(prev.Time) < journal.DefaultWindow
 }
 
 // authorize asks the policy about op and, when it says so, the human. It
@@ -90,6 +111,12 @@ func (e *Engine) journaled(ctx context.Context, call Call, w write) (*Outcome, e
 		e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusSucceeded, ResultIDs: a.Previous.ResultIDs, Detail: "duplicate of journal entry " + itoa(a.Previous.ID)})
 		return &Outcome{Result: &provider.WriteResult{IDs: a.Previous.ResultIDs, RequestID: a.Previous.RequestID}, JournalID: a.ID, Replayed: true,
 			Note: "the same request succeeded at " + a.Previous.Time.Format(time.RFC3339) + " (journal entry " + itoa(a.Previous.ID) + "); it was not sent again"}, nil
+	}
+	if w.authorizeUnlessDuplicate {
+		if err := e.authorize(ctx, call, w.op, w.request); err != nil {
+			e.finish(ctx, a.ID, journal.Outcome{Status: journal.StatusFailed, ErrorCode: "NotAuthorized", ErrorMessage: err.Error()})
+			return nil, err
+		}
 	}
 	if a.Previous != nil && w.tokenKind != journal.TokenClient && w.reconcile != nil && !a.Duplicate {
 		if res, applied, err := w.reconcile(ctx, a.Previous); err != nil {

@@ -38,7 +38,7 @@ const modernProtocol = "2026-07-28"
 
 var (
 	errNoElicitation = errors.New("this MCP client cannot ask a person for confirmation (no elicitation capability)")
-	errAwaiting      = errors.New("waiting for the person's answer to the confirmation (MCP elicitation round trip)")
+	errAwaiting      = fmt.Errorf("%w to the confirmation (MCP elicitation round trip)", engine.ErrConfirmationPending)
 )
 
 // confirmer implements engine.Confirmer with MCP elicitation: the engine's

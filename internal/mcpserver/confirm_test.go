@@ -241,8 +241,10 @@ func TestRoundTripTickets(t *testing.T) {
 		if got := increases(mark); got != 0 {
 			t.Errorf("IncreaseNodes sent on replay: got %d, want 0", got)
 		}
-		if res.InputRequests == nil {
-			t.Errorf("replay: got %q, want the person to be asked again", text(res))
+		// The write already happened: the replay gets the recorded result
+		// (nothing is sent, nobody is asked) or a new question.
+		if res.InputRequests == nil && !strings.Contains(text(res), "not sent again") {
+			t.Errorf("replay: got %q, want the recorded result or the person asked again", text(res))
 		}
 	})
 }

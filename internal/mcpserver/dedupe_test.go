@@ -18,12 +18,12 @@ func TestDuplicateDeliveryAddsNodesOnce(t *testing.T) {
 		wantAdded int
 		wantSent  int
 	}{
-		{name: "small, no confirmation", mode: noElicit, count: 3, keys: []string{"", ""}, wantAdded: 3, wantSent: 1},
-		{name: "small, three deliveries", mode: declining, count: 3, keys: []string{"", "", ""}, wantAdded: 3, wantSent: 1},
+		{name: "small", mode: acceptingAll, count: 3, keys: []string{"", ""}, wantAdded: 3, wantSent: 1},
+		{name: "small, three deliveries", mode: acceptingAll, count: 3, keys: []string{"", "", ""}, wantAdded: 3, wantSent: 1},
 		{name: "confirmed", mode: acceptingAll, count: 25, keys: []string{"", ""}, wantAdded: 25, wantSent: 1},
 		{name: "confirmed, 2025-11-25", mode: legacy(acceptingAll), count: 25, keys: []string{"", ""}, wantAdded: 25, wantSent: 1},
-		{name: "same key twice", mode: noElicit, count: 2, keys: []string{"retry-1", "retry-1"}, wantAdded: 2, wantSent: 1},
-		{name: "deliberate repeat", mode: noElicit, count: 2, keys: []string{"", "second"}, wantAdded: 4, wantSent: 2},
+		{name: "same key twice", mode: acceptingAll, count: 2, keys: []string{"retry-1", "retry-1"}, wantAdded: 2, wantSent: 1},
+		{name: "deliberate repeat", mode: acceptingAll, count: 2, keys: []string{"", "second"}, wantAdded: 4, wantSent: 2},
 	}
 	b := newBed(t, bedOptions{})
 	for i, tt := range tests {

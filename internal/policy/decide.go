@@ -97,7 +97,17 @@ func (o CreateCluster) decide(b *builder, _ Actor, _ *Policy, l Limits) {
 		billing, count(len(o.Groups), "node group"), count(total, "node"), strings.Join(groups, ", "))
 }
 
-func (o CreateNodeGroup) decide(b *builder, _ Actor, _ *Policy, l Limits) {
+// agentCost is the confirmation every cost-relevant write of an agent
+// gets: the human decides about money, not the model, however small the
+// step (splitting a scale-out into steps under a limit changes nothing).
+func agentCost(b *builder, a Actor) {
+	if a.Kind == Agent || a.Kind == Service {
+		b.confirm("An agent's write that adds cost needs the person's confirmation, whatever its size.")
+	}
+}
+
+func (o CreateNodeGroup) decide(b *builder, a Actor, _ *Policy, l Limits) {
+	agentCost(b, a)
 	switch {
 	case isRole(o.Role, RoleMaster):
 		b.deny(RuleMasterNotScalable, "A MASTER node group is created with its cluster and cannot be added later.")
@@ -122,7 +132,8 @@ func (o CreateNodeGroup) decide(b *builder, _ Actor, _ *Policy, l Limits) {
 		esc(o.Role), esc(o.Name), count(o.Count, "node"), esc(o.PaymentType), o.ClusterNodes, after)
 }
 
-func (o IncreaseNodes) decide(b *builder, _ Actor, _ *Policy, l Limits) {
+func (o IncreaseNodes) decide(b *builder, a Actor, _ *Policy, l Limits) {
+	agentCost(b, a)
 	switch {
 	case isRole(o.Role, RoleMaster):
 		b.deny(RuleMasterNotScalable, "MASTER nodes cannot be scaled.")
