@@ -4,7 +4,6 @@ package autoscaling
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -213,11 +212,9 @@ var activityColumns = []output.Column{
 	{Header: "CAUSE", Field: "cause", Wide: true},
 }
 
-var errLimit = errors.New("limit reached")
-
 func runActivities(ctx context.Context, o *activitiesOptions) error {
 	f := o.f
-	format, err := f.Format()
+	ls, err := f.ListStream(activityColumns, o.limit)
 	if err != nil {
 		return err
 	}
@@ -225,39 +222,8 @@ func runActivities(ctx context.Context, o *activitiesOptions) error {
 	if err != nil {
 		return err
 	}
-	lopts := opts(f)
-	if f.Query != "" {
-		lopts = append(lopts, output.WithQuery(f.Query))
-	}
-	lw := output.NewListWriter(f.IOStreams.Out, format, activityColumns, lopts...)
-	n := 0
-	err = s.Engine.ListScalingActivities(ctx, o.id, o.filter, o.pageSize, func(page []engine.ActivityView) error {
-		items := make([]any, 0, len(page))
-		for _, a := range page {
-			if o.limit > 0 && n >= o.limit {
-				break
-			}
-			items = append(items, a)
-			n++
-		}
-		if err := lw.WriteItems(items...); err != nil {
-			return err
-		}
-		if o.limit > 0 && n >= o.limit {
-			return errLimit
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errLimit) {
-		return err
-	}
-	if err := lw.Close(); err != nil {
-		return err
-	}
-	if n == 0 && !format.Structured() && f.Query == "" {
-		fmt.Fprintln(f.IOStreams.ErrOut, "No scaling activities found.")
-	}
-	return nil
+	err = s.Engine.ListScalingActivities(ctx, o.id, o.filter, o.pageSize, func(page []engine.ActivityView) error { return cmdutil.WritePage(ls, page) })
+	return ls.Finish(err, "No scaling activities found.")
 }
 
 type activityOptions struct {

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/engine"
-	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/provider"
 )
 
@@ -106,11 +104,9 @@ func dedupe(in []string) []string {
 	return out
 }
 
-var errLimit = fmt.Errorf("limit reached")
-
 func runList(ctx context.Context, o *listOptions) error {
 	f := o.f
-	format, err := f.Format()
+	ls, err := f.ListStream(clusterColumns, o.limit)
 	if err != nil {
 		return err
 	}
@@ -118,37 +114,6 @@ func runList(ctx context.Context, o *listOptions) error {
 	if err != nil {
 		return err
 	}
-	lopts := opts(f)
-	if f.Query != "" {
-		lopts = append(lopts, output.WithQuery(f.Query))
-	}
-	lw := output.NewListWriter(f.IOStreams.Out, format, clusterColumns, lopts...)
-	n := 0
-	err = s.Engine.ListClusters(ctx, o.filter(), o.pageSize, func(page []provider.Cluster) error {
-		items := make([]any, 0, len(page))
-		for i := range page {
-			if o.limit > 0 && n >= o.limit {
-				break
-			}
-			items = append(items, page[i])
-			n++
-		}
-		if err := lw.WriteItems(items...); err != nil {
-			return err
-		}
-		if o.limit > 0 && n >= o.limit {
-			return errLimit
-		}
-		return nil
-	})
-	if err != nil && err != errLimit {
-		return err
-	}
-	if err := lw.Close(); err != nil {
-		return err
-	}
-	if n == 0 && !format.Structured() {
-		fmt.Fprintln(f.IOStreams.ErrOut, "No clusters found.")
-	}
-	return nil
+	err = s.Engine.ListClusters(ctx, o.filter(), o.pageSize, func(page []provider.Cluster) error { return cmdutil.WritePage(ls, page) })
+	return ls.Finish(err, "No clusters found.")
 }

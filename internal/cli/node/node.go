@@ -3,8 +3,6 @@ package node
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -109,11 +107,9 @@ var nodeColumns = []output.Column{
 	{Header: "EXPIRES", Field: "expireTime", Kind: output.Time, Wide: true},
 }
 
-var errLimit = errors.New("limit reached")
-
 func runList(ctx context.Context, o *listOptions) error {
 	f := o.f
-	format, err := f.Format()
+	ls, err := f.ListStream(nodeColumns, o.limit)
 	if err != nil {
 		return err
 	}
@@ -121,45 +117,11 @@ func runList(ctx context.Context, o *listOptions) error {
 	if err != nil {
 		return err
 	}
-	var lopts []output.Option
-	if f.NoHeaders {
-		lopts = append(lopts, output.NoHeaders())
-	}
-	if f.Query != "" {
-		lopts = append(lopts, output.WithQuery(f.Query))
-	}
-	lw := output.NewListWriter(f.IOStreams.Out, format, nodeColumns, lopts...)
-	n := 0
 	filter := provider.NodeFilter{NodeGroupIDs: o.groups, States: o.states, NodeIDs: o.nodeIDs}
-	err = s.Engine.ListNodes(ctx, o.id, filter, o.pageSize, func(page []provider.Node) error {
-		items := make([]any, 0, len(page))
-		for i := range page {
-			if o.limit > 0 && n >= o.limit {
-				break
-			}
-			items = append(items, page[i])
-			n++
-		}
-		if err := lw.WriteItems(items...); err != nil {
-			return err
-		}
-		if o.limit > 0 && n >= o.limit {
-			return errLimit
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errLimit) {
-		return err
+	err = s.Engine.ListNodes(ctx, o.id, filter, o.pageSize, func(page []provider.Node) error { return cmdutil.WritePage(ls, page) })
+	empty := "No nodes found."
+	if o.abnormal {
+		empty = "No abnormal nodes: none is Stopped or Terminated."
 	}
-	if err := lw.Close(); err != nil {
-		return err
-	}
-	if n == 0 && !format.Structured() && f.Query == "" {
-		msg := "No nodes found."
-		if o.abnormal {
-			msg = "No abnormal nodes: none is Stopped or Terminated."
-		}
-		fmt.Fprintln(f.IOStreams.ErrOut, msg)
-	}
-	return nil
+	return ls.Finish(err, empty)
 }
