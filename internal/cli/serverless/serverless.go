@@ -3,6 +3,7 @@
 package serverless
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -101,7 +102,7 @@ func (a *appFlags) add(cmd *cobra.Command, create bool) {
 
 func (a *appFlags) build(f *cmdutil.Factory, cmd *cobra.Command) (awsprov.ApplicationSpec, error) {
 	if a.file != "" {
-		for _, name := range []string{"name", "type", "release", "architecture", "max-cpu", "max-memory", "auto-stop-minutes", "no-auto-start", "initial-drivers", "initial-executors", "tag"} {
+		for _, name := range []string{"name", "type", "release", "architecture", "max-cpu", "max-memory", "auto-stop-minutes", "no-auto-start", "initial-drivers", "initial-executors", "worker-cpu", "worker-memory", "tag"} {
 			if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
 				return awsprov.ApplicationSpec{}, cmdutil.FlagErrorf("--%s and --file both set the application: use one", name)
 			}
@@ -174,16 +175,10 @@ func newAppCreateCmd(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sess, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := sess.Engine.CreateServerlessApp(cmd.Context(), f.Call(false), s)
-			if err != nil {
-				return err
-			}
-			clia.Note(f, res.Outcome.Note)
-			return clia.PrintObject(f, res, resultColumns)
+			return cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+				res, err := e.CreateServerlessApp(ctx, f.Call(false), s)
+				return printResult(f, res, err)
+			})(cmd, args)
 		},
 	}
 	a.add(cmd, true)
@@ -202,16 +197,10 @@ func newAppUpdateCmd(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sess, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := sess.Engine.UpdateServerlessApp(cmd.Context(), f.Call(false), args[0], s)
-			if err != nil {
-				return err
-			}
-			clia.Note(f, res.Outcome.Note)
-			return clia.PrintObject(f, res, resultColumns)
+			return cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+				res, err := e.UpdateServerlessApp(ctx, f.Call(false), args[0], s)
+				return printResult(f, res, err)
+			})(cmd, args)
 		},
 	}
 	a.add(cmd, false)
@@ -224,17 +213,13 @@ func newAppListCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "list",
 		Short: "List applications; --state repeats for a union",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			apps, err := s.Engine.ListServerlessApps(cmd.Context(), states)
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			apps, err := e.ListServerlessApps(ctx, states)
 			if err != nil {
 				return err
 			}
 			return clia.PrintList(f, apps, appColumns, "No applications found.")
-		},
+		}),
 	}
 	cmd.Flags().StringArrayVar(&states, "state", nil, "state (repeatable): CREATING, CREATED, STARTING, STARTED, STOPPING, STOPPED, TERMINATED")
 	return cmd
@@ -245,12 +230,8 @@ func newAppGetCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "get APP_ID",
 		Short: "Describe an application",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			a, err := s.Engine.GetServerlessApp(cmd.Context(), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			a, err := e.GetServerlessApp(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -260,7 +241,7 @@ func newAppGetCmd(f *cmdutil.Factory) *cobra.Command {
 				output.Column{Header: "MAX CPU", Field: "maximumCapacity.cpu"},
 				output.Column{Header: "MAX MEMORY", Field: "maximumCapacity.memory"})
 			return clia.PrintObject(f, a, cols)
-		},
+		}),
 	}
 }
 
@@ -269,22 +250,14 @@ func newAppStateCmd(f *cmdutil.Factory, verb, short string) *cobra.Command {
 		Use:   verb + " APP_ID",
 		Short: short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			do := s.Engine.StartServerlessApp
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			do := e.StartServerlessApp
 			if verb == "stop" {
-				do = s.Engine.StopServerlessApp
+				do = e.StopServerlessApp
 			}
-			res, err := do(cmd.Context(), f.Call(false), args[0])
-			if err != nil {
-				return err
-			}
-			clia.Note(f, res.Outcome.Note)
-			return clia.PrintObject(f, res, resultColumns)
-		},
+			res, err := do(ctx, f.Call(false), args[0])
+			return printResult(f, res, err)
+		}),
 	}
 }
 
@@ -296,18 +269,14 @@ func newAppDeleteCmd(f *cmdutil.Factory) *cobra.Command {
 default; a policy file may allow it for a person at a terminal, who types the
 application's name back. Scripts and agents never delete applications.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out, err := s.Engine.DeleteServerlessApp(cmd.Context(), f.Call(false), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			out, err := e.DeleteServerlessApp(ctx, f.Call(false), args[0])
 			if err != nil {
 				return err
 			}
 			clia.Note(f, out.Note)
 			return clia.PrintObject(f, out, []output.Column{{Header: "DELETED", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
-		},
+		}),
 	}
 }
 
@@ -402,17 +371,13 @@ func newJobListCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "list APP_ID",
 		Short: "List an application's job runs; --state repeats for a union",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			runs, err := s.Engine.ListServerlessJobs(cmd.Context(), args[0], states)
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			runs, err := e.ListServerlessJobs(ctx, args[0], states)
 			if err != nil {
 				return err
 			}
 			return clia.PrintList(f, runs, jobColumns, "No job runs found.")
-		},
+		}),
 	}
 	cmd.Flags().StringArrayVar(&states, "state", nil, "state (repeatable): SUBMITTED, PENDING, SCHEDULED, RUNNING, SUCCESS, FAILED, CANCELLING, CANCELLED, QUEUED")
 	return cmd
@@ -423,17 +388,13 @@ func newJobGetCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "get APP_ID JOB_RUN_ID",
 		Short: "Describe a job run",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			r, err := s.Engine.GetServerlessJob(cmd.Context(), args[0], args[1])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			r, err := e.GetServerlessJob(ctx, args[0], args[1])
 			if err != nil {
 				return err
 			}
 			return clia.PrintObject(f, r, jobColumns)
-		},
+		}),
 	}
 }
 
@@ -443,18 +404,14 @@ func newJobWaitCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "wait APP_ID JOB_RUN_ID",
 		Short: "Wait until a job run succeeds; show its state details when it fails",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			r, err := s.Engine.WaitServerlessJob(cmd.Context(), args[0], args[1], engine.WaitOptions{Timeout: timeout, Progress: clia.Progress(f, "job run "+args[1])})
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			r, err := e.WaitServerlessJob(ctx, args[0], args[1], engine.WaitOptions{Timeout: timeout, Progress: clia.Progress(f, "job run "+args[1])})
 			f.IOStreams.StopProgress()
 			if err != nil {
 				return err
 			}
 			return clia.PrintObject(f, r, jobColumns)
-		},
+		}),
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this long")
 	return cmd
@@ -465,17 +422,22 @@ func newJobCancelCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "cancel APP_ID JOB_RUN_ID",
 		Short: "Cancel a job run (confirmed)",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out, err := s.Engine.CancelServerlessJob(cmd.Context(), f.Call(false), args[0], args[1])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			out, err := e.CancelServerlessJob(ctx, f.Call(false), args[0], args[1])
 			if err != nil {
 				return err
 			}
 			clia.Note(f, out.Note)
 			return clia.PrintObject(f, out, []output.Column{{Header: "CANCELLED", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
-		},
+		}),
 	}
+}
+
+// printResult shows a write's outcome note on stderr and its result.
+func printResult(f *cmdutil.Factory, res *engine.ServerlessResult, err error) error {
+	if err != nil {
+		return err
+	}
+	clia.Note(f, res.Outcome.Note)
+	return clia.PrintObject(f, res, resultColumns)
 }

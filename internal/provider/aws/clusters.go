@@ -64,7 +64,7 @@ type Configuration struct {
 // ClusterDetail describes one cluster with its applications and
 // configurations.
 func (p *Provider) ClusterDetail(ctx context.Context, id string) (*Detail, error) {
-	out, err := p.emr.DescribeCluster(ctx, &emr.DescribeClusterInput{ClusterId: &id})
+	out, err := p.emr.DescribeCluster(ctx, &emr.DescribeClusterInput{ClusterId: &id}, p.emrRead)
 	if err != nil {
 		return nil, mapError(ctx, "DescribeCluster", true, err)
 	}
@@ -187,7 +187,7 @@ func (p *Provider) ListClusters(ctx context.Context, f provider.ClusterFilter, p
 	if !f.CreatedBefore.IsZero() {
 		in.CreatedBefore = ptr(f.CreatedBefore)
 	}
-	out, err := p.emr.ListClusters(ctx, in)
+	out, err := p.emr.ListClusters(ctx, in, p.emrRead)
 	if err != nil {
 		return nil, mapError(ctx, "ListClusters", false, err)
 	}

@@ -147,7 +147,7 @@ func TestListClustersFiltersAndFindByTag(t *testing.T) {
 	if _, err := p.TerminateCluster(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	ids := func(f provider.ClusterFilter) []string {
+	ids := func(t *testing.T, f provider.ClusterFilter) []string {
 		t.Helper()
 		page, err := p.ListClusters(ctx, f, "", 0)
 		if err != nil {
@@ -178,7 +178,7 @@ func TestListClustersFiltersAndFindByTag(t *testing.T) {
 		{name: "created before", f: provider.ClusterFilter{CreatedBefore: before}, want: nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, ids(tc.f)); diff != "" {
+			if diff := cmp.Diff(tc.want, ids(t, tc.f)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})

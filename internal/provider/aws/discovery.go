@@ -20,7 +20,7 @@ func (p *Provider) ReleaseLabels(ctx context.Context, prefix, application string
 	}
 	out := []provider.ReleaseVersion{}
 	for {
-		page, err := p.emr.ListReleaseLabels(ctx, in)
+		page, err := p.emr.ListReleaseLabels(ctx, in, p.emrRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListReleaseLabels", false, err)
 		}
@@ -51,7 +51,7 @@ func (p *Provider) SupportedInstanceTypes(ctx context.Context, release string) (
 	in := &emr.ListSupportedInstanceTypesInput{ReleaseLabel: &release}
 	out := []provider.InstanceType{}
 	for {
-		page, err := p.emr.ListSupportedInstanceTypes(ctx, in)
+		page, err := p.emr.ListSupportedInstanceTypes(ctx, in, p.emrRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListSupportedInstanceTypes", false, err)
 		}

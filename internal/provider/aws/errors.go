@@ -54,7 +54,7 @@ func mapError(ctx context.Context, action string, byID bool, err error) error {
 		// applied.
 		ae.Sent, ae.NoResponse = true, true
 		ae.Kind, ae.Code = provider.KindUnavailable, "ResponseUnreadable"
-		ae.Message = "the response could not be read; the request may or may not have been applied"
+		ae.Message = "the response could not be read (" + clip(de.Err, 120) + "); the request may or may not have been applied"
 		return ae
 	}
 	var ipe smithy.InvalidParamsError
@@ -134,4 +134,16 @@ func classify(code string, status int, byID bool) provider.Kind {
 		return provider.KindDenied
 	}
 	return provider.KindUnknown
+}
+
+// clip is err's text cut to n bytes, for a cause inside a longer message.
+func clip(err error, n int) string {
+	if err == nil {
+		return "no detail"
+	}
+	s := err.Error()
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
 }

@@ -45,7 +45,7 @@ func (p *Provider) InstanceGroups(ctx context.Context, clusterID string) ([]Inst
 	out := []InstanceGroup{}
 	var marker *string
 	for {
-		page, err := p.emr.ListInstanceGroups(ctx, &emr.ListInstanceGroupsInput{ClusterId: &clusterID, Marker: marker})
+		page, err := p.emr.ListInstanceGroups(ctx, &emr.ListInstanceGroupsInput{ClusterId: &clusterID, Marker: marker}, p.emrRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListInstanceGroups", true, err)
 		}
@@ -94,7 +94,7 @@ func (p *Provider) InstanceFleets(ctx context.Context, clusterID string) ([]Inst
 	out := []InstanceFleet{}
 	var marker *string
 	for {
-		page, err := p.emr.ListInstanceFleets(ctx, &emr.ListInstanceFleetsInput{ClusterId: &clusterID, Marker: marker})
+		page, err := p.emr.ListInstanceFleets(ctx, &emr.ListInstanceFleetsInput{ClusterId: &clusterID, Marker: marker}, p.emrRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListInstanceFleets", true, err)
 		}
@@ -130,7 +130,7 @@ func (p *Provider) BootstrapActions(ctx context.Context, clusterID string) ([]Bo
 	out := []BootstrapAction{}
 	var marker *string
 	for {
-		page, err := p.emr.ListBootstrapActions(ctx, &emr.ListBootstrapActionsInput{ClusterId: &clusterID, Marker: marker})
+		page, err := p.emr.ListBootstrapActions(ctx, &emr.ListBootstrapActionsInput{ClusterId: &clusterID, Marker: marker}, p.emrRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListBootstrapActions", true, err)
 		}
@@ -188,7 +188,7 @@ func (p *Provider) Instances(ctx context.Context, clusterID string, f InstanceFi
 			in.InstanceGroupTypes = []types.InstanceGroupType{types.InstanceGroupType(role)}
 		}
 		for {
-			page, err := p.emr.ListInstances(ctx, in)
+			page, err := p.emr.ListInstances(ctx, in, p.emrRead)
 			if err != nil {
 				return nil, mapError(ctx, "ListInstances", true, err)
 			}

@@ -3,9 +3,10 @@
 // errors to typed provider errors; it never decides policy.
 //
 // Safety properties of the transport: the SDK's retryer is off for every
-// call (the standard retryer re-sends RunJobFlow after a lost response and
+// write (the standard retryer re-sends RunJobFlow after a lost response and
 // creates a second cluster); the engine retries throttled calls itself and
-// reconciles writes with an unknown outcome. Every call has a connect and a
+// reconciles writes with an unknown outcome. Reads, which change nothing,
+// opt in to a short retry of transient failures. Every call has a connect and a
 // read timeout.
 package aws
 
@@ -58,6 +59,7 @@ type Provider struct {
 	emr        *emr.Client
 	serverless *emrserverless.Client
 	s3         *s3.Client
+	reads      sdkaws.Retryer // for reads only; see readRetryer
 }
 
 // New loads the AWS configuration (the default credential chain, or the
@@ -109,6 +111,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	return &Provider{
 		region:     cfg.Region,
+		reads:      readRetryer(),
 		emr:        emr.NewFromConfig(ac),
 		serverless: emrserverless.NewFromConfig(ac),
 		s3: s3.NewFromConfig(ac, func(o *s3.Options) {

@@ -53,7 +53,7 @@ var ErrTruncated = errors.New("object truncated")
 // Read returns an object's content, gunzipped when the key ends in .gz
 // (EMR writes step logs that way), at most limit bytes of it.
 func (p *Provider) Read(ctx context.Context, bucket, key string, limit int64) ([]byte, error) {
-	out, err := p.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key})
+	out, err := p.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key}, p.s3Read)
 	if err != nil {
 		return nil, mapError(ctx, "GetObject", true, err)
 	}

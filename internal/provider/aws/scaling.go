@@ -256,7 +256,7 @@ func computeLimits(m ManagedScaling) *types.ComputeLimits {
 // ManagedScalingPolicy returns the cluster's managed scaling policy, or nil
 // when it has none.
 func (p *Provider) ManagedScalingPolicy(ctx context.Context, clusterID string) (*ManagedScaling, error) {
-	out, err := p.emr.GetManagedScalingPolicy(ctx, &emr.GetManagedScalingPolicyInput{ClusterId: &clusterID})
+	out, err := p.emr.GetManagedScalingPolicy(ctx, &emr.GetManagedScalingPolicyInput{ClusterId: &clusterID}, p.emrRead)
 	if err != nil {
 		return nil, mapError(ctx, "GetManagedScalingPolicy", true, err)
 	}

@@ -165,7 +165,7 @@ func (p *Provider) UpdateApplication(ctx context.Context, id string, s Applicati
 
 // Application describes one application.
 func (p *Provider) Application(ctx context.Context, id string) (*Application, error) {
-	out, err := p.serverless.GetApplication(ctx, &emrserverless.GetApplicationInput{ApplicationId: &id})
+	out, err := p.serverless.GetApplication(ctx, &emrserverless.GetApplicationInput{ApplicationId: &id}, p.slsRead)
 	if err != nil {
 		return nil, mapError(ctx, "GetApplication", true, err)
 	}
@@ -211,7 +211,7 @@ func (p *Provider) Applications(ctx context.Context, states []string) ([]Applica
 	}
 	out := []Application{}
 	for {
-		page, err := p.serverless.ListApplications(ctx, in)
+		page, err := p.serverless.ListApplications(ctx, in, p.slsRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListApplications", false, err)
 		}
@@ -384,7 +384,7 @@ type JobRun struct {
 
 // JobRun describes one job run.
 func (p *Provider) JobRun(ctx context.Context, appID, runID string) (*JobRun, error) {
-	out, err := p.serverless.GetJobRun(ctx, &emrserverless.GetJobRunInput{ApplicationId: &appID, JobRunId: &runID})
+	out, err := p.serverless.GetJobRun(ctx, &emrserverless.GetJobRunInput{ApplicationId: &appID, JobRunId: &runID}, p.slsRead)
 	if err != nil {
 		return nil, mapError(ctx, "GetJobRun", true, err)
 	}
@@ -415,7 +415,7 @@ func (p *Provider) JobRuns(ctx context.Context, appID string, states []string) (
 	}
 	out := []JobRun{}
 	for {
-		page, err := p.serverless.ListJobRuns(ctx, in)
+		page, err := p.serverless.ListJobRuns(ctx, in, p.slsRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListJobRuns", true, err)
 		}

@@ -104,7 +104,7 @@ func (p *Provider) Steps(ctx context.Context, clusterID string, states, ids []st
 	}
 	out := []Step{}
 	for {
-		page, err := p.emr.ListSteps(ctx, in)
+		page, err := p.emr.ListSteps(ctx, in, p.emrRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListSteps", true, err)
 		}
@@ -119,7 +119,7 @@ func (p *Provider) Steps(ctx context.Context, clusterID string, states, ids []st
 
 // Step describes one step.
 func (p *Provider) Step(ctx context.Context, clusterID, stepID string) (*Step, error) {
-	out, err := p.emr.DescribeStep(ctx, &emr.DescribeStepInput{ClusterId: &clusterID, StepId: &stepID})
+	out, err := p.emr.DescribeStep(ctx, &emr.DescribeStepInput{ClusterId: &clusterID, StepId: &stepID}, p.emrRead)
 	if err != nil {
 		return nil, mapError(ctx, "DescribeStep", true, err)
 	}
