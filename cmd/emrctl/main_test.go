@@ -6,22 +6,49 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
 )
 
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildOut  []byte
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// emrctlBinary builds the binary once for the tests that run it.
+func emrctlBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "emrctl-test-bin")
+		if buildErr == nil {
+			buildOut, buildErr = exec.Command("go", "build", "-o", filepath.Join(binDir, "emrctl"), ".").CombinedOutput()
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build: %v\n%s", buildErr, buildOut)
+	}
+	return filepath.Join(binDir, "emrctl")
+}
+
 // TestNoTerminalQueryAtStart runs the real binary on a pseudo-terminal that
 // never answers and checks that it does not query the terminal (the
 // terminal libraries of the wizard would otherwise ask for the background
 // colour at start and wait for an answer).
 func TestNoTerminalQueryAtStart(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "emrctl")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "version")
+	cmd := exec.Command(emrctlBinary(t), "version")
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "EMRCTL_DATA_DIR="+t.TempDir(), "EMRCTL_CONFIG_DIR="+t.TempDir())
 	f, err := pty.Start(cmd)
 	if err != nil {

@@ -23,6 +23,10 @@ type FaultRule struct {
 	DropResponses int `json:"dropResponses,omitempty"`
 	// ThrottleNext answers the next N requests with Throttling.User.
 	ThrottleNext int `json:"throttleNext,omitempty"`
+	// HoldAfterApply applies a request and then holds its response this
+	// long: a server that did the work but whose answer is late, or a
+	// client killed while it waits.
+	HoldAfterApply Duration `json:"holdAfterApply,omitempty"`
 }
 
 // Duration is a time.Duration that reads and writes as "1.5s" in JSON.
@@ -95,6 +99,19 @@ func (f *faults) takeDrop(action string) bool {
 		}
 	}
 	return false
+}
+
+// holdAfterApply is the longest hold of the rules for action.
+func (f *faults) holdAfterApply(action string) time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var d time.Duration
+	for _, r := range f.rules {
+		if r.Action == "" || r.Action == "*" || r.Action == action {
+			d = max(d, time.Duration(r.HoldAfterApply))
+		}
+	}
+	return d
 }
 
 // AddFault installs a fault rule.

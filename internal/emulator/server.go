@@ -352,6 +352,12 @@ func (s *Server) dispatch(r *http.Request, rt *route, body []byte, reqID string)
 		}
 		return nil, false, newError(http.StatusInternalServerError, "InternalError", "%v", err)
 	}
+	if d := s.faults.holdAfterApply(name); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+		}
+	}
 	return resp, s.faults.takeDrop(name), nil
 }
 

@@ -31,13 +31,14 @@ func newResetCmd(f *cmdutil.Factory) *cobra.Command {
 
 func newFaultCmd(f *cmdutil.Factory) *cobra.Command {
 	var r emulator.FaultRule
-	var latency time.Duration
+	var latency, hold time.Duration
 	var clear bool
 	cmd := &cobra.Command{
 		Use:   "fault",
-		Short: "Inject faults: latency, errors, dropped responses, throttling",
+		Short: "Inject faults: latency, errors, held or dropped responses, throttling",
 		Example: `  emrctl sandbox fault --action RunCluster --drop-responses 1     # apply, then lose the reply
   emrctl sandbox fault --action GetCluster --latency 40s           # a hung server
+  emrctl sandbox fault --action IncreaseNodes --hold-after-apply 1h # applied, answer never comes
   emrctl sandbox fault --action '*' --error-rate 0.2 --error-code ServiceUnavailable
   emrctl sandbox fault --action IncreaseNodes --throttle-next 5
   emrctl sandbox fault --clear`,
@@ -56,7 +57,7 @@ func newFaultCmd(f *cmdutil.Factory) *cobra.Command {
 			if r.ErrorRate < 0 || r.ErrorRate > 1 {
 				return cmdutil.FlagErrorf("--error-rate must be between 0 and 1, got %v", r.ErrorRate)
 			}
-			r.Latency = emulator.Duration(latency)
+			r.Latency, r.HoldAfterApply = emulator.Duration(latency), emulator.Duration(hold)
 			raw, err := control(cmd.Context(), f, "POST", "faults", r)
 			if err != nil {
 				return err
@@ -66,7 +67,8 @@ func newFaultCmd(f *cmdutil.Factory) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&r.Action, "action", "", "API action the fault applies to ('*' for all)")
-	fl.DurationVar(&latency, "latency", 0, "delay every response")
+	fl.DurationVar(&latency, "latency", 0, "delay every response (before anything is applied)")
+	fl.DurationVar(&hold, "hold-after-apply", 0, "apply each request, then hold its response this long")
 	fl.Float64Var(&r.ErrorRate, "error-rate", 0, "share of requests failing before anything is applied (0-1)")
 	fl.StringVar(&r.ErrorCode, "error-code", "", "error code of injected failures (default ServiceUnavailable)")
 	fl.IntVar(&r.ErrorStatus, "error-status", 0, "HTTP status of injected failures (default 503)")
