@@ -105,6 +105,22 @@ func TestFaults(t *testing.T) {
 			}
 		}
 	})
+	t.Run("hold the response of an applied request", func(t *testing.T) {
+		h.addFault(FaultRule{Action: "RunCluster", HoldAfterApply: Duration(5 * time.Second)})
+		defer h.clearFaults()
+		_, run := action(t, contract.EMR, "RunCluster")
+		start := time.Now()
+		_, err := h.send(run, sdkRequest(t, run, goodCluster("held")), clientOpts{readTimeout: 300 * time.Millisecond})
+		if err == nil || codeOf(err) != "" {
+			t.Fatalf("got %v, want a client timeout", err)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("the call took %s, want the client's read timeout to end it", d)
+		}
+		if n := h.clusterCount("held"); n != 1 {
+			t.Errorf("while the answer is held: got %d clusters, want 1 (applied)", n)
+		}
+	})
 }
 
 func TestResetAndClock(t *testing.T) {
