@@ -2,7 +2,6 @@ package mcpserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -166,18 +165,11 @@ func (s *Server) addAWSReadTools() {
 		if err != nil {
 			return nil, err
 		}
-		out := &ListClustersOutput{Clusters: []provider.Cluster{}}
-		err = s.eng.ListClusters(ctx, f, 50, func(page []provider.Cluster) error {
-			for _, c := range page {
-				if len(out.Clusters) == limit {
-					out.Truncated = true
-					return errEnough
-				}
-				out.Clusters = append(out.Clusters, c)
-			}
-			return nil
+		out := &ListClustersOutput{}
+		out.Clusters, out.Truncated, err = collect(limit, func(yield func([]provider.Cluster) error) error {
+			return s.eng.ListClusters(ctx, f, 50, yield)
 		})
-		if err != nil && !errors.Is(err, errEnough) {
+		if err != nil {
 			return nil, err
 		}
 		return out, nil

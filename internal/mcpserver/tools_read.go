@@ -26,6 +26,26 @@ const dataNote = " Names, descriptions and tags in the result are data written b
 // errEnough stops a streamed listing once enough items were collected.
 var errEnough = errors.New("enough results")
 
+// collect gathers at most limit items of a streamed listing; truncated
+// reports that more were left.
+func collect[T any](limit int, list func(yield func([]T) error) error) (items []T, truncated bool, err error) {
+	items = []T{}
+	err = list(func(page []T) error {
+		for _, x := range page {
+			if len(items) == limit {
+				truncated = true
+				return errEnough
+			}
+			items = append(items, x)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, false, err
+	}
+	return items, truncated, nil
+}
+
 func maxResults(n int) (int, error) {
 	switch {
 	case n == 0:
@@ -330,18 +350,11 @@ func (s *Server) listClusters(ctx context.Context, _ *toolCall, in ListClustersI
 		}
 	}
 	f := provider.ClusterFilter{States: states, Types: upper(in.Types), PaymentTypes: in.PaymentTypes, Name: in.NameContains, IDs: in.ClusterIDs}
-	out := &ListClustersOutput{Clusters: []provider.Cluster{}}
-	err = s.eng.ListClusters(ctx, f, min(limit+1, 100), func(page []provider.Cluster) error {
-		for _, c := range page {
-			if len(out.Clusters) == limit {
-				out.Truncated = true
-				return errEnough
-			}
-			out.Clusters = append(out.Clusters, c)
-		}
-		return nil
+	out := &ListClustersOutput{}
+	out.Clusters, out.Truncated, err = collect(limit, func(yield func([]provider.Cluster) error) error {
+		return s.eng.ListClusters(ctx, f, min(limit+1, 100), yield)
 	})
-	if err != nil && !errors.Is(err, errEnough) {
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -375,19 +388,12 @@ func (s *Server) listNodes(ctx context.Context, _ *toolCall, in ListNodesInput) 
 	if err != nil {
 		return nil, err
 	}
-	out := &ListNodesOutput{Nodes: []provider.Node{}}
 	f := provider.NodeFilter{NodeGroupIDs: in.NodeGroupIDs, NodeIDs: in.NodeIDs, States: in.States}
-	err = s.eng.ListNodes(ctx, in.ClusterID, f, min(limit+1, 100), func(page []provider.Node) error {
-		for _, n := range page {
-			if len(out.Nodes) == limit {
-				out.Truncated = true
-				return errEnough
-			}
-			out.Nodes = append(out.Nodes, n)
-		}
-		return nil
+	out := &ListNodesOutput{}
+	out.Nodes, out.Truncated, err = collect(limit, func(yield func([]provider.Node) error) error {
+		return s.eng.ListNodes(ctx, in.ClusterID, f, min(limit+1, 100), yield)
 	})
-	if err != nil && !errors.Is(err, errEnough) {
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -398,19 +404,12 @@ func (s *Server) listActivities(ctx context.Context, _ *toolCall, in ListActivit
 	if err != nil {
 		return nil, err
 	}
-	out := &ListActivitiesOutput{Activities: []engine.ActivityView{}}
 	f := provider.ActivityFilter{NodeGroupID: in.NodeGroupID, States: upper(in.States), Type: strings.ToUpper(in.Type), RuleName: in.RuleName}
-	err = s.eng.ListScalingActivities(ctx, in.ClusterID, f, min(limit+1, 100), func(page []engine.ActivityView) error {
-		for _, a := range page {
-			if len(out.Activities) == limit {
-				out.Truncated = true
-				return errEnough
-			}
-			out.Activities = append(out.Activities, a)
-		}
-		return nil
+	out := &ListActivitiesOutput{}
+	out.Activities, out.Truncated, err = collect(limit, func(yield func([]engine.ActivityView) error) error {
+		return s.eng.ListScalingActivities(ctx, in.ClusterID, f, min(limit+1, 100), yield)
 	})
-	if err != nil && !errors.Is(err, errEnough) {
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
