@@ -2,6 +2,7 @@ package autoscaling
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -104,17 +105,13 @@ func newRemoveCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "Remove a node group's auto scaling policy (shows it and asks first)",
 		Example: "  emrctl autoscaling remove c-xxx ng-task",
 		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			_, out, err := s.Engine.RemoveAutoScalingPolicy(cmd.Context(), f.Call(false), args[0], args[1])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			_, out, err := e.RemoveAutoScalingPolicy(ctx, f.Call(false), args[0], args[1])
 			if err != nil {
 				return err
 			}
 			return printOutcome(f, out)
-		},
+		}),
 	}
 }
 

@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -43,17 +44,13 @@ func newDescribeCmd(f *cmdutil.Factory) *cobra.Command {
 		Example: `  emrctl aws describe j-2AXXXXXXGAPLF
   emrctl aws describe j-2AXXXXXXGAPLF --format yaml`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			v, err := s.Engine.DescribeAWSCluster(cmd.Context(), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			v, err := e.DescribeAWSCluster(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			return printView(f, v)
-		},
+		}),
 	}
 }
 
@@ -180,18 +177,14 @@ default (use the EMR console); a policy file may allow it for a person at a
 terminal, who types the cluster's name back. Scripts and agents never terminate
 clusters, and termination protection must be turned off first, on its own.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out, err := s.Engine.DeleteCluster(cmd.Context(), f.Call(false), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			out, err := e.DeleteCluster(ctx, f.Call(false), args[0])
 			if err != nil {
 				return err
 			}
 			Note(f, out.Note)
 			return PrintObject(f, out, []output.Column{{Header: "TERMINATED", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
-		},
+		}),
 	}
 }
 

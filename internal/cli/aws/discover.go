@@ -1,9 +1,12 @@
 package aws
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
+	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
 )
 
@@ -14,17 +17,13 @@ func newReleasesCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the EMR release labels of the region",
 		Example: `  emrctl aws releases --prefix emr-7 --application Spark`,
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			rels, err := s.Engine.ReleaseLabels(cmd.Context(), prefix, app)
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			rels, err := e.ReleaseLabels(ctx, prefix, app)
 			if err != nil {
 				return err
 			}
 			return PrintList(f, rels, []output.Column{{Header: "RELEASE", Field: "version"}, {Header: "SERIES", Field: "series"}}, "No release labels found.")
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&prefix, "prefix", "", "only labels starting with this, e.g. emr-7")
 	cmd.Flags().StringVar(&app, "application", "", "only releases offering this application, e.g. Spark")
@@ -37,12 +36,8 @@ func newInstanceTypesCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List the instance types an EMR release supports in the region",
 		Example: `  emrctl aws instance-types emr-7.2.0 -o wide`,
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			types, err := s.Engine.SupportedInstanceTypes(cmd.Context(), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			types, err := e.SupportedInstanceTypes(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -50,6 +45,6 @@ func newInstanceTypesCmd(f *cmdutil.Factory) *cobra.Command {
 				{Header: "TYPE", Field: "type"}, {Header: "VCPUS", Field: "vcpus", Kind: output.Count}, {Header: "MEMORY GIB", Field: "memoryGiB", Kind: output.Count},
 				{Header: "FAMILY", Field: "family"}, {Header: "ARCH", Field: "arch", Wide: true}, {Header: "DISKS", Field: "localDisks", Kind: output.Count, Wide: true},
 			}, "No instance types found.")
-		},
+		}),
 	}
 }

@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -166,17 +167,13 @@ func newListInstancesCmd(f *cmdutil.Factory) *cobra.Command {
 master, core or task. Both repeat for a union.`,
 		Example: `  emrctl aws list instances j-2AXXXXXXGAPLF --type core --type task --status run`,
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			nodes, err := s.Engine.AWSInstances(cmd.Context(), args[0], engine.AWSInstanceFilter{Roles: types, States: statuses, GroupID: group})
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			nodes, err := e.AWSInstances(ctx, args[0], engine.AWSInstanceFilter{Roles: types, States: statuses, GroupID: group})
 			if err != nil {
 				return err
 			}
 			return PrintList(f, nodes, InstanceColumns, "No instances found.")
-		},
+		}),
 	}
 	cmd.Flags().StringArrayVar(&statuses, "status", nil, "status to include (repeatable): all, start, provision, boot, run, down, or an EMR state")
 	cmd.Flags().StringArrayVar(&types, "type", nil, "instance group type (repeatable): all, master, core, task")
@@ -222,12 +219,8 @@ func newListGroupsCmd(f *cmdutil.Factory) *cobra.Command {
 		Aliases: []string{"fleets"},
 		Short:   "List a cluster's instance groups (or fleets)",
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			v, err := s.Engine.DescribeAWSCluster(cmd.Context(), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			v, err := e.DescribeAWSCluster(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -239,7 +232,7 @@ func newListGroupsCmd(f *cmdutil.Factory) *cobra.Command {
 				return PrintList(f, v.InstanceGroups, GroupColumns, "")
 			}
 			return PrintList(f, v.NodeGroups, GroupColumns, fmt.Sprintf("Cluster %s has no instance groups (it is %s).", args[0], v.Cluster.State))
-		},
+		}),
 	}
 }
 

@@ -1,11 +1,13 @@
 package aws
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
+	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
 	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 )
@@ -25,12 +27,8 @@ cooldown for load-based scale-out rules (120 s by default).`,
 		Short:   "Show the auto-scaling policy",
 		Example: `  emrctl aws autoscaling get j-2AXXXXXXGAPLF ig-1234567890AB -o json > policy.json`,
 		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			pol, err := s.Engine.InstanceGroupAutoScaling(cmd.Context(), args[0], args[1])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			pol, err := e.InstanceGroupAutoScaling(ctx, args[0], args[1])
 			if err != nil {
 				return err
 			}
@@ -43,7 +41,7 @@ cooldown for load-based scale-out rules (120 s by default).`,
 				return nil
 			}
 			return printAutoScaling(f, pol)
-		},
+		}),
 	}
 	var file string
 	put := &cobra.Command{
@@ -80,18 +78,14 @@ cooldown for load-based scale-out rules (120 s by default).`,
 		Use:   "remove CLUSTER_ID GROUP_ID",
 		Short: "Remove the auto-scaling policy (confirmed)",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := s.Engine.RemoveInstanceGroupAutoScaling(cmd.Context(), f.Call(false), args[0], args[1])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			res, err := e.RemoveInstanceGroupAutoScaling(ctx, f.Call(false), args[0], args[1])
 			if err != nil {
 				return err
 			}
 			Note(f, res.Outcome.Note)
 			return PrintObject(f, res, []output.Column{{Header: "GROUP", Field: "groupId"}, {Header: "JOURNAL", Field: "outcome.journalId"}})
-		},
+		}),
 	}
 	cmd.AddCommand(get, put, remove)
 	return cmd
@@ -143,12 +137,8 @@ func newManagedScalingCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "get CLUSTER_ID",
 		Short: "Show the managed scaling policy",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			m, err := s.Engine.ManagedScaling(cmd.Context(), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			m, err := e.ManagedScaling(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -157,7 +147,7 @@ func newManagedScalingCmd(f *cmdutil.Factory) *cobra.Command {
 				return nil
 			}
 			return PrintObject(f, m, cols)
-		},
+		}),
 	}
 	var m awsprov.ManagedScaling
 	put := &cobra.Command{
@@ -165,18 +155,14 @@ func newManagedScalingCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "Set the managed scaling policy (confirmed; the maximum within the auto-scaling limit)",
 		Example: `  emrctl aws managed-scaling put j-2AXXXXXXGAPLF --min 2 --max 20 --unit Instances`,
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := s.Engine.PutManagedScaling(cmd.Context(), f.Call(false), args[0], m)
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			res, err := e.PutManagedScaling(ctx, f.Call(false), args[0], m)
 			if err != nil {
 				return err
 			}
 			Note(f, res.Outcome.Note)
 			return PrintObject(f, res, []output.Column{{Header: "CLUSTER", Field: "clusterId"}, {Header: "MIN", Field: "policy.minimumCapacityUnits", Kind: output.Count}, {Header: "MAX", Field: "policy.maximumCapacityUnits", Kind: output.Count}, {Header: "JOURNAL", Field: "outcome.journalId"}})
-		},
+		}),
 	}
 	fl := put.Flags()
 	fl.IntVar(&m.MinimumCapacityUnits, "min", 0, "minimum capacity units")
@@ -188,18 +174,14 @@ func newManagedScalingCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "remove CLUSTER_ID",
 		Short: "Remove the managed scaling policy (confirmed)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := s.Engine.RemoveManagedScaling(cmd.Context(), f.Call(false), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			res, err := e.RemoveManagedScaling(ctx, f.Call(false), args[0])
 			if err != nil {
 				return err
 			}
 			Note(f, res.Outcome.Note)
 			return PrintObject(f, res, []output.Column{{Header: "CLUSTER", Field: "clusterId"}, {Header: "JOURNAL", Field: "outcome.journalId"}})
-		},
+		}),
 	}
 	cmd.AddCommand(get, put, remove)
 	return cmd

@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -66,18 +67,14 @@ func newCopyCmd(f *cmdutil.Factory) *cobra.Command {
 programs, so only a person at a terminal may submit them.`,
 		Example: `  emrctl aws copy j-2AXXXXXXGAPLF my-bucket data/lookup.csv`,
 		Args:    cobra.ExactArgs(3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := s.Engine.CopyToCluster(cmd.Context(), f.Call(false), engine.CopyInput{ClusterID: args[0], Bucket: args[1], Key: args[2], Dest: dest})
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			res, err := e.CopyToCluster(ctx, f.Call(false), engine.CopyInput{ClusterID: args[0], Bucket: args[1], Key: args[2], Dest: dest})
 			if err != nil {
 				return err
 			}
 			Note(f, res.Outcome.Note)
 			return PrintObject(f, res, StepResultColumns)
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&dest, "dest", "/home/hadoop/", "directory on the master node")
 	return cmd

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -133,16 +134,12 @@ func newDeleteCmd(f *cmdutil.Factory) *cobra.Command {
 person at a terminal may delete a cluster after typing its name back, and only
 when deletion protection is off. Scripts (--yes) and agents can never delete.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out, err := s.Engine.DeleteCluster(cmd.Context(), f.Call(false), args[0])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			out, err := e.DeleteCluster(ctx, f.Call(false), args[0])
 			if err != nil {
 				return err
 			}
 			return printOutcome(f, out)
-		},
+		}),
 	}
 }

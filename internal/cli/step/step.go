@@ -4,6 +4,7 @@
 package step
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -136,17 +137,13 @@ func newGetCmd(f *cmdutil.Factory) *cobra.Command {
 		Aliases: []string{"describe"},
 		Short:   "Describe a step: state, failure reason and log file, command",
 		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			st, err := s.Engine.GetStep(cmd.Context(), args[0], args[1])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			st, err := e.GetStep(ctx, args[0], args[1])
 			if err != nil {
 				return err
 			}
 			return clia.PrintObject(f, st, clia.StepDetailColumns)
-		},
+		}),
 	}
 }
 
@@ -159,18 +156,14 @@ func newWaitCmd(f *cmdutil.Factory) *cobra.Command {
 reason and the log file when the step ends FAILED, CANCELLED or INTERRUPTED,
 and with exit code 6 after --timeout. Ctrl-C stops waiting, never the step.`,
 		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			st, err := s.Engine.WaitStep(cmd.Context(), args[0], args[1], engine.WaitOptions{Timeout: timeout, Progress: clia.Progress(f, "step "+args[1])})
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			st, err := e.WaitStep(ctx, args[0], args[1], engine.WaitOptions{Timeout: timeout, Progress: clia.Progress(f, "step "+args[1])})
 			f.IOStreams.StopProgress()
 			if err != nil {
 				return err
 			}
 			return clia.PrintObject(f, st, clia.StepColumns)
-		},
+		}),
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this long")
 	return cmd
@@ -181,18 +174,14 @@ func newCancelCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "cancel CLUSTER_ID STEP_ID",
 		Short: "Cancel a pending or running step (confirmed)",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.Session(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := s.Engine.CancelStep(cmd.Context(), f.Call(false), args[0], args[1])
+		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
+			res, err := e.CancelStep(ctx, f.Call(false), args[0], args[1])
 			if err != nil {
 				return err
 			}
 			clia.Note(f, res.Outcome.Note)
 			return clia.PrintObject(f, res, clia.CancelColumns)
-		},
+		}),
 	}
 }
 
