@@ -426,23 +426,33 @@ func checkNewGroup(reg *regionRec, w *World, cl *clusterRec, cfg *emrwire.NodeGr
 	return nil
 }
 
+// resizable finds a node group that may change size now: its cluster
+// RUNNING and no other resize of the group under way.
+func (c *call) resizable(w *World, clusterID, groupID string) (*regionRec, *clusterRec, *nodeGroupRec, error) {
+	reg, cl, err := c.clusterFor(w, clusterID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	g, err := c.nodeGroup(w, cl, groupID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := requireRunning(cl, c.now); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := requireIdle(g, c.now); err != nil {
+		return nil, nil, nil, err
+	}
+	return reg, cl, g, nil
+}
+
 func increaseNodes(c *call, w *World) (any, error) {
 	var req emrwire.IncreaseNodesRequest
 	if err := c.bind(&req); err != nil {
 		return nil, err
 	}
-	reg, cl, err := c.clusterFor(w, req.ClusterId)
+	reg, cl, g, err := c.resizable(w, req.ClusterId, req.NodeGroupId)
 	if err != nil {
-		return nil, err
-	}
-	g, err := c.nodeGroup(w, cl, req.NodeGroupId)
-	if err != nil {
-		return nil, err
-	}
-	if err := requireRunning(cl, c.now); err != nil {
-		return nil, err
-	}
-	if err := requireIdle(g, c.now); err != nil {
 		return nil, err
 	}
 	if g.Config.NodeGroupType == "MASTER" {
@@ -493,18 +503,8 @@ func decreaseNodes(c *call, w *World) (any, error) {
 	if err := c.bind(&req); err != nil {
 		return nil, err
 	}
-	reg, cl, err := c.clusterFor(w, req.ClusterId)
+	reg, cl, g, err := c.resizable(w, req.ClusterId, req.NodeGroupId)
 	if err != nil {
-		return nil, err
-	}
-	g, err := c.nodeGroup(w, cl, req.NodeGroupId)
-	if err != nil {
-		return nil, err
-	}
-	if err := requireRunning(cl, c.now); err != nil {
-		return nil, err
-	}
-	if err := requireIdle(g, c.now); err != nil {
 		return nil, err
 	}
 	if g.Config.NodeGroupType != "TASK" {
