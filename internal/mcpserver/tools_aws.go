@@ -288,19 +288,8 @@ func (s *Server) addAWSWriteTools() {
 		description: "Create one AWS EMR cluster from a spec (YAML, provider aws). The spec is validated first; each cluster needs its own " +
 			"confirmation by the person. Agents may not set configurations, self-termination, command steps or code outside the user's " +
 			"own buckets. " + scope + confirmNote + dedupeNote,
-		cli: func(s *Server, in CreateClusterInput) string {
-			return "save the spec as cluster.yaml, then run: " + s.cmdline(cli{cmd: []string{"cluster", "create"}, flags: []string{"-f", "cluster.yaml"}})
-		},
-	}, func(ctx context.Context, c *toolCall, in CreateClusterInput) (*engine.CreateClusterResult, error) {
-		if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
-			return nil, err
-		}
-		sp, err := s.agentSpec(in.SpecYAML)
-		if err != nil {
-			return nil, err
-		}
-		return s.eng.CreateCluster(ctx, c.engineCall(in.IdempotencyKey), engine.CreateClusterInput{Spec: sp, Getenv: s.agentGetenv})
-	})
+		cli: createClusterCLI,
+	}, s.createCluster)
 	add(s, tool[AWSAddStepInput]{
 		name: "add_step", title: "Submit a Spark, PySpark, Hive or JAR step", hints: additive,
 		description: "Submit a typed step to an AWS EMR cluster (AddJobFlowSteps): spark, pyspark, hive or jar, with code in the user's own " +

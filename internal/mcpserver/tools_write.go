@@ -124,6 +124,24 @@ type RenewInput struct {
 	AllInstances bool   `json:"allInstances,omitempty" jsonschema:"apply to every subscription node of the cluster too"`
 }
 
+// createClusterCLI is the command a person runs instead of create_cluster.
+func createClusterCLI(s *Server, in CreateClusterInput) string {
+	return "save the spec as cluster.yaml, then run: " + s.cmdline(cli{cmd: []string{"cluster", "create"}, flags: []string{"-f", "cluster.yaml"}})
+}
+
+// createCluster checks the spec with the agent rules on top, then creates
+// through the engine's create pipeline (plan, confirmation, journal).
+func (s *Server) createCluster(ctx context.Context, c *toolCall, in CreateClusterInput) (*engine.CreateClusterResult, error) {
+	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	sp, err := s.agentSpec(in.SpecYAML)
+	if err != nil {
+		return nil, err
+	}
+	return s.eng.CreateCluster(ctx, c.engineCall(in.IdempotencyKey), engine.CreateClusterInput{Spec: sp, Getenv: s.agentGetenv})
+}
+
 func (s *Server) addAliyunWriteTools() {
 	scope := s.scope()
 	add(s, tool[CreateClusterInput]{
@@ -131,19 +149,8 @@ func (s *Server) addAliyunWriteTools() {
 		description: "Create one EMR cluster from a spec (YAML). The spec is validated and planned against the cloud first; any problem " +
 			"stops it. Each cluster needs its own confirmation of the full configuration by the person. Bootstrap scripts may come only " +
 			"from the user's own buckets. " + scope + confirmNote + dedupeNote,
-		cli: func(s *Server, in CreateClusterInput) string {
-			return "save the spec as cluster.yaml, then run: " + s.cmdline(cli{cmd: []string{"cluster", "create"}, flags: []string{"-f", "cluster.yaml"}})
-		},
-	}, func(ctx context.Context, c *toolCall, in CreateClusterInput) (*engine.CreateClusterResult, error) {
-		if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
-			return nil, err
-		}
-		sp, err := s.agentSpec(in.SpecYAML)
-		if err != nil {
-			return nil, err
-		}
-		return s.eng.CreateCluster(ctx, c.engineCall(in.IdempotencyKey), engine.CreateClusterInput{Spec: sp, Getenv: s.agentGetenv})
-	})
+		cli: createClusterCLI,
+	}, s.createCluster)
 	add(s, tool[ScaleOutInput]{
 		name: "scale_out", title: "Add nodes to a node group", hints: additive,
 		description: "Add nodes to a CORE or TASK node group (IncreaseNodes). At most 50 nodes per call; more than 20 need the person's " +
