@@ -82,3 +82,17 @@ func printQueried(w io.Writer, format Format, item any, o options) error {
 	}
 	return writeQueryResult(w, format, result, o)
 }
+
+// PrintTable writes rows as one table, for a section of a detail view
+// (a cluster's node groups, a policy's rules).
+func PrintTable[T any](w io.Writer, rows []T, columns []Column, opts ...Option) error {
+	lw := NewListWriter(w, Table, columns, opts...)
+	items := make([]any, len(rows))
+	for i, r := range rows {
+		items[i] = r
+	}
+	if err := lw.WriteItems(items...); err != nil {
+		return err
+	}
+	return lw.Close()
+}

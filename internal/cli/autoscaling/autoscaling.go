@@ -135,15 +135,7 @@ func runGet(ctx context.Context, o *getOptions) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	lw := output.NewListWriter(w, output.Table, ruleColumns, opts(f)...)
-	items := make([]any, len(v.Rules))
-	for i, r := range v.Rules {
-		items[i] = r
-	}
-	if err := lw.WriteItems(items...); err != nil {
-		return err
-	}
-	return lw.Close()
+	return output.PrintTable(w, v.Rules, ruleColumns, opts(f)...)
 }
 
 type activitiesOptions struct {

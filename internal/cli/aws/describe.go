@@ -68,15 +68,7 @@ func printView(f *cmdutil.Factory, v *engine.AWSClusterView) error {
 	}
 	if len(v.NodeGroups) > 0 {
 		fmt.Fprintln(w)
-		lw := output.NewListWriter(w, output.Table, GroupColumns, Opts(f)...)
-		items := make([]any, len(v.NodeGroups))
-		for i, g := range v.NodeGroups {
-			items[i] = g
-		}
-		if err := lw.WriteItems(items...); err != nil {
-			return err
-		}
-		if err := lw.Close(); err != nil {
+		if err := output.PrintTable(w, v.NodeGroups, GroupColumns, Opts(f)...); err != nil {
 			return err
 		}
 	}

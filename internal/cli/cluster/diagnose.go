@@ -136,13 +136,5 @@ func runDiagnose(ctx context.Context, o *diagnoseOptions) error {
 
 // writeRows prints rows as a table.
 func writeRows[T any](w interface{ Write([]byte) (int, error) }, cols []output.Column, rows []T, f *cmdutil.Factory) error {
-	lw := output.NewListWriter(w, output.Table, cols, opts(f)...)
-	items := make([]any, len(rows))
-	for i, r := range rows {
-		items[i] = r
-	}
-	if err := lw.WriteItems(items...); err != nil {
-		return err
-	}
-	return lw.Close()
+	return output.PrintTable(w, rows, cols, opts(f)...)
 }

@@ -103,15 +103,7 @@ func printView(f *cmdutil.Factory, v *engine.ClusterView) error {
 	}
 	if len(v.NodeGroups) > 0 {
 		fmt.Fprintln(w)
-		lw := output.NewListWriter(w, output.Table, groupColumns, opts(f)...)
-		items := make([]any, len(v.NodeGroups))
-		for i, g := range v.NodeGroups {
-			items[i] = g
-		}
-		if err := lw.WriteItems(items...); err != nil {
-			return err
-		}
-		if err := lw.Close(); err != nil {
+		if err := output.PrintTable(w, v.NodeGroups, groupColumns, opts(f)...); err != nil {
 			return err
 		}
 	}

@@ -245,15 +245,7 @@ func runGet(ctx context.Context, o *getOptions) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	lw := output.NewListWriter(w, output.Table, nodeColumns, opts(f)...)
-	items := make([]any, len(d.Nodes))
-	for i, n := range d.Nodes {
-		items[i] = n
-	}
-	if err := lw.WriteItems(items...); err != nil {
-		return err
-	}
-	return lw.Close()
+	return output.PrintTable(w, d.Nodes, nodeColumns, opts(f)...)
 }
 
 func opts(f *cmdutil.Factory) []output.Option {
