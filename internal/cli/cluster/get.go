@@ -1,8 +1,11 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -110,7 +113,7 @@ func printView(f *cmdutil.Factory, v *engine.ClusterView) error {
 	if len(v.Applications) > 0 {
 		var apps []string
 		for _, a := range v.Applications {
-			apps = append(apps, a.Name+" "+a.Version)
+			apps = append(apps, strings.TrimSpace(a.Name+" "+a.Version))
 		}
 		fmt.Fprintf(w, "\nApplications: %s\n", strings.Join(apps, ", "))
 	}
@@ -137,11 +140,34 @@ func states(item any) string {
 	if !ok {
 		return ""
 	}
+	names := slices.Collect(maps.Keys(g.NodeStates))
+	slices.SortFunc(names, func(a, b string) int {
+		if c := cmp.Compare(stateRank(a), stateRank(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
 	var parts []string
-	for _, s := range []string{"Running", "Pending", "Starting", "Stopping", "Stopped", "Terminated"} {
+	for _, s := range names {
 		if n := g.NodeStates[s]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s=%d", s, n))
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// nodeStateOrder puts live nodes first and gone ones last, for Alibaba
+// (Running) and AWS (RUNNING) alike; other states sort between by name.
+var nodeStateOrder = []string{"Running", "RUNNING", "Pending", "Starting", "AWAITING_FULFILLMENT", "PROVISIONING", "BOOTSTRAPPING"}
+
+var nodeStateLast = []string{"Stopping", "Stopped", "Terminated", "TERMINATED"}
+
+func stateRank(s string) int {
+	if i := slices.Index(nodeStateOrder, s); i >= 0 {
+		return i
+	}
+	if i := slices.Index(nodeStateLast, s); i >= 0 {
+		return 100 + i
+	}
+	return 50
 }
