@@ -124,11 +124,14 @@ func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 }
 
 // HTTPHandler serves streamable HTTP. Sessions are stateful, so the server
-// can ask the person for confirmation in the middle of a tool call; the
-// SDK's DNS-rebinding protection stays on.
+// can ask the person for confirmation in the middle of a tool call. The
+// SDK's DNS-rebinding protection stays on, and cross-origin requests from
+// browsers are refused, so a web page cannot drive the tools of a server
+// on the person's machine.
 func (s *Server) HTTPHandler() http.Handler {
 	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
-		Logger: s.opts.Logger,
+		Logger:                s.opts.Logger,
+		CrossOriginProtection: http.NewCrossOriginProtection(),
 	})
 }
 

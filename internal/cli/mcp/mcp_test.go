@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -194,6 +195,7 @@ func TestServeHTTP(t *testing.T) {
 	if err != nil || res.IsError {
 		t.Fatalf("list_clusters: got %v %+v, want a result", err, res)
 	}
+	checkBrowserRefused(t, url)
 	cs.Close()
 	cancel()
 	select {
@@ -203,6 +205,43 @@ func TestServeHTTP(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop after its context ended")
+	}
+}
+
+// checkBrowserRefused sends what a web page could: a request through a
+// rebound DNS name, and a cross-site request. Both must be refused before
+// any tool runs.
+func checkBrowserRefused(t *testing.T, url string) {
+	t.Helper()
+	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"page","version":"1"}}}`
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+	}{
+		{name: "rebound host name", header: map[string]string{"Host": "evil.example:8765"}},
+		{name: "cross-site page", header: map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}},
+	} {
+		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		for k, v := range tc.header {
+			if k == "Host" {
+				req.Host = v
+				continue
+			}
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: got HTTP %d, want 403", tc.name, resp.StatusCode)
+		}
 	}
 }
 
