@@ -12,7 +12,7 @@ import (
 // serveControl handles the reserved /_emulator/ paths:
 //
 //	GET    /_emulator/health           liveness and the implemented actions
-//	POST   /_emulator/reset            {"seed": N}: forget everything, reseed
+//	POST   /_emulator/reset            {"seed": N}: forget everything (state, faults, stats), reseed
 //	GET    /_emulator/faults           installed fault rules
 //	POST   /_emulator/faults           add a FaultRule
 //	DELETE /_emulator/faults           remove every fault rule
@@ -33,6 +33,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.ClearFaults()
+		s.clearStats()
 		if err := s.Reset(req.Seed); err != nil {
 			controlError(w, http.StatusInternalServerError, err.Error())
 			return

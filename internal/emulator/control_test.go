@@ -145,6 +145,11 @@ func TestResetAndClock(t *testing.T) {
 	if code := h.control(http.MethodPost, "/_emulator/reset", map[string]any{"seed": 7}, nil); code != http.StatusOK {
 		t.Fatalf("POST /_emulator/reset: got status %d", code)
 	}
+	var stats map[string]int
+	h.control(http.MethodGet, "/_emulator/stats", nil, &stats)
+	if len(stats) != 0 {
+		t.Errorf("stats after reset: got %v, want none", stats)
+	}
 	_, err := h.call(contract.EMR, "GetCluster", &emrwire.GetClusterRequest{RegionId: region, ClusterId: id})
 	wantCode(t, err, "ClusterNotFound") // forgotten, and the fault is gone too
 	if next := h.runCluster(goodCluster("after-reset")); next == id {

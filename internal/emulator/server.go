@@ -525,6 +525,13 @@ func (s *Server) Stats() map[string]int {
 	return out
 }
 
+// clearStats forgets the request counts, so a reset starts from zero.
+func (s *Server) clearStats() {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	clear(s.stats)
+}
+
 func (s *Server) writeError(w http.ResponseWriter, rt *route, r *http.Request, reqID string, e *apiError) {
 	if e.Code == "Throttling.User" {
 		w.Header().Set("x-ratelimit-user-api", "Limit:"+fmt.Sprint(s.throttle.cfg.Burst)+",Remain:0,TimeLeft:1000")

@@ -15,7 +15,7 @@ func newResetCmd(f *cmdutil.Factory) *cobra.Command {
 	var seed int64
 	cmd := &cobra.Command{
 		Use:   "reset",
-		Short: "Forget every sandbox resource and restore the seeded inventory",
+		Short: "Forget every sandbox resource, fault and request count; restore the seeded inventory",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw, err := control(cmd.Context(), f, "POST", "reset", map[string]any{"seed": seed})
