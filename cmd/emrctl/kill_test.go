@@ -44,16 +44,7 @@ func TestKilledDuringScaleOut(t *testing.T) {
 			k.srv.AddFault(tc.fault)
 
 			scale := []string{"scale", "out", id, "--node-group", core, "--count", "2", "--yes"}
-			cmd := k.command(scale...)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-k.arrived["IncreaseNodes"]:
-			case <-time.After(30 * time.Second):
-				_ = cmd.Process.Kill()
-				t.Fatal("IncreaseNodes never reached the emulator")
-			}
+			cmd := k.startUntil("IncreaseNodes", scale...)
 			if tc.fault.HoldAfterApply > 0 {
 				k.waitNodes(id, core, tc.afterKill)
 			}
@@ -95,16 +86,7 @@ func TestKilledDuringCreate(t *testing.T) {
 	k := newKillBed(t)
 	k.srv.AddFault(emulator.FaultRule{Action: "RunCluster", HoldAfterApply: emulator.Duration(time.Hour)})
 	create := []string{"cluster", "create", "-f", filepath.Join("..", "..", "examples", "dev-cluster.yaml"), "--yes", "-o", "json", "--query", "clusterId"}
-	cmd := k.command(create...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-k.arrived["RunCluster"]:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("RunCluster never reached the emulator")
-	}
+	cmd := k.startUntil("RunCluster", create...)
 	deadline := time.Now().Add(30 * time.Second)
 	for k.run("cluster", "list", "-o", "json", "--query", "length(@)") != "1" {
 		if time.Now().After(deadline) {
@@ -161,6 +143,23 @@ func newKillBed(t *testing.T) *killBed {
 func (k *killBed) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(k.bin, args...)
 	cmd.Env = k.env
+	return cmd
+}
+
+// startUntil starts emrctl and returns once its request of action has
+// reached the emulator.
+func (k *killBed) startUntil(action string, args ...string) *exec.Cmd {
+	k.t.Helper()
+	cmd := k.command(args...)
+	if err := cmd.Start(); err != nil {
+		k.t.Fatal(err)
+	}
+	select {
+	case <-k.arrived[action]:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		k.t.Fatalf("%s never reached the emulator", action)
+	}
 	return cmd
 }
 
