@@ -137,11 +137,36 @@ func (e *Engine) pollInterval() time.Duration {
 	return max(e.scaled(e.opts.Timeouts.Poll), 100*time.Millisecond)
 }
 
-// read runs a read with the read deadline and throttling retries.
+// read runs a read with the read deadline, throttling retries and, on
+// Alibaba, retries of a transient failure (AWS reads get those from the
+// SDK, see provider/aws).
 func read[T any](ctx context.Context, e *Engine, fn func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeouts.Read)
 	defer cancel()
+	if e.opts.Aliyun != nil {
+		return retryThrottled(ctx, e, func(ctx context.Context) (T, error) { return retryUnavailable(ctx, fn) })
+	}
 	return retryThrottled(ctx, e, fn)
+}
+
+// retryUnavailable repeats a read twice after a 5xx or a lost connection,
+// 200 ms then 400 ms later. Only reads come here: repeating a write whose
+// answer was lost could apply it twice.
+func retryUnavailable[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, error) {
+	const retries = 2
+	for n := 0; ; n++ {
+		v, err := fn(ctx)
+		if err == nil || n == retries || !errors.Is(err, provider.ErrUnavailable) || ctx.Err() != nil {
+			return v, err
+		}
+		t := time.NewTimer(time.Duration(n+1) * 200 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return v, err
+		case <-t.C:
+		}
+	}
 }
 
 // retryThrottled retries only throttling errors: a throttled request was

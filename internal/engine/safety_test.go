@@ -380,3 +380,27 @@ func TestScaleInIntervalHoldsAcrossCalls(t *testing.T) {
 		t.Errorf("live nodes: got %d, want 2", got)
 	}
 }
+
+func TestReadsRetryUnavailableWritesDoNot(t *testing.T) {
+	b := newBed(t)
+	id := b.createDev()
+	ng := b.addTask(id, 2)
+	b.srv.AddFault(emulator.FaultRule{Action: "*", ErrorRate: 1, ErrorCode: "ServiceUnavailable"})
+	if _, err := b.eng.GetCluster(context.Background(), id); !errors.Is(err, provider.ErrUnavailable) {
+		t.Fatalf("GetCluster while the service fails: got %v, want unavailable", err)
+	}
+	if got := b.srv.Stats()["GetCluster:ServiceUnavailable"]; got != 3 {
+		t.Errorf("GetCluster attempts: got %d, want 3 (two retries)", got)
+	}
+	// The scale-out's own reads fail first; let them through and fail
+	// only the write.
+	b.srv.ClearFaults()
+	b.srv.AddFault(emulator.FaultRule{Action: "IncreaseNodes", ErrorRate: 1, ErrorCode: "ServiceUnavailable"})
+	in := ScaleOutInput{ClusterID: id, NodeGroupID: ng, Count: 2}
+	if _, err := b.eng.ScaleOut(context.Background(), scriptCall(&yes{}), in); !errors.Is(err, provider.ErrUnavailable) {
+		t.Fatalf("scale-out: got %v, want unavailable", err)
+	}
+	if got := b.srv.Stats()["IncreaseNodes:ServiceUnavailable"]; got != 1 {
+		t.Errorf("IncreaseNodes attempts: got %d, want 1 (a write is never repeated on its own)", got)
+	}
+}
