@@ -204,9 +204,12 @@ func TestAWSEngine(t *testing.T) {
 		if _, err := b.eng.AddStep(ctx, callAs(policy.Human, nil), id, cmdStep); err != nil {
 			t.Errorf("command step from a person: %v", err)
 		}
+		// The engine applies the agent rules itself, before the policy: the
+		// foreign jar is an input error on its field.
 		foreign := spec.AWSStep{Name: "x", Type: spec.StepSpark, Jar: "s3://someone-else/x.jar"}
-		if _, err := b.eng.AddStep(ctx, callAs(policy.Agent, &approver{}), id, foreign); !errors.As(err, &pe) {
-			t.Errorf("agent step with foreign code: got %v, want a refusal", err)
+		var ie *engine.InputError
+		if _, err := b.eng.AddStep(ctx, callAs(policy.Agent, &approver{}), id, foreign); !errors.As(err, &ie) || len(ie.Problems) != 1 || ie.Problems[0].Field != "step.jar" {
+			t.Errorf("agent step with foreign code: got %v, want a refusal on step.jar", err)
 		}
 		agentOK := &approver{}
 		if _, err := b.eng.AddStep(ctx, callAs(policy.Agent, agentOK), id, spec.AWSStep{Name: "own", Type: spec.StepSpark, Jar: "s3://emrctl-code/x.jar", MainClass: "a.B"}); err != nil {
@@ -215,7 +218,6 @@ func TestAWSEngine(t *testing.T) {
 		if len(agentOK.asked) != 1 || !strings.Contains(agentOK.asked[0].Summary.Impact, "spark-submit --class a.B s3://emrctl-code/x.jar") {
 			t.Errorf("agent step confirmation: got %+v, want the equivalent spark-submit shown", agentOK.asked)
 		}
-		var ie *engine.InputError
 		if _, err := b.eng.AddStep(ctx, callAs(policy.Human, nil), id, spec.AWSStep{Name: "bad", Type: spec.StepSpark, Jar: "http://evil/x.jar", Args: []string{"a\x00"}}); !errors.As(err, &ie) || len(ie.Problems) != 2 {
 			t.Errorf("bad step: got %v, want two input problems (code location, argument)", err)
 		}

@@ -364,6 +364,11 @@ func (e *Engine) StartServerlessJob(ctx context.Context, call Call, j awsprov.Jo
 			j.Kind = awsprov.JobKindPySpark
 		}
 	}
+	if isAgent(call.Actor) {
+		if probs := e.AgentJobRunProblems(j); len(probs) > 0 {
+			return nil, &InputError{Problems: probs}
+		}
+	}
 	if err := awsCheckJobRun(&j); err != nil {
 		return nil, err
 	}

@@ -129,6 +129,11 @@ func (e *Engine) AddStep(ctx context.Context, call Call, clusterID string, s spe
 	if s.ActionOnFailure == "" {
 		s.ActionOnFailure = "CONTINUE"
 	}
+	if isAgent(call.Actor) {
+		if probs := e.AgentStepProblems("step", s); len(probs) > 0 {
+			return nil, &InputError{Problems: probs}
+		}
+	}
 	if err := awsCheckStep(s); err != nil {
 		return nil, err
 	}

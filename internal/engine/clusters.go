@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +31,18 @@ var StateAliases = map[string][]string{
 	"running":    {StateRunning},
 	"failed":     {StateStartFailed, StateTerminatedWithErrors, StateTerminateFailed},
 	"terminated": {StateTerminating, StateTerminated, StateTerminatedWithErrors},
+}
+
+// ClusterStates resolves the states and aliases (active, failed, ...) of a
+// list filter, as every surface accepts them; an unknown name is an input
+// error naming field, never an empty listing. On AWS, WAITING is a state
+// too. "all" means no filter.
+func (e *Engine) ClusterStates(field string, names []string) ([]string, error) {
+	table := maps.Clone(StateAliases)
+	if e.opts.Provider == provider.AWS {
+		table["waiting"] = []string{awsWaiting}
+	}
+	return ResolveNames(field, names, table)
 }
 
 // ListClusters streams every page of clusters matching f to each, one page

@@ -35,11 +35,14 @@ type CreateClusterResult struct {
 // once, each with its field and fix. Nothing is sent. The limits are those
 // of the actor (agents never get loosened limits).
 func (e *Engine) PrepareCluster(c *spec.Cluster, actor policy.Actor) ([]FieldProblem, error) {
+	var all []FieldProblem
+	if isAgent(actor) {
+		all = e.AgentSpecProblems(c) // on the spec as written, before defaults
+	}
 	spec.SetDefaults(c)
 	if c.Region == "" {
 		c.Region = e.opts.Region
 	}
-	var all []FieldProblem
 	if string(c.Provider) != e.specProvider() {
 		all = append(all, FieldProblem{Field: "provider", Problem: fmt.Sprintf("the spec is for %s but profile %q uses %s", c.Provider, e.opts.Profile, e.opts.Provider), Fix: "use --profile with a " + string(c.Provider) + " profile"})
 	}

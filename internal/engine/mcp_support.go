@@ -6,17 +6,41 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/emrctl/emrctl/internal/policy"
 	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 	"github.com/emrctl/emrctl/internal/spec"
 	"github.com/emrctl/emrctl/internal/validate"
 )
 
-// The rules in this file are those that apply to agents (MCP clients) on
-// top of the rules every request follows. They close paths by which text an
-// agent writes would become code running with a cluster's role, or a
-// cluster's termination: the same concern as policy.SubmitJob's own-bucket
-// rule, for the fields that rule does not see. They belong in the policy
-// (see the MCP report); until then the MCP surface calls them.
+// The rules in this file are those that apply to agents on top of the rules
+// every request follows. They close paths by which text an agent writes
+// would become code running with a cluster's role, a cluster's
+// termination, or a credential copied into a cluster: the same concern as
+// policy.SubmitJob's own-bucket rule, for the fields that rule does not
+// see. The engine applies them to every call whose actor is an agent
+// (PrepareCluster, plan, AddStep, StartServerlessJob), so no surface has
+// to remember them.
+
+// isAgent reports whether the agent rules apply to a call.
+func isAgent(a policy.Actor) bool { return a.Kind == policy.Agent }
+
+// AgentGetenv narrows getenv for a spec an agent wrote: it resolves only
+// variables whose name ends in PASSWORD, and none of the cloud's
+// credential variables, so a spec cannot copy an access key into a
+// cluster.
+func AgentGetenv(getenv func(string) (string, bool)) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		if getenv == nil || !strings.HasSuffix(name, "PASSWORD") {
+			return "", false
+		}
+		for _, p := range []string{"ALIBABA_CLOUD_", "ALICLOUD_", "ALIYUN_", "AWS_", "EMRCTL_"} {
+			if strings.HasPrefix(name, p) {
+				return "", false
+			}
+		}
+		return getenv(name)
+	}
+}
 
 // OwnBuckets returns the user's own buckets: those of the profile and those
 // of the policy file. Agents may run code only from these.

@@ -50,6 +50,9 @@ func (e *Engine) plan(ctx context.Context, actor policy.Actor, c *spec.Cluster, 
 		p, err := e.planAWS(ctx, c, plan)
 		return p, nil, err
 	}
+	if isAgent(actor) {
+		getenv = AgentGetenv(getenv)
+	}
 	secrets, err := spec.Resolve(c, getenv)
 	if err != nil {
 		return nil, nil, inputError("secrets", err.Error(), "export the environment variable the spec names")

@@ -42,8 +42,8 @@ type Options struct {
 	Version string
 	// Secrets scrubs known secrets from error text (the session's registry).
 	Secrets *redact.Registry
-	// Getenv resolves the password variables a cluster spec names. Agents
-	// may name only password variables (see agentGetenv). Nil: none.
+	// Getenv resolves the password variables a cluster spec names; the
+	// engine narrows it for agents (engine.AgentGetenv). Nil: none.
 	Getenv func(string) (string, bool)
 	// Logger receives the server's diagnostics; never stdout. Nil: discard.
 	Logger *slog.Logger

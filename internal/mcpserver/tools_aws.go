@@ -241,11 +241,11 @@ func (s *Server) addAWSReadTools() {
 		description: "Validate an AWS EMR cluster spec (YAML, provider aws) against every rule emrctl knows, without creating anything: " +
 			"the summary to show the user, every problem with its field and fix, and the exact request. " + scope,
 	}, func(ctx context.Context, c *toolCall, in SpecInput) (*engine.Plan, error) {
-		sp, err := s.agentSpec(in.SpecYAML)
+		sp, err := spec.Load([]byte(in.SpecYAML))
 		if err != nil {
 			return nil, err
 		}
-		return s.eng.PlanCluster(ctx, c.actor, sp, s.agentGetenv)
+		return s.eng.PlanCluster(ctx, c.actor, sp, s.opts.Getenv)
 	})
 	add(s, tool[AWSAppsInput]{
 		name: "list_serverless_applications", title: "List EMR Serverless applications", hints: readCloud,
@@ -305,9 +305,6 @@ func (s *Server) addAWSWriteTools() {
 			Jar: in.JarLocation, MainClass: in.MainClass, Script: in.ScriptLocation, DeployMode: spec.SparkDeployMode(in.DeployMode),
 			SparkConf: in.SparkConf, Args: in.ProgramArgs,
 		}
-		if probs := s.eng.AgentStepProblems("step", st); len(probs) > 0 {
-			return nil, &engine.InputError{Problems: probs}
-		}
 		return s.eng.AddStep(ctx, c.engineCall(in.IdempotencyKey), in.ClusterID, st)
 	})
 	add(s, tool[AWSJobRunStartInput]{
@@ -322,9 +319,6 @@ func (s *Server) addAWSWriteTools() {
 		j := awsprov.JobRunSpec{
 			ApplicationID: in.ApplicationID, Name: in.Name, Kind: in.Kind, ExecutionRoleARN: in.ExecutionRoleARN, EntryPoint: in.EntryPoint,
 			MainClass: in.MainClass, SparkConf: in.SparkConf, Args: in.ProgramArgs, HiveQuery: in.HiveQuery, TimeoutMinutes: in.TimeoutMinutes,
-		}
-		if probs := s.eng.AgentJobRunProblems(j); len(probs) > 0 {
-			return nil, &engine.InputError{Problems: probs}
 		}
 		return s.eng.StartServerlessJob(ctx, c.engineCall(in.IdempotencyKey), j)
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -299,11 +298,11 @@ func (s *Server) addAliyunReadTools() {
 			"and stock, VPC, vSwitches, security group, key pair) without creating anything. Returns the summary to show the user, every " +
 			"problem with its field and fix, and the exact request (secrets redacted). " + scope,
 	}, func(ctx context.Context, c *toolCall, in SpecInput) (*engine.Plan, error) {
-		sp, err := s.agentSpec(in.SpecYAML)
+		sp, err := spec.Load([]byte(in.SpecYAML))
 		if err != nil {
 			return nil, err
 		}
-		return s.eng.PlanCluster(ctx, c.actor, sp, s.agentGetenv)
+		return s.eng.PlanCluster(ctx, c.actor, sp, s.opts.Getenv)
 	})
 	add(s, tool[InspectInput]{
 		name: "inspect_clusters", title: "Inspect clusters for problems", hints: readCloud,
@@ -340,7 +339,7 @@ func (s *Server) listClusters(ctx context.Context, _ *toolCall, in ListClustersI
 	if err != nil {
 		return nil, err
 	}
-	states, err := clusterStates(in.States)
+	states, err := s.eng.ClusterStates("states", in.States)
 	if err != nil {
 		return nil, err
 	}
@@ -356,29 +355,6 @@ func (s *Server) listClusters(ctx context.Context, _ *toolCall, in ListClustersI
 	})
 	if err != nil {
 		return nil, err
-	}
-	return out, nil
-}
-
-// clusterStates expands aliases and checks states.
-func clusterStates(in []string) ([]string, error) {
-	known := []string{engine.StateStarting, engine.StateBootstrapping, engine.StateRunning, engine.StateStartFailed,
-		engine.StateTerminating, engine.StateTerminated, engine.StateTerminatedWithErrors, engine.StateTerminateFailed}
-	var out []string
-	for i, st := range in {
-		expanded, alias := engine.StateAliases[strings.ToLower(st)]
-		if !alias {
-			expanded = []string{strings.ToUpper(st)}
-		}
-		for _, x := range expanded {
-			if !slices.Contains(known, x) {
-				return nil, &engine.InputError{Problems: []engine.FieldProblem{{Field: fmt.Sprintf("states[%d]", i),
-					Problem: fmt.Sprintf("%q is not a cluster state", validate.Render(st)), Fix: "use one of " + strings.Join(known, ", ") + " or active, starting, running, failed, terminated"}}}
-			}
-			if !slices.Contains(out, x) {
-				out = append(out, x)
-			}
-		}
 	}
 	return out, nil
 }
@@ -413,34 +389,6 @@ func (s *Server) listActivities(ctx context.Context, _ *toolCall, in ListActivit
 		return nil, err
 	}
 	return out, nil
-}
-
-// agentSpec loads a spec strictly and applies the rules for agents on top
-// of the rules every spec follows.
-func (s *Server) agentSpec(text string) (*spec.Cluster, error) {
-	c, err := spec.Load([]byte(text))
-	if err != nil {
-		return nil, err
-	}
-	if probs := s.eng.AgentSpecProblems(c); len(probs) > 0 {
-		return nil, &engine.InputError{Problems: probs}
-	}
-	return c, nil
-}
-
-// agentGetenv resolves the secrets a spec names for an agent: only
-// variables whose name ends in PASSWORD, and none of the cloud's
-// credential variables, so a spec cannot copy an access key into a cluster.
-func (s *Server) agentGetenv(name string) (string, bool) {
-	if s.opts.Getenv == nil || !strings.HasSuffix(name, "PASSWORD") {
-		return "", false
-	}
-	for _, p := range []string{"ALIBABA_CLOUD_", "ALICLOUD_", "ALIYUN_", "AWS_", "EMRCTL_"} {
-		if strings.HasPrefix(name, p) {
-			return "", false
-		}
-	}
-	return s.opts.Getenv(name)
 }
 
 func upper(in []string) []string {

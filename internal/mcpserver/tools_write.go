@@ -135,11 +135,11 @@ func (s *Server) createCluster(ctx context.Context, c *toolCall, in CreateCluste
 	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
 		return nil, err
 	}
-	sp, err := s.agentSpec(in.SpecYAML)
+	sp, err := spec.Load([]byte(in.SpecYAML))
 	if err != nil {
 		return nil, err
 	}
-	return s.eng.CreateCluster(ctx, c.engineCall(in.IdempotencyKey), engine.CreateClusterInput{Spec: sp, Getenv: s.agentGetenv})
+	return s.eng.CreateCluster(ctx, c.engineCall(in.IdempotencyKey), engine.CreateClusterInput{Spec: sp, Getenv: s.opts.Getenv})
 }
 
 func (s *Server) addAliyunWriteTools() {

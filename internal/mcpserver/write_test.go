@@ -219,33 +219,6 @@ func TestAgentSpecRules(t *testing.T) {
 	}
 }
 
-func TestAgentGetenv(t *testing.T) {
-	env := map[string]string{
-		"EMR_ROOT_PASSWORD": "Root1234x", "HIVE_RDS_PASSWORD": "Hive1234x", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
-		"AWS_SECRET_ACCESS_KEY": "secret", "ALIBABA_CLOUD_PASSWORD": "x", "HOME": "/root", "EMRCTL_PASSWORD": "x",
-	}
-	s := &Server{opts: Options{Getenv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}}
-	tests := []struct {
-		name   string
-		wantOK bool
-	}{
-		{name: "EMR_ROOT_PASSWORD", wantOK: true},
-		{name: "HIVE_RDS_PASSWORD", wantOK: true},
-		{name: "ALIBABA_CLOUD_ACCESS_KEY_SECRET"},
-		{name: "AWS_SECRET_ACCESS_KEY"},
-		{name: "ALIBABA_CLOUD_PASSWORD"},
-		{name: "EMRCTL_PASSWORD"},
-		{name: "HOME"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if _, ok := s.agentGetenv(tt.name); ok != tt.wantOK {
-				t.Errorf("agentGetenv(%s): got %v, want %v", tt.name, ok, tt.wantOK)
-			}
-		})
-	}
-}
-
 func TestShellQuote(t *testing.T) {
 	tests := []struct {
 		in, want string

@@ -73,15 +73,19 @@ func newListCmd(f *cmdutil.Factory, run func(context.Context, *listOptions) erro
 }
 
 // filter turns the flags into a provider filter; aliases add states.
-func (o *listOptions) filter() provider.ClusterFilter {
-	states := append([]string(nil), o.states...)
+func (o *listOptions) filter(e *engine.Engine) (provider.ClusterFilter, error) {
+	names := append([]string(nil), o.states...)
 	for name, on := range o.aliases {
 		if *on {
-			states = append(states, engine.StateAliases[name]...)
+			names = append(names, name)
 		}
 	}
-	return provider.ClusterFilter{States: dedupe(upper(states)), Types: upper(o.types), PaymentTypes: o.payments, Name: o.name, IDs: o.ids,
-		CreatedAfter: o.createdAfter, CreatedBefore: o.createdBefore}
+	states, err := e.ClusterStates("--state", names)
+	if err != nil {
+		return provider.ClusterFilter{}, err
+	}
+	return provider.ClusterFilter{States: states, Types: upper(o.types), PaymentTypes: o.payments, Name: o.name, IDs: o.ids,
+		CreatedAfter: o.createdAfter, CreatedBefore: o.createdBefore}, nil
 }
 
 func upper(in []string) []string {
@@ -92,28 +96,20 @@ func upper(in []string) []string {
 	return out
 }
 
-func dedupe(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func runList(ctx context.Context, o *listOptions) error {
 	f := o.f
-	ls, err := f.ListStream(clusterColumns, o.limit)
-	if err != nil {
-		return err
-	}
 	s, err := f.Session(ctx)
 	if err != nil {
 		return err
 	}
-	err = s.Engine.ListClusters(ctx, o.filter(), o.pageSize, func(page []provider.Cluster) error { return cmdutil.WritePage(ls, page) })
+	filter, err := o.filter(s.Engine)
+	if err != nil {
+		return err
+	}
+	ls, err := f.ListStream(clusterColumns, o.limit)
+	if err != nil {
+		return err
+	}
+	err = s.Engine.ListClusters(ctx, filter, o.pageSize, func(page []provider.Cluster) error { return cmdutil.WritePage(ls, page) })
 	return ls.Finish(err, "No clusters found.")
 }
