@@ -63,15 +63,14 @@ func newFleet(tb testing.TB, n int) *fleet {
 		tb.Fatal(err)
 	}
 	spec.SetDefaults(s)
-	req, err := s.AliyunRequest(&spec.Resolved{})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	ctx := context.Background()
 	for i := range n {
-		r := *req
-		r.ClusterName = fmt.Sprintf("bench-%05d", i)
-		if _, _, _, err := p.RunCluster(ctx, &r, fmt.Sprintf("bench-token-%05d", i)); err != nil {
+		s.Name = fmt.Sprintf("bench-%05d", i)
+		req, err := p.PrepareCreate(s, &spec.Resolved{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := p.CreateCluster(ctx, req, fmt.Sprintf("bench-token-%05d", i)); err != nil {
 			tb.Fatalf("seed cluster %d: %v", i, err)
 		}
 	}
@@ -81,7 +80,7 @@ func newFleet(tb testing.TB, n int) *fleet {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { j.Close() })
-	eng, err := engine.New(engine.Options{Profile: "bench", Provider: provider.Aliyun, Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6, Aliyun: p, Journal: j})
+	eng, err := engine.New(engine.Options{Profile: "bench", Provider: p, Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6, Journal: j})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -57,6 +57,9 @@ func Main() int {
 // Run executes one command line with f (tests call it in process).
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	defer f.Close()
+	// Errors and warnings may quote input, and input may be a secret
+	// typed back (--region "$ALIBABA_CLOUD_ACCESS_KEY_SECRET").
+	defer f.ScrubStderr()()
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
@@ -70,7 +73,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if ferr != nil {
 		format = output.Table
 	}
-	cmdutil.PrintError(f.IOStreams.ErrOut, format, err)
+	cmdutil.PrintError(f.IOStreams.ErrOut, format, err, f.Secrets())
 	return cmdutil.ExitCode(err)
 }
 
@@ -119,6 +122,7 @@ Alibaba EMR API, so you can try everything without a cloud account.`,
 		root.AddCommand(add(f))
 	}
 	completion.AddDynamic(root, f)
+	cmdutil.CheckUsage(root, f)
 	return root
 }
 

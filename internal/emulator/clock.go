@@ -47,11 +47,20 @@ func (c *Clock) Scale(d time.Duration) time.Duration {
 }
 
 // Advance moves the clock forward, so tests and users can fast-forward
-// state machines without waiting.
+// state machines without waiting. It moves this Clock only; use
+// Server.AdvanceClock to move the clock of every process that shares the
+// state (the embedded sandbox).
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.offset += d
+}
+
+// setOffset puts the clock at an offset read from the state.
+func (c *Clock) setOffset(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = d
 }
 
 // SetSpeed changes how fast future work completes.

@@ -282,8 +282,26 @@ func checkExchange(t *testing.T, name string, spec *contract.Spec, a *contract.A
 	for _, p := range responseProblems(spec, a, e.response) {
 		t.Errorf("%s response: %s", name, p)
 	}
-	if !bytes.Contains(e.response, []byte(`"RequestId"`)) {
-		t.Errorf("%s response: no RequestId in %s", name, e.response)
+	for _, p := range missingLists(spec, a, e.response) {
+		t.Errorf("%s response: %s", name, p)
+	}
+	checkRequestID(t, name, e, "RequestId")
+}
+
+// checkRequestID checks the x-acs-request-id header equals the body's
+// request ID (key RequestId, or requestId for ROA).
+func checkRequestID(t *testing.T, name string, e exchange, key string) {
+	t.Helper()
+	var body map[string]any
+	if err := json.Unmarshal(e.response, &body); err != nil {
+		t.Fatalf("%s response %s: %v", name, e.response, err)
+	}
+	id, _ := body[key].(string)
+	if id == "" {
+		t.Errorf("%s response: no %s in %s", name, key, e.response)
+	}
+	if got := e.header.Get("x-acs-request-id"); got != id {
+		t.Errorf("%s response: got header x-acs-request-id %q, want the body's %s %q", name, got, key, id)
 	}
 }
 
@@ -409,6 +427,7 @@ func checkErrorBody(t *testing.T, e exchange) {
 	if got, want := strings.Join(keys, ","), "Code,HostId,Message,Recommend,RequestId"; got != want {
 		t.Errorf("error body members: got %s, want %s", got, want)
 	}
+	checkRequestID(t, "error", e, "RequestId")
 }
 
 // tamperingClient changes one byte of the body after the SDK signed it.

@@ -155,6 +155,45 @@ func fieldsProblems(spec *contract.Spec, fields []*contract.Node, obj map[string
 	return probs
 }
 
+// missingLists lists every list field the contract declares that a
+// response leaves out, at the top and inside every object present: the
+// real service answers "Clusters": [], not nothing.
+func missingLists(spec *contract.Spec, a *contract.Action, raw []byte) []string {
+	var body map[string]any
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return []string{fmt.Sprintf("response is not a JSON object: %v", err)}
+	}
+	return listsMissing(spec, a.Response, body, "")
+}
+
+func listsMissing(spec *contract.Spec, fields []*contract.Node, obj map[string]any, path string) []string {
+	var out []string
+	for _, f := range fields {
+		n := spec.Resolve(f)
+		v, present := obj[f.Name]
+		switch n.Type {
+		case "array":
+			list, ok := v.([]any)
+			if !present || !ok {
+				out = append(out, fmt.Sprintf("%s%s: list missing (want [] when empty), got %v", path, f.Name, v))
+				continue
+			}
+			if item := spec.Resolve(n.Items); item != nil && item.Type == "object" {
+				for i, e := range list {
+					if m, ok := e.(map[string]any); ok {
+						out = append(out, listsMissing(spec, item.Fields, m, fmt.Sprintf("%s%s[%d].", path, f.Name, i))...)
+					}
+				}
+			}
+		case "object":
+			if m, ok := v.(map[string]any); ok {
+				out = append(out, listsMissing(spec, n.Fields, m, path+f.Name+".")...)
+			}
+		}
+	}
+	return out
+}
+
 // valueProblems checks one JSON value (decoded with UseNumber) against a
 // contract node, recursively.
 func valueProblems(spec *contract.Spec, n *contract.Node, v any, path string) []string {
@@ -242,6 +281,26 @@ func TestContractChecks(t *testing.T) {
 	} {
 		t.Run("response/"+c.name, func(t *testing.T) {
 			probs := responseProblems(spec, c.a, []byte(c.resp))
+			if got := len(probs) > 0; got != c.want {
+				t.Errorf("got problems %v, want problems: %v", probs, c.want)
+			}
+		})
+	}
+	list := spec.Action("ListClusters")
+	for _, c := range []struct {
+		name string
+		a    *contract.Action
+		resp string
+		want bool
+	}{
+		{"empty lists present", get, `{"RequestId":"r","Cluster":{"Tags":[],"ApplicationConfigs":[]}}`, false},
+		{"top-level list present", list, `{"RequestId":"r","Clusters":[]}`, false},
+		{"top-level list absent", list, `{"RequestId":"r","TotalCount":0}`, true},
+		{"nested list absent", get, `{"Cluster":{"ClusterId":"c"}}`, true},
+		{"list null", list, `{"Clusters":null}`, true},
+	} {
+		t.Run("lists/"+c.name, func(t *testing.T) {
+			probs := missingLists(spec, c.a, []byte(c.resp))
 			if got := len(probs) > 0; got != c.want {
 				t.Errorf("got problems %v, want problems: %v", probs, c.want)
 			}

@@ -11,8 +11,9 @@ import (
 
 // serveControl handles the reserved /_emulator/ paths:
 //
-//	GET    /_emulator/health           liveness and the implemented actions
-//	POST   /_emulator/reset            {"seed": N}: forget everything (state, faults, stats), reseed
+//	GET    /_emulator/health           liveness, implemented actions, generation, unexpected panics
+//	GET    /_emulator/generation       {"generation": "..."}: the ID of the current state (see Server.Generation)
+//	POST   /_emulator/reset            {"seed": N}: forget everything (state, faults, stats), reseed, new generation
 //	GET    /_emulator/faults           installed fault rules
 //	POST   /_emulator/faults           add a FaultRule
 //	DELETE /_emulator/faults           remove every fault rule
@@ -20,11 +21,16 @@ import (
 //	POST   /_emulator/clock            {"advance": "10m", "speed": 60}
 //	GET    /_emulator/stats            request counts per action and code
 //	POST   /_emulator/inject           {"kind": "node-failure"|"metric-breach"|"cluster-failure", ...}
+//
+// Faults and the clock are kept in the state, so on a SQLite store they
+// reach every process that opens it.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/_emulator/")
 	switch {
 	case path == "health" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "actions": len(s.routes)})
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "actions": len(s.routes), "generation": s.Generation(), "panics": s.UnexpectedPanics()})
+	case path == "generation" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, map[string]string{"generation": s.Generation()})
 	case path == "reset" && r.Method == http.MethodPost:
 		var req struct {
 			Seed int64 `json:"seed"`
@@ -32,13 +38,12 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		if !readControl(w, r, &req) {
 			return
 		}
-		s.ClearFaults()
 		s.clearStats()
 		if err := s.Reset(req.Seed); err != nil {
 			controlError(w, http.StatusInternalServerError, err.Error())
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"reset": true, "seed": req.Seed})
+		writeJSON(w, http.StatusOK, map[string]any{"reset": true, "seed": req.Seed, "generation": s.Generation()})
 	case path == "faults":
 		s.serveFaults(w, r)
 	case path == "clock":
@@ -62,22 +67,31 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
+	var err error
 	switch r.Method {
 	case http.MethodGet:
-		writeJSON(w, http.StatusOK, s.Faults())
 	case http.MethodPost:
 		var rule FaultRule
 		if !readControl(w, r, &rule) {
 			return
 		}
-		s.AddFault(rule)
-		writeJSON(w, http.StatusOK, s.Faults())
+		err = s.AddFault(rule)
 	case http.MethodDelete:
-		s.ClearFaults()
-		writeJSON(w, http.StatusOK, []FaultRule{})
+		err = s.ClearFaults()
 	default:
 		controlError(w, http.StatusMethodNotAllowed, "use GET, POST or DELETE")
+		return
 	}
+	if err != nil {
+		controlError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	rules, err := s.Faults()
+	if err != nil {
+		controlError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, rules)
 }
 
 // ClockState is the clock control's view.
@@ -89,7 +103,11 @@ type ClockState struct {
 }
 
 func (s *Server) serveClock(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost {
+	var err error
+	switch r.Method {
+	case http.MethodGet:
+		_, err = s.loadControls()
+	case http.MethodPost:
 		var req struct {
 			Advance Duration `json:"advance"`
 			Speed   *float64 `json:"speed"`
@@ -97,14 +115,18 @@ func (s *Server) serveClock(w http.ResponseWriter, r *http.Request) {
 		if !readControl(w, r, &req) {
 			return
 		}
-		if req.Advance < 0 {
-			controlError(w, http.StatusBadRequest, "advance must not be negative: the clock never goes back")
+		if req.Advance < 0 || (req.Speed != nil && *req.Speed < 0) {
+			controlError(w, http.StatusBadRequest, "advance and speed must not be negative: the clock never goes back")
 			return
 		}
-		s.clock.Advance(time.Duration(req.Advance))
-		if req.Speed != nil {
-			s.clock.SetSpeed(*req.Speed)
-		}
+		err = s.changeClock(time.Duration(req.Advance), req.Speed)
+	default:
+		controlError(w, http.StatusMethodNotAllowed, "use GET or POST")
+		return
+	}
+	if err != nil {
+		controlError(w, http.StatusInternalServerError, err.Error())
+		return
 	}
 	writeJSON(w, http.StatusOK, ClockState{Speed: s.clock.Speed(), Offset: Duration(s.clock.Offset()), Now: s.clock.Now()})
 }

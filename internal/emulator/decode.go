@@ -120,7 +120,7 @@ func decodeJSONBody(spec *contract.Spec, a *contract.Action, body []byte, out ma
 		if err := d.Decode(&v); err != nil {
 			return errInvalidParameter("%s is not valid JSON: %v", name, err)
 		}
-		tv, err := typed(spec, p, name, v)
+		tv, err := typed(spec, p, name, v, refuseUnknown)
 		if err != nil {
 			return err
 		}
@@ -362,7 +362,7 @@ func parseJSONParam(spec *contract.Spec, p *contract.Node, name, text string) (a
 	if d.More() {
 		return nil, errInvalidParameter("%s has trailing data after its JSON value", name)
 	}
-	return typed(spec, p, name, v)
+	return typed(spec, p, name, v, ignoreUnknown)
 }
 
 func parseSimple(spec *contract.Spec, p *contract.Node, name, text string) (any, *apiError) {
@@ -378,9 +378,27 @@ func parseSimple(spec *contract.Spec, p *contract.Node, name, text string) (any,
 	return items, nil
 }
 
+// unknownMembers says what typed does with an object member the contract
+// does not list.
+type unknownMembers int
+
+const (
+	// refuseUnknown answers InvalidParameter naming the member.
+	refuseUnknown unknownMembers = iota
+	// ignoreUnknown drops the member, as the real service does inside a
+	// JSON-encoded (shrunk) parameter. The EMR skill's API reference says
+	// of RunCluster's JSON parameters: "Wrong field names cause silent
+	// `MissingXxx` errors that look like structural failures but are
+	// actually typos." (alibabacloud-emr-cluster-manage/references/
+	// api-reference.md). So NodeAttributes {"ZoneID": ...} answers
+	// MissingZoneId, and a misspelt optional member is simply lost.
+	ignoreUnknown
+)
+
 // typed checks a decoded JSON value against a contract node, converting
-// numbers to int64 or float64. Unknown object members are refused.
-func typed(spec *contract.Spec, n *contract.Node, path string, v any) (any, *apiError) {
+// numbers to int64 or float64. Unknown object members are refused or
+// ignored as unknown says.
+func typed(spec *contract.Spec, n *contract.Node, path string, v any, unknown unknownMembers) (any, *apiError) {
 	rn := spec.Resolve(n)
 	if v == nil {
 		return nil, nil
@@ -393,7 +411,7 @@ func typed(spec *contract.Spec, n *contract.Node, path string, v any) (any, *api
 		}
 		out := make([]any, len(list))
 		for i, e := range list {
-			tv, err := typed(spec, rn.Items, fmt.Sprintf("%s.%d", path, i+1), e)
+			tv, err := typed(spec, rn.Items, fmt.Sprintf("%s.%d", path, i+1), e, unknown)
 			if err != nil {
 				return nil, err
 			}
@@ -409,20 +427,25 @@ func typed(spec *contract.Spec, n *contract.Node, path string, v any) (any, *api
 			return obj, nil
 		}
 		out := make(map[string]any, len(obj))
+		var ignored []string
 		for _, k := range sortedKeys(obj) {
 			e := obj[k]
 			fn := spec.Field(rn, k)
+			if fn == nil && unknown == ignoreUnknown {
+				ignored = append(ignored, k)
+				continue
+			}
 			if fn == nil {
 				return nil, unknownField(spec, rn, path, k)
 			}
-			tv, err := typed(spec, fn, path+"."+k, e)
+			tv, err := typed(spec, fn, path+"."+k, e, unknown)
 			if err != nil {
 				return nil, err
 			}
 			out[k] = tv
 		}
 		if err := checkRequired(spec, rn.Fields, out, path); err != nil {
-			return nil, err
+			return nil, withIgnoredHint(err, path, ignored)
 		}
 		return out, nil
 	case "map":
@@ -433,7 +456,7 @@ func typed(spec *contract.Spec, n *contract.Node, path string, v any) (any, *api
 		out := make(map[string]any, len(obj))
 		for _, k := range sortedKeys(obj) {
 			e := obj[k]
-			tv, err := typed(spec, rn.Values, path+"."+k, e)
+			tv, err := typed(spec, rn.Values, path+"."+k, e, unknown)
 			if err != nil {
 				return nil, err
 			}
@@ -478,6 +501,19 @@ func typed(spec *contract.Spec, n *contract.Node, path string, v any) (any, *api
 		return s, nil
 	}
 	return v, nil
+}
+
+// withIgnoredHint adds to a Missing<Member> error the ignored member that
+// looks like a misspelling of the missing one. The code stays the real
+// service's; only the message helps.
+func withIgnoredHint(err *apiError, path string, ignored []string) *apiError {
+	missing := strings.TrimPrefix(err.Code, "Missing")
+	for _, k := range ignored {
+		if suggest(k, []string{missing}) != "" {
+			return newError(err.Status, err.Code, "%s; %s.%s is not a member and was ignored: did you mean %s.%s?", err.Message, path, k, path, missing)
+		}
+	}
+	return err
 }
 
 func jsonKind(v any) string {

@@ -158,6 +158,7 @@ func TestParseJSONParam(t *testing.T) {
 		name     string
 		text     string
 		want     any
+		code     string // default InvalidParameter when mentions is set
 		mentions string
 	}{
 		{name: "valid", text: `[{"NodeGroupType":"CORE","VSwitchIds":["vsw-1"],"WithPublicIp":false}]`,
@@ -165,7 +166,9 @@ func TestParseJSONParam(t *testing.T) {
 		{name: "not JSON", text: `[{NodeGroupType: CORE}]`, mentions: "InvalidJSON parsing error"},
 		{name: "trailing data", text: `[] []`, mentions: "trailing"},
 		{name: "object for a list", text: `{"NodeGroupType":"CORE"}`, mentions: "JSON array"},
-		{name: "unknown member", text: `[{"NodeGroupType":"CORE","NodeGroupTyp":"x"}]`, mentions: "did you mean NodeGroups.1.NodeGroupType?"},
+		{name: "unknown member ignored", text: `[{"NodeGroupType":"CORE","NodeGroupTyp":"x"}]`,
+			want: []any{map[string]any{"NodeGroupType": "CORE"}}},
+		{name: "misspelt required member", text: `[{"NodeGroupTyp":"CORE"}]`, code: "MissingNodeGroupType", mentions: "did you mean NodeGroups.1.NodeGroupType?"},
 		{name: "fraction for an integer", text: `[{"NodeGroupType":"CORE","NodeCount":1.5}]`, mentions: "NodeGroups.1.NodeCount"},
 		{name: "string for a boolean", text: `[{"NodeGroupType":"CORE","WithPublicIp":"true"}]`, mentions: "NodeGroups.1.WithPublicIp"},
 		{name: "number for a string", text: `[{"NodeGroupType":7}]`, mentions: "NodeGroups.1.NodeGroupType"},
@@ -173,8 +176,9 @@ func TestParseJSONParam(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			got, aerr := parseJSONParam(spec, p, "NodeGroups", c.text)
 			if c.mentions != "" {
-				if aerr == nil || aerr.Code != "InvalidParameter" || !strings.Contains(aerr.Message, c.mentions) {
-					t.Fatalf("got %v, want InvalidParameter mentioning %q", aerr, c.mentions)
+				code := orDefault(c.code, "InvalidParameter")
+				if aerr == nil || aerr.Code != code || !strings.Contains(aerr.Message, c.mentions) {
+					t.Fatalf("got %v, want %s mentioning %q", aerr, code, c.mentions)
 				}
 				return
 			}
@@ -192,15 +196,21 @@ func TestTyped(t *testing.T) {
 	spec := contract.MustLoad(contract.EMR)
 	attrs := spec.Action("RunCluster").Param("NodeAttributes")
 	for _, c := range []struct {
-		name string
-		in   string
-		want any
-		code string
+		name     string
+		in       string
+		unknown  unknownMembers
+		want     any
+		code     string
+		mentions string
 	}{
 		{name: "complete", in: `{"VpcId":"v","ZoneId":"z","SecurityGroupId":"s","DataDiskEncrypted":true}`,
 			want: map[string]any{"VpcId": "v", "ZoneId": "z", "SecurityGroupId": "s", "DataDiskEncrypted": true}},
 		{name: "missing ZoneId", in: `{"VpcId":"v","SecurityGroupId":"s"}`, code: "MissingZoneId"},
-		{name: "misspelt VpcId", in: `{"VpcID":"v","ZoneId":"z","SecurityGroupId":"s"}`, code: "InvalidParameter"},
+		{name: "misspelt member refused", in: `{"VpcID":"v","ZoneId":"z","SecurityGroupId":"s"}`, code: "InvalidParameter", mentions: "did you mean NodeAttributes.VpcId?"},
+		{name: "misspelt required member ignored", unknown: ignoreUnknown, in: `{"VpcId":"v","ZoneID":"z","SecurityGroupId":"s"}`,
+			code: "MissingZoneId", mentions: "did you mean NodeAttributes.ZoneId?"},
+		{name: "misspelt optional member ignored", unknown: ignoreUnknown, in: `{"VpcId":"v","ZoneId":"z","SecurityGroupId":"s","KeyPairNme":"k"}`,
+			want: map[string]any{"VpcId": "v", "ZoneId": "z", "SecurityGroupId": "s"}},
 		{name: "null is absent", in: `null`, want: nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -210,10 +220,13 @@ func TestTyped(t *testing.T) {
 			if err := d.Decode(&v); err != nil {
 				t.Fatal(err)
 			}
-			got, aerr := typed(spec, attrs, "NodeAttributes", v)
+			got, aerr := typed(spec, attrs, "NodeAttributes", v, c.unknown)
 			if c.code != "" {
 				if aerr == nil || aerr.Code != c.code {
 					t.Fatalf("got %v, want %s", aerr, c.code)
+				}
+				if !strings.Contains(aerr.Message, c.mentions) {
+					t.Errorf("message %q does not contain %q", aerr.Message, c.mentions)
 				}
 				return
 			}

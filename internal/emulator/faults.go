@@ -3,7 +3,6 @@ package emulator
 import (
 	"math/rand/v2"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -42,12 +41,14 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return err
 }
 
-type faults struct {
-	mu    sync.Mutex
-	rules []*FaultRule
-}
+// Fault rules live in the state (controlRec), not in the Server, so the
+// separate processes of an embedded sandbox share them: a fault installed
+// by 'emrctl sandbox fault' applies to the next emrctl command, and a
+// counted fault (ThrottleNext, DropResponses) is used up once in total.
 
-func newFaults() *faults { return &faults{} }
+func (r *FaultRule) matches(action string) bool {
+	return r.Action == "" || r.Action == "*" || r.Action == action
+}
 
 // faultEffect is what the faults decided for one request before it runs.
 type faultEffect struct {
@@ -56,17 +57,27 @@ type faultEffect struct {
 	throttle bool
 }
 
-func (f *faults) take(action string) faultEffect {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// countsThrottle reports whether a rule for action has ThrottleNext left,
+// so taking the faults changes the state.
+func countsThrottle(rules []FaultRule, action string) bool {
+	for i := range rules {
+		if rules[i].matches(action) && rules[i].ThrottleNext > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// takeFaults decides the effect of the rules on a request before anything
+// is applied, using up one ThrottleNext count of each matching rule.
+func takeFaults(rules []FaultRule, action string) faultEffect {
 	var e faultEffect
-	for _, r := range f.rules {
-		if r.Action != "" && r.Action != "*" && r.Action != action {
+	for i := range rules {
+		r := &rules[i]
+		if !r.matches(action) {
 			continue
 		}
-		if time.Duration(r.Latency) > e.latency {
-			e.latency = time.Duration(r.Latency)
-		}
+		e.latency = max(e.latency, time.Duration(r.Latency))
 		if r.ThrottleNext > 0 {
 			r.ThrottleNext--
 			e.throttle = true
@@ -86,14 +97,22 @@ func (f *faults) take(action string) faultEffect {
 	return e
 }
 
+// countsDrop reports whether a rule for action has DropResponses left.
+func countsDrop(rules []FaultRule, action string) bool {
+	for i := range rules {
+		if rules[i].matches(action) && rules[i].DropResponses > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // takeDrop reports whether the response of a request that was applied
-// must be lost. It is asked only after success, so a request refused for
-// another reason does not use up a drop.
-func (f *faults) takeDrop(action string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, r := range f.rules {
-		if (r.Action == "" || r.Action == "*" || r.Action == action) && r.DropResponses > 0 {
+// must be lost, using up one count. It is asked only after success, so a
+// request refused for another reason does not use up a drop.
+func takeDrop(rules []FaultRule, action string) bool {
+	for i := range rules {
+		if r := &rules[i]; r.matches(action) && r.DropResponses > 0 {
 			r.DropResponses--
 			return true
 		}
@@ -102,40 +121,77 @@ func (f *faults) takeDrop(action string) bool {
 }
 
 // holdAfterApply is the longest hold of the rules for action.
-func (f *faults) holdAfterApply(action string) time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+func holdAfterApply(rules []FaultRule, action string) time.Duration {
 	var d time.Duration
-	for _, r := range f.rules {
-		if r.Action == "" || r.Action == "*" || r.Action == action {
-			d = max(d, time.Duration(r.HoldAfterApply))
+	for i := range rules {
+		if rules[i].matches(action) {
+			d = max(d, time.Duration(rules[i].HoldAfterApply))
 		}
 	}
 	return d
 }
 
-// AddFault installs a fault rule.
-func (s *Server) AddFault(r FaultRule) {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	rr := r
-	s.faults.rules = append(s.faults.rules, &rr)
+// AddFault installs a fault rule. It is kept with the state, so every
+// Server on the same store applies it.
+func (s *Server) AddFault(r FaultRule) error {
+	_, err := s.updateControls(func(c *controlRec) error {
+		c.Faults = append(c.Faults, r)
+		return nil
+	})
+	return err
 }
 
 // ClearFaults removes every fault rule.
-func (s *Server) ClearFaults() {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.rules = nil
+func (s *Server) ClearFaults() error {
+	_, err := s.updateControls(func(c *controlRec) error {
+		c.Faults = nil
+		return nil
+	})
+	return err
 }
 
 // Faults returns the installed rules with their remaining counts.
-func (s *Server) Faults() []FaultRule {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	out := make([]FaultRule, len(s.faults.rules))
-	for i, r := range s.faults.rules {
-		out[i] = *r
+func (s *Server) Faults() ([]FaultRule, error) {
+	c, err := s.loadControls()
+	if err != nil {
+		return nil, err
 	}
-	return out
+	if c.Faults == nil {
+		return []FaultRule{}, nil
+	}
+	return c.Faults, nil
+}
+
+// faultsBefore reads the controls (bringing the clock up to date) and
+// decides the faults' effect on a request of action. Only when a counted
+// rule applies does it write, in one transaction, so two processes never
+// use up the same count.
+func (s *Server) faultsBefore(action string) (faultEffect, []FaultRule, error) {
+	c, err := s.loadControls()
+	if err != nil || len(c.Faults) == 0 {
+		return faultEffect{}, nil, err
+	}
+	if !countsThrottle(c.Faults, action) {
+		return takeFaults(c.Faults, action), c.Faults, nil
+	}
+	var e faultEffect
+	c, err = s.updateControls(func(c *controlRec) error {
+		e = takeFaults(c.Faults, action)
+		return nil
+	})
+	return e, c.Faults, err
+}
+
+// dropAfter uses up a DropResponses count for an applied request, if a
+// rule read before the request has one.
+func (s *Server) dropAfter(action string, rules []FaultRule) (bool, error) {
+	if !countsDrop(rules, action) {
+		return false, nil
+	}
+	var drop bool
+	_, err := s.updateControls(func(c *controlRec) error {
+		drop = takeDrop(c.Faults, action)
+		return nil
+	})
+	return drop, err
 }

@@ -201,7 +201,8 @@ func newHarness(t *testing.T, srv *Server, overHTTP bool) *harness {
 	return h
 }
 
-// newServer returns an emulator for a test; it is closed with the test.
+// newServer returns an emulator for a test; it is closed with the test,
+// which fails if a request made the emulator panic.
 func newServer(t *testing.T, opts Options) *Server {
 	t.Helper()
 	if opts.Clock == nil {
@@ -211,7 +212,14 @@ func newServer(t *testing.T, opts Options) *Server {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	t.Cleanup(func() { _ = srv.Close() })
+	t.Cleanup(func() {
+		if n := srv.UnexpectedPanics(); n > 0 {
+			t.Errorf("the emulator panicked on %d requests (answered 500 InternalError); see its log", n)
+		}
+		if err := srv.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	return srv
 }
 

@@ -30,6 +30,9 @@ type InjectionResult struct {
 // Inject applies an injection to the world.
 func (s *Server) Inject(in Injection) (InjectionResult, error) {
 	var out InjectionResult
+	if _, err := s.loadControls(); err != nil { // the clock another process moved
+		return out, err
+	}
 	c := &call{ctx: context.Background(), server: s, region: in.Region, now: s.clock.Now()}
 	err := s.store.Update(func(w *World) error {
 		reg, cl, err := c.clusterFor(w, in.ClusterID)

@@ -1,12 +1,25 @@
 // Package emulator is a local emulator of the Alibaba Cloud EMR API
 // (2021-03-20) and of the VPC and ECS calls a cluster needs. It speaks the
-// real wire protocol: ACS3 signatures, parameters decoded by their contract
-// encoding, the POP error body, pagination, ClientToken idempotency,
+// real wire protocol: ACS3 signatures (HMAC-SHA256 and HMAC-SM3), the RPC
+// v1 HMAC-SHA1 signature with its parameters in the query or a form body,
+// parameters decoded by their contract encoding, the POP error body and
+// x-acs-request-id header, pagination, ClientToken idempotency,
 // throttling, and state machines that move with time.
 //
 // It runs in process (Server.Transport, no port) or as an HTTP server
-// (emrctl sandbox serve). State lives in memory or in a SQLite file.
-// Faults, the clock and resets are driven under /_emulator/.
+// (emrctl sandbox serve). State lives in memory or in a SQLite file; the
+// clock setting and the fault rules are kept with it, so separate
+// processes on one SQLite file (the commands of the embedded sandbox)
+// share them. Faults, the clock and resets are driven under /_emulator/.
+//
+// Every state has a generation (Server.Generation): a random ID created
+// with the state and replaced by every reset, so whatever records sandbox
+// resources can tell that the sandbox it knew is gone.
+//
+// A handler that panics is a bug: the request gets a 500 InternalError and
+// Server.UnexpectedPanics counts it, so tests can fail on it. Only the
+// deliberate abort of a dropped response (http.ErrAbortHandler) loses the
+// connection.
 package emulator
 
 import (
@@ -21,9 +34,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emrctl/emrctl/internal/contract"
@@ -33,7 +48,9 @@ import (
 type Options struct {
 	// Store keeps the state; default: in memory.
 	Store Store
-	// Clock drives the state machines; default: interactive speed.
+	// Clock drives the state machines; default: interactive speed. A clock
+	// setting stored in the state (AdvanceClock, SetClockSpeed, POST
+	// /_emulator/clock) overrides its offset and speed.
 	Clock *Clock
 	// Credentials accepted besides SandboxCredential.
 	Credentials []Credential
@@ -52,13 +69,18 @@ type Server struct {
 	clock    *Clock
 	verifier *verifier
 	throttle *throttler
-	faults   *faults
 	log      *slog.Logger
 	routes   map[string]*route // key: version + "/" + action
 	roa      []*route
 
+	// clockApplied is the stored clock setting last applied to clock.
+	clockMu      sync.Mutex
+	clockApplied clockSetting
+
 	statsMu sync.Mutex
 	stats   map[string]int
+
+	panics atomic.Int64
 }
 
 type route struct {
@@ -120,7 +142,6 @@ func New(opts Options) (*Server, error) {
 		clock:    opts.Clock,
 		verifier: newVerifier(creds),
 		throttle: newThrottler(opts.Throttle),
-		faults:   newFaults(),
 		log:      opts.Logger,
 		routes:   map[string]*route{},
 		stats:    map[string]int{},
@@ -131,10 +152,15 @@ func New(opts Options) (*Server, error) {
 	if err := s.seedIfEmpty(opts.Seed); err != nil {
 		return nil, err
 	}
+	if _, err := s.loadControls(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
-// Clock returns the server's clock.
+// Clock returns the server's clock. It reflects the clock setting stored
+// in the state as of the last request; Clock().Advance moves only this
+// Server's clock, AdvanceClock moves every Server's on the store.
 func (s *Server) Clock() *Clock { return s.clock }
 
 // Close releases the store.
@@ -150,27 +176,47 @@ func (s *Server) Actions() []string {
 	return out
 }
 
+// seedIfEmpty seeds a new state, and gives a state written before
+// generations existed its first one.
 func (s *Server) seedIfEmpty(seed int64) error {
-	var empty bool
+	var empty, noGeneration bool
 	if err := s.store.View(func(w *World) error {
 		empty = w.Regions.Len() == 0
+		m, ok := w.Meta.Get("meta")
+		noGeneration = !ok || m.Generation == ""
 		return nil
 	}); err != nil {
 		return err
 	}
-	if !empty {
+	if empty {
+		return s.Reset(seed)
+	}
+	if !noGeneration {
 		return nil
 	}
-	return s.Reset(seed)
+	return s.store.Update(func(w *World) error {
+		if m := w.meta(); m.Generation == "" {
+			m.Generation = newGeneration()
+		}
+		return nil
+	})
 }
 
-// Reset forgets every resource and restores the default inventory.
+// Reset forgets every resource and fault rule, restores the default
+// inventory and starts a new generation. The clock is kept: it never goes
+// back.
 func (s *Server) Reset(seed int64) error {
 	return s.store.Update(func(w *World) error {
+		var clock controlRec
+		if c, ok := w.Controls.Get(controlsKey); ok {
+			clock = controlRec{ClockOffset: c.ClockOffset, ClockSpeed: c.ClockSpeed, ClockRev: c.ClockRev}
+		}
 		for _, t := range w.tables() {
 			t.clear()
 		}
 		seedWorld(w, seed, defaultInventory())
+		w.meta().Generation = newGeneration()
+		w.Controls.Put(controlsKey, &clock)
 		return nil
 	})
 }
@@ -196,13 +242,15 @@ func (s *Server) handle(p contract.Product, action string, write bool, h handler
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := newRequestID()
+	var rt *route
+	defer s.recoverPanic(w, r, reqID, &rt)
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
 		s.serveControl(w, r)
 		return
 	}
 	start := time.Now()
-	reqID := newRequestID()
-	rt, body, aerr := s.prepare(r)
+	rt, sr, aerr := s.prepare(r)
 	action := "unknown"
 	if rt != nil {
 		action = rt.action.Name
@@ -210,7 +258,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var resp any
 	var dropped bool
 	if aerr == nil {
-		resp, dropped, aerr = s.dispatch(r, rt, body, reqID)
+		resp, dropped, aerr = s.dispatch(r, rt, sr, reqID)
+	}
+	var body []byte
+	if aerr == nil && !dropped {
+		var err error
+		if body, err = responseJSON(rt, resp); err != nil {
+			aerr = newError(http.StatusInternalServerError, "InternalError", "the emulator could not encode the %s response: %v", action, err)
+		}
 	}
 	s.count(action, aerr)
 	if dropped {
@@ -224,37 +279,89 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("request", "action", action, "request_id", reqID, "status", 200, "duration", time.Since(start))
-	writeJSON(w, http.StatusOK, resp)
+	w.Header().Set(requestIDHeader, reqID)
+	writeBody(w, http.StatusOK, body)
 }
 
-// prepare finds the route, reads the body and checks the signature.
-func (s *Server) prepare(r *http.Request) (*route, []byte, *apiError) {
+// requestIDHeader carries the request ID on every API response, as the
+// real gateway does; it equals the body's RequestId.
+const requestIDHeader = "x-acs-request-id"
+
+// recoverPanic turns a panic of a handler into a 500 InternalError and
+// counts it (UnexpectedPanics). The deliberate abort of a dropped
+// response (http.ErrAbortHandler) goes on: it is how the connection is
+// lost on purpose.
+func (s *Server) recoverPanic(w http.ResponseWriter, r *http.Request, reqID string, rt **route) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	s.panics.Add(1)
+	s.log.Error("emulator panic", "path", r.URL.Path, "request_id", reqID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
+		controlError(w, http.StatusInternalServerError, "the emulator failed; this is a bug in emrctl (see the emulator log)")
+		return
+	}
+	aerr := newError(http.StatusInternalServerError, "InternalError", "the emulator failed while serving this request; this is a bug in emrctl (see the emulator log for request %s)", reqID)
+	action := "unknown"
+	if *rt != nil {
+		action = (*rt).action.Name
+	}
+	s.count(action, aerr)
+	s.writeError(w, *rt, r, reqID, aerr)
+}
+
+// UnexpectedPanics reports how many requests panicked (and were answered
+// with a 500 InternalError). Tests fail when it is not zero.
+func (s *Server) UnexpectedPanics() int { return int(s.panics.Load()) }
+
+// prepare finds the route, reads the body (and, for a form body, its
+// parameters) and checks the signature.
+func (s *Server) prepare(r *http.Request) (*route, *signedRequest, *apiError) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	if err != nil {
 		return nil, nil, newError(http.StatusBadRequest, "InvalidParameter", "could not read the request body: %v", err)
-	}
-	rt, aerr := s.findRoute(r)
-	if aerr != nil {
-		return nil, body, aerr
 	}
 	sr := &signedRequest{
 		Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(),
 		Header: r.Header, Host: r.Host, Body: body,
 	}
+	if isForm(r.Header) && len(body) > 0 {
+		if sr.Form, err = url.ParseQuery(string(body)); err != nil {
+			return nil, sr, errInvalidParameter("the form body is not valid: %v", err)
+		}
+	}
+	rt, aerr := s.findRoute(r, sr.Form)
+	if aerr != nil {
+		return nil, sr, aerr
+	}
 	ak, aerr := s.verifier.verify(sr, rt.action.Style == "RPC")
 	if aerr != nil {
-		return rt, body, aerr
+		return rt, sr, aerr
 	}
-	r.Header.Set("X-Emulator-Access-Key", ak)
-	return rt, body, nil
+	sr.AccessKeyID = ak
+	return rt, sr, nil
 }
 
-func (s *Server) findRoute(r *http.Request) (*route, *apiError) {
+func isForm(h http.Header) bool {
+	return strings.HasPrefix(h.Get("Content-Type"), "application/x-www-form-urlencoded")
+}
+
+// findRoute finds the action from the x-acs-action header or, for RPC,
+// the Action parameter in the query or the form body (where the v1
+// signature's POST mode puts every parameter).
+func (s *Server) findRoute(r *http.Request, form url.Values) (*route, *apiError) {
 	q := r.URL.Query()
 	action := r.Header.Get("x-acs-action")
 	version := r.Header.Get("x-acs-version")
 	if action == "" {
 		action, version = q.Get("Action"), q.Get("Version")
+	}
+	if action == "" {
+		action, version = form.Get("Action"), form.Get("Version")
 	}
 	if rt := s.routes[version+"/"+action]; rt != nil {
 		if rt.action.Style == "ROA" && !rt.matches(r.Method, r.URL.Path) {
@@ -320,9 +427,12 @@ func (rt *route) pathVars(path string) map[string]string {
 // dispatch applies faults and throttling, decodes the parameters, and runs
 // the handler with idempotency. dropped reports that the change was applied
 // but the response must be lost.
-func (s *Server) dispatch(r *http.Request, rt *route, body []byte, reqID string) (resp any, dropped bool, aerr *apiError) {
+func (s *Server) dispatch(r *http.Request, rt *route, sr *signedRequest, reqID string) (resp any, dropped bool, aerr *apiError) {
 	name := rt.action.Name
-	f := s.faults.take(name)
+	f, rules, err := s.faultsBefore(name)
+	if err != nil {
+		return nil, false, newError(http.StatusInternalServerError, "InternalError", "%v", err)
+	}
 	if f.latency > 0 {
 		select {
 		case <-time.After(f.latency):
@@ -330,7 +440,7 @@ func (s *Server) dispatch(r *http.Request, rt *route, body []byte, reqID string)
 			return nil, false, newError(http.StatusServiceUnavailable, "ServiceUnavailable", "the client went away")
 		}
 	}
-	ak := r.Header.Get("X-Emulator-Access-Key")
+	ak := sr.AccessKeyID
 	if f.throttle || !s.throttle.allow(ak, name) {
 		return nil, false, &apiError{Status: http.StatusBadRequest, Code: "Throttling.User", Message: "Request was denied due to user flow control."}
 	}
@@ -341,10 +451,10 @@ func (s *Server) dispatch(r *http.Request, rt *route, body []byte, reqID string)
 		ctx: r.Context(), server: s, spec: rt.spec, action: rt.action,
 		requestID: reqID, accessKey: ak, now: s.clock.Now(),
 	}
-	if aerr := s.decode(r, rt, body, c); aerr != nil {
+	if aerr := s.decode(r, rt, sr, c); aerr != nil {
 		return nil, false, aerr
 	}
-	resp, err := s.run(c, rt)
+	resp, err = s.run(c, rt)
 	if err != nil {
 		var ae *apiError
 		if errors.As(err, &ae) {
@@ -352,17 +462,23 @@ func (s *Server) dispatch(r *http.Request, rt *route, body []byte, reqID string)
 		}
 		return nil, false, newError(http.StatusInternalServerError, "InternalError", "%v", err)
 	}
-	if d := s.faults.holdAfterApply(name); d > 0 {
+	if d := holdAfterApply(rules, name); d > 0 {
 		select {
 		case <-time.After(d):
 		case <-r.Context().Done():
 		}
 	}
-	return resp, s.faults.takeDrop(name), nil
+	drop, err := s.dropAfter(name, rules)
+	if err != nil {
+		// The change is applied: answer it rather than fail it.
+		s.log.Warn("use up a dropped-response fault", "action", name, "error", err)
+	}
+	return resp, drop, nil
 }
 
-func (s *Server) decode(r *http.Request, rt *route, body []byte, c *call) *apiError {
+func (s *Server) decode(r *http.Request, rt *route, sr *signedRequest, c *call) *apiError {
 	ct := r.Header.Get("Content-Type")
+	body := sr.Body
 	if rt.action.Style == "ROA" {
 		c.pathVars = rt.pathVars(r.URL.Path)
 		kv := map[string]string{}
@@ -382,16 +498,10 @@ func (s *Server) decode(r *http.Request, rt *route, body []byte, c *call) *apiEr
 		c.region, _ = params["regionId"].(string)
 		return nil
 	}
-	var form url.Values
-	if strings.HasPrefix(ct, "application/x-www-form-urlencoded") && len(body) > 0 {
-		var err error
-		if form, err = url.ParseQuery(string(body)); err != nil {
-			return errInvalidParameter("the form body is not valid: %v", err)
-		}
-	} else if len(bytes.TrimSpace(body)) > 0 {
+	if sr.Form == nil && len(bytes.TrimSpace(body)) > 0 {
 		return errInvalidParameter("RPC actions take a form body (application/x-www-form-urlencoded), got %q", ct)
 	}
-	kv, aerr := rpcParams(r.URL.Query(), form)
+	kv, aerr := rpcParams(r.URL.Query(), sr.Form)
 	if aerr != nil {
 		return aerr
 	}
@@ -533,6 +643,7 @@ func (s *Server) clearStats() {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, rt *route, r *http.Request, reqID string, e *apiError) {
+	w.Header().Set(requestIDHeader, reqID)
 	if e.Code == "Throttling.User" {
 		w.Header().Set("x-ratelimit-user-api", "Limit:"+fmt.Sprint(s.throttle.cfg.Burst)+",Remain:0,TimeLeft:1000")
 	}
@@ -554,12 +665,82 @@ func (s *Server) writeError(w http.ResponseWriter, rt *route, r *http.Request, r
 	})
 }
 
+// writeJSON encodes v before writing anything, so an encoding failure can
+// still become an error status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := encodeJSON(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"the emulator could not encode its answer"}`+"\n")
+	}
+	writeBody(w, status, body)
+}
+
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_, _ = w.Write(body) // the client is gone; nothing to tell
+}
+
+// responseJSON encodes a handler's response the way the real service
+// writes it: every list the contract declares is present, as [] when
+// empty, at the top and inside every object present. The wire structs
+// drop empty lists (omitempty); clients that index "Clusters" or "Nodes"
+// without a nil check rely on the real behaviour.
+func responseJSON(rt *route, resp any) ([]byte, error) {
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		return nil, err
+	}
+	var body map[string]any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil {
+		return nil, err
+	}
+	fillLists(rt.spec, rt.action.Response, body)
+	return encodeJSON(body)
+}
+
+// fillLists adds [] for every absent (or null) list field of obj and
+// descends into the objects present.
+func fillLists(spec *contract.Spec, fields []*contract.Node, obj map[string]any) {
+	for _, f := range fields {
+		n := spec.Resolve(f)
+		v := obj[f.Name]
+		switch n.Type {
+		case "array":
+			list, ok := v.([]any)
+			if !ok {
+				if v == nil {
+					obj[f.Name] = []any{}
+				}
+				continue
+			}
+			item := spec.Resolve(n.Items)
+			if item == nil || item.Type != "object" {
+				continue
+			}
+			for _, e := range list {
+				if m, ok := e.(map[string]any); ok {
+					fillLists(spec, item.Fields, m)
+				}
+			}
+		case "object":
+			if m, ok := v.(map[string]any); ok {
+				fillLists(spec, n.Fields, m)
+			}
+		}
+	}
 }
 
 // dropConnection loses the response: over HTTP the connection is closed

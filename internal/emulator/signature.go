@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"hash"
 	"net/http"
 	"net/url"
 	"sort"
@@ -28,11 +29,15 @@ var SandboxCredential = Credential{
 	AccessKeySecret: "emrctl-sandbox-secret-not-for-cloud-use",
 }
 
+// The ACS3 signature algorithms the emulator accepts, with their hash.
+// ACS3-RSA-SHA256 (key-pair credentials) is not offered by the sandbox.
 const (
-	acs3Algorithm   = "ACS3-HMAC-SHA256"
+	acs3SHA256      = "ACS3-HMAC-SHA256"
+	acs3SM3         = "ACS3-HMAC-SM3"
 	signatureWindow = 15 * time.Minute
-	emptyBodySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 )
+
+var acs3Hashes = map[string]func() hash.Hash{acs3SHA256: sha256.New, acs3SM3: newSM3}
 
 // verifier checks request signatures and remembers nonces.
 type verifier struct {
@@ -60,16 +65,28 @@ type signedRequest struct {
 	Header      http.Header
 	Host        string
 	Body        []byte
-	AccessKeyID string // set by verify
+	Form        url.Values // parameters of a form body, nil for other bodies
+	AccessKeyID string     // set once verified
 }
 
-// verify authenticates r by ACS3-HMAC-SHA256 or, for RPC, the legacy v2
-// signature. It returns the access key ID on success.
+// form returns the parameters of a form body, parsing it if the caller did
+// not.
+func (r *signedRequest) form() url.Values {
+	if r.Form == nil && isForm(r.Header) && len(r.Body) > 0 {
+		if f, err := url.ParseQuery(string(r.Body)); err == nil {
+			r.Form = f
+		}
+	}
+	return r.Form
+}
+
+// verify authenticates r by an ACS3 signature or, for RPC, the v1
+// (HMAC-SHA1) signature. It returns the access key ID on success.
 func (v *verifier) verify(r *signedRequest, rpc bool) (string, *apiError) {
 	auth := r.Header.Get("Authorization")
 	if auth == "" {
-		if rpc && r.Query.Get("Signature") != "" {
-			return v.verifyLegacyRPC(r)
+		if rpc && (r.Query.Get("Signature") != "" || r.form().Get("Signature") != "") {
+			return v.verifyRPCv1(r)
 		}
 		return "", newError(http.StatusBadRequest, "IncompleteSignature", "the request has no Authorization header and no Signature parameter; sign it with ACS3-HMAC-SHA256")
 	}
@@ -77,6 +94,7 @@ func (v *verifier) verify(r *signedRequest, rpc bool) (string, *apiError) {
 }
 
 type acs3Auth struct {
+	algorithm     string
 	credential    string
 	signedHeaders []string
 	signature     string
@@ -84,10 +102,10 @@ type acs3Auth struct {
 
 func parseACS3(auth string) (acs3Auth, bool) {
 	alg, rest, ok := strings.Cut(auth, " ")
-	if !ok || alg != acs3Algorithm {
+	if !ok || !strings.HasPrefix(alg, "ACS3-") {
 		return acs3Auth{}, false
 	}
-	var a acs3Auth
+	a := acs3Auth{algorithm: alg}
 	for _, part := range strings.Split(rest, ",") {
 		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
@@ -108,13 +126,18 @@ func parseACS3(auth string) (acs3Auth, bool) {
 func (v *verifier) verifyACS3(r *signedRequest, auth string) (string, *apiError) {
 	a, ok := parseACS3(auth)
 	if !ok {
-		return "", newError(http.StatusBadRequest, "IncompleteSignature", "the Authorization header is not of the form %s Credential=...,SignedHeaders=...,Signature=...", acs3Algorithm)
+		return "", newError(http.StatusBadRequest, "IncompleteSignature", "the Authorization header is not of the form ACS3-HMAC-SHA256 Credential=...,SignedHeaders=...,Signature=...")
 	}
+	newHash, ok := acs3Hashes[a.algorithm]
+	if !ok {
+		return "", newError(http.StatusBadRequest, "IncompleteSignature", "the signature algorithm %s is not accepted here; sign with %s or %s", a.algorithm, acs3SHA256, acs3SM3)
+	}
+	content := contentHashHeader(a.algorithm, r.Header)
 	signed := map[string]bool{}
 	for _, h := range a.signedHeaders {
 		signed[h] = true
 	}
-	for _, h := range []string{"host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"} {
+	for _, h := range []string{"host", "x-acs-date", "x-acs-signature-nonce", content} {
 		if !signed[h] || (h != "host" && r.Header.Get(h) == "") {
 			return "", newError(http.StatusBadRequest, "IncompleteSignature", "the signature must cover the %s header", h)
 		}
@@ -123,12 +146,11 @@ func (v *verifier) verifyACS3(r *signedRequest, auth string) (string, *apiError)
 	if !ok {
 		return "", newError(http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
 	}
-	sum := sha256.Sum256(r.Body)
-	if got := r.Header.Get("x-acs-content-sha256"); got != hex.EncodeToString(sum[:]) {
-		return "", newError(http.StatusBadRequest, "SignatureDoesNotMatch", "x-acs-content-sha256 does not match the SHA-256 of the request body")
+	if got := r.Header.Get(content); got != hexHash(newHash, r.Body) {
+		return "", newError(http.StatusBadRequest, "SignatureDoesNotMatch", "%s does not match the %s hash of the request body", content, a.algorithm)
 	}
-	stringToSign := acs3StringToSign(r, a.signedHeaders)
-	want := acs3Sign(secret, stringToSign)
+	stringToSign := acs3StringToSign(r, a.algorithm, a.signedHeaders, r.Header.Get(content))
+	want := acs3Sign(a.algorithm, secret, stringToSign)
 	if subtle.ConstantTimeCompare([]byte(want), []byte(a.signature)) != 1 {
 		return "", newError(http.StatusBadRequest, "SignatureDoesNotMatch", "Specified signature does not match our calculation. Server string to sign is: %s", strings.ReplaceAll(stringToSign, "\n", `\n`))
 	}
@@ -138,9 +160,26 @@ func (v *verifier) verifyACS3(r *signedRequest, auth string) (string, *apiError)
 	return a.credential, nil
 }
 
+// contentHashHeader names the header holding the body hash. The gateway
+// SDKs send an SM3 hash as x-acs-content-sm3; the Go darabonba-openapi v2
+// client sends it under x-acs-content-sha256, so that is accepted too.
+func contentHashHeader(algorithm string, h http.Header) string {
+	if algorithm == acs3SM3 && h.Get("x-acs-content-sm3") != "" {
+		return "x-acs-content-sm3"
+	}
+	return "x-acs-content-sha256"
+}
+
+func hexHash(newHash func() hash.Hash, b []byte) string {
+	h := newHash()
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // acs3StringToSign builds the ACS3 string to sign from the request as
-// received (see contracts README section 4.1).
-func acs3StringToSign(r *signedRequest, signedHeaders []string) string {
+// received (see contracts README section 4.1); hashedBody is the value of
+// the content hash header.
+func acs3StringToSign(r *signedRequest, algorithm string, signedHeaders []string, hashedBody string) string {
 	path := r.Path
 	if path == "" {
 		path = "/"
@@ -153,17 +192,15 @@ func acs3StringToSign(r *signedRequest, signedHeaders []string) string {
 		}
 		headers[i] = h + ":" + strings.TrimSpace(val) + "\n"
 	}
-	hashed := r.Header.Get("x-acs-content-sha256")
 	canonical := strings.Join([]string{
 		r.Method,
 		acsEscapeReplacer.Replace(path),
 		canonicalQuery(r.Query),
 		strings.Join(headers, ""),
 		strings.Join(signedHeaders, ";"),
-		hashed,
+		hashedBody,
 	}, "\n")
-	sum := sha256.Sum256([]byte(canonical))
-	return acs3Algorithm + "\n" + hex.EncodeToString(sum[:])
+	return algorithm + "\n" + hexHash(acs3Hashes[algorithm], []byte(canonical))
 }
 
 var acsEscapeReplacer = strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~")
@@ -181,8 +218,8 @@ func canonicalQuery(q url.Values) string {
 	return acsEscapeReplacer.Replace(strings.Join(parts, "&"))
 }
 
-func acs3Sign(secret, stringToSign string) string {
-	m := hmac.New(sha256.New, []byte(secret))
+func acs3Sign(algorithm, secret, stringToSign string) string {
+	m := hmac.New(acs3Hashes[algorithm], []byte(secret))
 	m.Write([]byte(stringToSign))
 	return hex.EncodeToString(m.Sum(nil))
 }
@@ -226,39 +263,45 @@ func (v *verifier) sweep(now time.Time) {
 	}
 }
 
-// verifyLegacyRPC checks the v2 HMAC-SHA1 signature of an RPC request.
-func (v *verifier) verifyLegacyRPC(r *signedRequest) (string, *apiError) {
-	q := r.Query
-	ak := q.Get("AccessKeyId")
-	if ak == "" || q.Get("SignatureMethod") != "HMAC-SHA1" {
-		return "", newError(http.StatusBadRequest, "IncompleteSignature", "legacy RPC requests need AccessKeyId and SignatureMethod=HMAC-SHA1")
+// verifyRPCv1 checks the v1 RPC signature (SignatureMethod=HMAC-SHA1,
+// SignatureVersion=1.0). Its parameters may travel in the query (the
+// darabonba client's "v2" mode, GET requests) or in a form body (the POST
+// mode of @alicloud/pop-core, where Signature, AccessKeyId and the rest are
+// in the body and the query is empty). The string to sign covers the union
+// of both, Signature excluded:
+//
+//	METHOD&%2F&percentEncode(sorted percentEncode(key)=percentEncode(value) joined by &)
+func (v *verifier) verifyRPCv1(r *signedRequest) (string, *apiError) {
+	params := url.Values{}
+	for _, src := range []url.Values{r.Query, r.form()} {
+		for k, vs := range src {
+			if _, dup := params[k]; dup {
+				return "", newError(http.StatusBadRequest, "IncompleteSignature", "parameter %s is in both the query string and the body; the signature covers each parameter once", k)
+			}
+			params[k] = vs
+		}
+	}
+	signature := params.Get("Signature")
+	delete(params, "Signature")
+	ak := params.Get("AccessKeyId")
+	if ak == "" || params.Get("SignatureMethod") != "HMAC-SHA1" {
+		return "", newError(http.StatusBadRequest, "IncompleteSignature", "RPC requests signed with a Signature parameter need AccessKeyId and SignatureMethod=HMAC-SHA1")
+	}
+	if sv := params.Get("SignatureVersion"); sv != "" && sv != "1.0" {
+		return "", newError(http.StatusBadRequest, "IncompleteSignature", "SignatureVersion %q is not supported; HMAC-SHA1 signatures use SignatureVersion=1.0", sv)
 	}
 	secret, ok := v.secrets[ak]
 	if !ok {
 		return "", newError(http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
 	}
-	params := url.Values{}
-	for k, vs := range q {
-		if k != "Signature" {
-			params[k] = vs
-		}
-	}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		form, err := url.ParseQuery(string(r.Body))
-		if err == nil {
-			for k, vs := range form {
-				params[k] = vs
-			}
-		}
-	}
 	stringToSign := r.Method + "&" + percentEncode("/") + "&" + percentEncode(legacyCanonical(params))
 	m := hmac.New(sha1.New, []byte(secret+"&"))
 	m.Write([]byte(stringToSign))
 	want := base64.StdEncoding.EncodeToString(m.Sum(nil))
-	if subtle.ConstantTimeCompare([]byte(want), []byte(q.Get("Signature"))) != 1 {
+	if subtle.ConstantTimeCompare([]byte(want), []byte(signature)) != 1 {
 		return "", newError(http.StatusBadRequest, "SignatureDoesNotMatch", "Specified signature does not match our calculation. Server string to sign is: %s", stringToSign)
 	}
-	if err := v.checkFresh(ak, q.Get("Timestamp"), q.Get("SignatureNonce")); err != nil {
+	if err := v.checkFresh(ak, params.Get("Timestamp"), params.Get("SignatureNonce")); err != nil {
 		return "", err
 	}
 	return ak, nil

@@ -75,7 +75,7 @@ func TestSigningVectors(t *testing.T) {
 			if !ok {
 				t.Fatalf("cannot parse %q", v.Authorization)
 			}
-			got := acs3Sign(v.AccessKeySecret, acs3StringToSign(v.request(), a.signedHeaders))
+			got := acs3Sign(a.algorithm, v.AccessKeySecret, acs3StringToSign(v.request(), a.algorithm, a.signedHeaders, v.Headers["x-acs-content-sha256"]))
 			if got != a.signature {
 				t.Errorf("signature: got %s, want %s", got, a.signature)
 			}

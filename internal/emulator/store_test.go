@@ -2,8 +2,11 @@ package emulator
 
 import (
 	"errors"
+	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/emrctl/emrctl/internal/contract"
 	"github.com/emrctl/emrctl/internal/wire/emrwire"
@@ -147,5 +150,176 @@ func TestSQLiteReopen(t *testing.T) {
 	h := newHarness(t, newServer(t, Options{Store: s2}), false)
 	if got := h.getCluster(id).ClusterState; got != stateRunning {
 		t.Errorf("after reopening: got %s, want RUNNING", got)
+	}
+}
+
+// sharedPair opens two Servers on one SQLite file, as two emrctl commands
+// of the embedded sandbox do, each with its own Clock at the profile speed.
+func sharedPair(t *testing.T) (first, second *harness) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sandbox.db")
+	open := func() *harness {
+		s, err := OpenSQLiteStore(path)
+		if err != nil {
+			t.Fatalf("OpenSQLiteStore: %v", err)
+		}
+		return newHarness(t, newServer(t, Options{Store: s, Clock: NewClock(SpeedInteractive)}), false)
+	}
+	return open(), open()
+}
+
+// TestSharedClock shows a clock moved through one Server's controls is the
+// clock of every Server on the same state, including one opened later.
+func TestSharedClock(t *testing.T) {
+	first, second := sharedPair(t)
+	var clock ClockState
+	if code := first.control(http.MethodPost, "/_emulator/clock", map[string]any{"advance": "1h", "speed": 0}, &clock); code != http.StatusOK {
+		t.Fatalf("POST /_emulator/clock: got status %d", code)
+	}
+	second.control(http.MethodGet, "/_emulator/clock", nil, &clock)
+	if got := time.Duration(clock.Offset); got != time.Hour || clock.Speed != SpeedInstant {
+		t.Errorf("second server's clock: got offset %s, speed %v; want 1h0m0s and 0", got, clock.Speed)
+	}
+	if d := time.Until(clock.Now); d < 59*time.Minute {
+		t.Errorf("second server's now: got %s ahead, want about 1h", d)
+	}
+	// The second was opened at interactive speed; speed 0 came through, so
+	// its cluster is RUNNING at once.
+	id := second.runCluster(goodCluster("instant"))
+	if got := second.getCluster(id).ClusterState; got != stateRunning {
+		t.Errorf("cluster created by the second server: got %s, want RUNNING", got)
+	}
+	if err := second.srv.AdvanceClock(30 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	first.control(http.MethodGet, "/_emulator/clock", nil, &clock)
+	if got := time.Duration(clock.Offset); got != 90*time.Minute {
+		t.Errorf("first server after the second advanced: got offset %s, want 1h30m0s", got)
+	}
+	if code := first.control(http.MethodPost, "/_emulator/reset", nil, nil); code != http.StatusOK {
+		t.Fatalf("reset: got status %d", code)
+	}
+	second.control(http.MethodGet, "/_emulator/clock", nil, &clock)
+	if got := time.Duration(clock.Offset); got != 90*time.Minute || clock.Speed != SpeedInstant {
+		t.Errorf("after reset: got offset %s, speed %v; want the clock kept (1h30m0s, 0)", got, clock.Speed)
+	}
+}
+
+// TestSharedFaults shows fault rules installed through one Server apply to
+// requests served by another on the same state, and counted rules are
+// used up once in total.
+func TestSharedFaults(t *testing.T) {
+	first, second := sharedPair(t)
+	_, get := action(t, contract.EMR, "GetCluster")
+	getReq := sdkRequest(t, get, &emrwire.GetClusterRequest{RegionId: region, ClusterId: "c-none"})
+
+	first.addFault(FaultRule{Action: "GetCluster", ThrottleNext: 2})
+	_, err := second.send(get, getReq, clientOpts{})
+	wantCode(t, err, "Throttling.User")
+	_, err = first.send(get, getReq, clientOpts{})
+	wantCode(t, err, "Throttling.User")
+	_, err = second.send(get, getReq, clientOpts{})
+	wantCode(t, err, "ClusterNotFound") // two in total, whoever served them
+	var rules []FaultRule
+	second.control(http.MethodGet, "/_emulator/faults", nil, &rules)
+	if len(rules) != 1 || rules[0].ThrottleNext != 0 {
+		t.Errorf("faults seen by the second server: got %+v, want the rule with no throttles left", rules)
+	}
+
+	first.clearFaults()
+	first.addFault(FaultRule{Action: "RunCluster", DropResponses: 1})
+	_, err = second.call(contract.EMR, "RunCluster", goodCluster("dropped"))
+	if !errors.Is(err, ErrResponseDropped) {
+		t.Fatalf("RunCluster on the second server: got %v, want the response dropped", err)
+	}
+	if n := first.clusterCount("dropped"); n != 1 {
+		t.Errorf("after the dropped response: got %d clusters, want 1 (applied)", n)
+	}
+	first.runCluster(goodCluster("dropped")) // the drop was used up
+	if n := second.clusterCount("dropped"); n != 2 {
+		t.Errorf("after a second RunCluster: got %d clusters, want 2", n)
+	}
+
+	second.addFault(FaultRule{Action: "ListClusters", ErrorRate: 1, ErrorCode: "ServiceUnavailable"})
+	_, err = first.call(contract.EMR, "ListClusters", &emrwire.ListClustersRequest{RegionId: region})
+	wantCode(t, err, "ServiceUnavailable")
+	second.clearFaults()
+	if _, err := first.call(contract.EMR, "ListClusters", &emrwire.ListClustersRequest{RegionId: region}); err != nil {
+		t.Errorf("after the second server cleared the faults: got %s, want success", describe(err))
+	}
+}
+
+// TestGeneration shows a state has a generation from its creation, the
+// same for every Server on it, replaced by every reset.
+func TestGeneration(t *testing.T) {
+	first, second := sharedPair(t)
+	gen := first.srv.Generation()
+	if len(gen) != 16 || strings.Trim(gen, "0123456789abcdef") != "" {
+		t.Fatalf("Generation: got %q, want 16 hex digits", gen)
+	}
+	if got := second.srv.Generation(); got != gen {
+		t.Errorf("second server on the same state: got generation %q, want %q", got, gen)
+	}
+	var got struct {
+		Generation string `json:"generation"`
+	}
+	if code := second.control(http.MethodGet, "/_emulator/generation", nil, &got); code != http.StatusOK || got.Generation != gen {
+		t.Errorf("GET /_emulator/generation: got %d %q, want 200 %q", code, got.Generation, gen)
+	}
+	first.control(http.MethodPost, "/_emulator/reset", map[string]any{"seed": 0}, nil)
+	after := second.srv.Generation()
+	if after == gen || len(after) != 16 {
+		t.Errorf("after reset with the same seed: got generation %q, want a new one (was %q)", after, gen)
+	}
+	if err := first.srv.Reset(0); err != nil {
+		t.Fatal(err)
+	}
+	if again := first.srv.Generation(); again == after {
+		t.Errorf("after Reset: got generation %q again, want a new one", again)
+	}
+	other := newServer(t, Options{})
+	if other.Generation() == "" || other.Generation() == gen {
+		t.Errorf("a new memory state: got generation %q, want its own", other.Generation())
+	}
+}
+
+// TestGenerationOfOldState gives a state file written before generations
+// existed one, once, when it is opened.
+func TestGenerationOfOldState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sandbox.db")
+	s, err := OpenSQLiteStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t, Options{Store: s})
+	id := newHarness(t, srv, false).runCluster(goodCluster("old"))
+	if err := s.Update(func(w *World) error { w.meta().Generation = ""; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := OpenSQLiteStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reopened := newServer(t, Options{Store: s2})
+	gen := reopened.Generation()
+	if len(gen) != 16 {
+		t.Fatalf("old state: got generation %q, want one made on opening", gen)
+	}
+	if got := newHarness(t, reopened, false).getCluster(id).ClusterName; got != "old" {
+		t.Errorf("old state's cluster: got name %q, want old (opening must not reset)", got)
+	}
+	if got := srv.Generation(); got != gen {
+		t.Errorf("the first server: got generation %q, want %q", got, gen)
+	}
+}
+
+// TestStaleClockSnapshot shows a clock setting read before a newer one
+// was applied (a request racing a clock change) does not undo it.
+func TestStaleClockSnapshot(t *testing.T) {
+	srv := newServer(t, Options{})
+	srv.syncClock(controlRec{ClockRev: 2, ClockOffset: 2 * time.Hour})
+	srv.syncClock(controlRec{ClockRev: 1, ClockOffset: time.Hour})
+	if got := srv.Clock().Offset(); got != 2*time.Hour {
+		t.Errorf("after a stale snapshot: got offset %s, want 2h0m0s", got)
 	}
 }

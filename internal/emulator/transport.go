@@ -39,7 +39,12 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	go func() {
 		defer close(done)
 		defer func() {
-			if r := recover(); r != nil {
+			// ServeHTTP answers every other panic with a 500; only the
+			// deliberate abort of a dropped response reaches here.
+			if v := recover(); v != nil {
+				if v != http.ErrAbortHandler {
+					panic(v)
+				}
 				rec.dropped = true
 			}
 		}()

@@ -26,6 +26,9 @@ type World struct {
 	Policies   *Table[policyRec]
 	Activities *Table[activityRec]
 	Tokens     *Table[tokenRec]
+	// Controls holds the clock and fault settings, so every process that
+	// opens the same state sees them (see controlRec).
+	Controls *Table[controlRec]
 }
 
 func newWorld() *World {
@@ -39,12 +42,13 @@ func newWorld() *World {
 		Policies:   newTable[policyRec]("policy"),
 		Activities: newTable[activityRec]("activity"),
 		Tokens:     newTable[tokenRec]("token"),
+		Controls:   newTable[controlRec]("control"),
 	}
 }
 
 // tables lists the tables for persistence, in a fixed order.
 func (w *World) tables() []table {
-	return []table{w.Meta, w.Regions, w.Clusters, w.NodeGroups, w.Nodes, w.Operations, w.Policies, w.Activities, w.Tokens}
+	return []table{w.Meta, w.Regions, w.Clusters, w.NodeGroups, w.Nodes, w.Operations, w.Policies, w.Activities, w.Tokens, w.Controls}
 }
 
 func (w *World) meta() *metaRec {
@@ -240,10 +244,52 @@ func (t *Table[T]) reset() {
 	t.track = false
 }
 
-// metaRec holds the seed and the ID counter.
+// metaRec holds the seed, the ID counter and the generation.
 type metaRec struct {
 	Seed    int64 `json:"seed"`
 	Counter int64 `json:"counter"`
+	// Generation identifies this incarnation of the state: it is created
+	// with the state and replaced by every reset (see Server.Generation).
+	Generation string `json:"generation,omitempty"`
+}
+
+// controlsKey is the ID of the one controlRec.
+const controlsKey = "controls"
+
+// controlRec holds the controls that must outlive a process. The embedded
+// sandbox opens a new Server in every emrctl command, so a clock moved or
+// a fault installed by one command must be in the state for the next one
+// to see it. A reset clears the faults and keeps the clock: the clock
+// never goes back.
+type controlRec struct {
+	// ClockOffset is how far the clock was advanced.
+	ClockOffset time.Duration `json:"clockOffset,omitempty"`
+	// ClockSpeed, once set through the controls, overrides the speed each
+	// Server was opened with.
+	ClockSpeed *float64 `json:"clockSpeed,omitempty"`
+	// ClockRev counts clock changes, so a Server never applies a setting
+	// older than the one it has.
+	ClockRev int64       `json:"clockRev,omitempty"`
+	Faults   []FaultRule `json:"faults,omitempty"`
+}
+
+// clone returns a copy that shares nothing with c.
+func (c *controlRec) clone() controlRec {
+	out := controlRec{ClockOffset: c.ClockOffset, ClockRev: c.ClockRev, Faults: slices.Clone(c.Faults)}
+	if c.ClockSpeed != nil {
+		out.ClockSpeed = ptr(*c.ClockSpeed)
+	}
+	return out
+}
+
+// controls returns the control record for an update, creating it.
+func (w *World) controls() *controlRec {
+	c, ok := w.Controls.Get(controlsKey)
+	if !ok {
+		c = &controlRec{}
+		w.Controls.Put(controlsKey, c)
+	}
+	return c
 }
 
 // clusterRec is an EMR cluster. Its state is not stored: it is derived from

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/emrctl/emrctl/internal/journal"
@@ -20,73 +22,123 @@ type PolicyChange struct {
 }
 
 // PutAutoScalingPolicy replaces a node group's policy. It reads the
-// current policy first and shows it with a diff in the confirmation:
-// PutAutoScalingPolicy replaces every rule.
+// current policy first and shows it with a diff in the confirmation
+// (PutAutoScalingPolicy replaces every rule); a policy equal to the
+// current one is not sent again.
 func (e *Engine) PutAutoScalingPolicy(ctx context.Context, call Call, sp provider.ScalingPolicy) (*PolicyChange, *Outcome, error) {
-	if err := checkScalingPolicy(sp); err != nil {
+	if err := e.checkScalingPolicy(sp); err != nil {
 		return nil, nil, err
 	}
-	st, err := e.readGroup(ctx, sp.ClusterID, sp.NodeGroupID)
+	p, err := capability[provider.AutoScaler](e, "auto scaling")
 	if err != nil {
 		return nil, nil, err
 	}
-	p, _ := e.aliyun("auto scaling")
-	cur, err := read(ctx, e, func(ctx context.Context) (*provider.ScalingPolicy, error) {
-		return p.GetAutoScalingPolicy(ctx, sp.ClusterID, sp.NodeGroupID)
+	sp.ID = ""
+	res, err := run(ctx, e, call, job[*policyResult]{
+		operation: "PutAutoScalingPolicy", target: groupTarget(sp.ClusterID, sp.NodeGroupID), input: sp, mark: markPolicy,
+		do: func(ctx context.Context, f *flight) (*policyResult, error) {
+			st, err := e.readGroup(ctx, sp.ClusterID, sp.NodeGroupID)
+			if err != nil {
+				return nil, err
+			}
+			cur, err := e.currentPolicy(ctx, p, sp.ClusterID, sp.NodeGroupID)
+			if err != nil {
+				return nil, err
+			}
+			change := &PolicyChange{Current: cur, New: &sp, Diff: policyDiff(cur, &sp)}
+			op := policy.PutAutoScalingPolicy{
+				ClusterID: sp.ClusterID, NodeGroupID: sp.NodeGroupID, Role: st.group.Role,
+				MinCapacity: sp.MinCapacity, MaxCapacity: sp.MaxCapacity, Rules: policyRules(sp.Rules), Current: snapshot(cur), Diff: change.Diff,
+			}
+			if cur != nil && slices.Equal(policyText(cur), policyText(&sp)) {
+				return &policyResult{Change: change, Outcome: f.unchanged(ctx, op, "node group "+sp.NodeGroupID+" already has this auto-scaling policy")}, nil
+			}
+			out, err := f.apply(ctx, write{
+				op: op, operation: "PutAutoScalingPolicy", target: groupTarget(sp.ClusterID, sp.NodeGroupID), tokenKind: journal.TokenNone,
+				request: p.AutoScalingRequest(sp),
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+					return p.PutAutoScalingPolicy(ctx, sp)
+				},
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &policyResult{Change: change, Outcome: out}, nil
+		},
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	change := &PolicyChange{Current: cur, New: &sp, Diff: policyDiff(cur, &sp)}
-	op := policy.PutAutoScalingPolicy{
-		ClusterID: sp.ClusterID, NodeGroupID: sp.NodeGroupID, Role: st.group.Role,
-		MinCapacity: sp.MinCapacity, MaxCapacity: sp.MaxCapacity, Rules: policyRules(sp.Rules), Current: snapshot(cur), Diff: change.Diff,
-	}
-	w := write{
-		op: op, operation: "PutAutoScalingPolicy", target: sp.ClusterID + "/" + sp.NodeGroupID, tokenKind: journal.TokenNone, request: sp,
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			rid, err := p.PutAutoScalingPolicy(ctx, sp)
-			if err != nil {
-				return nil, err
-			}
-			return &provider.WriteResult{RequestID: rid}, nil
-		},
-		// Putting the same policy twice is harmless: it is a replacement.
-		reconcile: nil,
-	}
-	out, err := e.guarded(ctx, call, w)
-	return change, out, err
+	return res.Change, res.Outcome, nil
 }
 
-// RemoveAutoScalingPolicy deletes a node group's policy after showing it.
-func (e *Engine) RemoveAutoScalingPolicy(ctx context.Context, call Call, clusterID, groupID string) (*provider.ScalingPolicy, *Outcome, error) {
-	if err := checkInput(validate.ID(validate.ClusterID, "cluster ID", clusterID), validate.ID(validate.NodeGroupID, "node group ID", groupID)); err != nil {
-		return nil, nil, err
-	}
-	p, err := e.aliyun("auto scaling")
-	if err != nil {
-		return nil, nil, err
-	}
+// policyResult is what a put or remove of a policy did.
+type policyResult struct {
+	Change  *PolicyChange `json:"change"`
+	Outcome *Outcome      `json:"outcome"`
+}
+
+func (r *policyResult) outcome() *Outcome { return r.Outcome }
+
+func markPolicy(r *policyResult, status, note string) *policyResult {
+	r.Outcome = markOutcome(r.Outcome, status, note)
+	return r
+}
+
+// currentPolicy reads a group's policy; nil when it has none.
+func (e *Engine) currentPolicy(ctx context.Context, p provider.AutoScaler, clusterID, groupID string) (*provider.ScalingPolicy, error) {
 	cur, err := read(ctx, e, func(ctx context.Context) (*provider.ScalingPolicy, error) {
 		return p.GetAutoScalingPolicy(ctx, clusterID, groupID)
 	})
+	if errors.Is(err, provider.ErrNotFound) {
+		return nil, nil
+	}
+	if cur != nil && cur.ID == "" && len(cur.Rules) == 0 && cur.MaxCapacity == 0 {
+		return nil, err
+	}
+	return cur, err
+}
+
+// RemoveAutoScalingPolicy deletes a node group's policy after showing it;
+// a group without one is left alone and said so.
+func (e *Engine) RemoveAutoScalingPolicy(ctx context.Context, call Call, clusterID, groupID string) (*provider.ScalingPolicy, *Outcome, error) {
+	if err := e.checkGroup(clusterID, groupID); err != nil {
+		return nil, nil, err
+	}
+	p, err := capability[provider.AutoScaler](e, "auto scaling")
 	if err != nil {
 		return nil, nil, err
 	}
-	op := policy.RemoveAutoScalingPolicy{ClusterID: clusterID, NodeGroupID: groupID, Current: snapshot(cur)}
-	w := write{
-		op: op, operation: "RemoveAutoScalingPolicy", target: clusterID + "/" + groupID, tokenKind: journal.TokenNone,
-		request: map[string]any{"clusterId": clusterID, "nodeGroupId": groupID, "current": cur},
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			rid, err := p.RemoveAutoScalingPolicy(ctx, clusterID, groupID)
+	in := map[string]string{"clusterId": clusterID, "nodeGroupId": groupID}
+	res, err := run(ctx, e, call, job[*policyResult]{
+		operation: "RemoveAutoScalingPolicy", target: groupTarget(clusterID, groupID), input: in, mark: markPolicy,
+		do: func(ctx context.Context, f *flight) (*policyResult, error) {
+			cur, err := e.currentPolicy(ctx, p, clusterID, groupID)
 			if err != nil {
 				return nil, err
 			}
-			return &provider.WriteResult{RequestID: rid}, nil
+			op := policy.RemoveAutoScalingPolicy{ClusterID: clusterID, NodeGroupID: groupID, Current: snapshot(cur)}
+			change := &PolicyChange{Current: cur}
+			if cur == nil {
+				return &policyResult{Change: change, Outcome: f.unchanged(ctx, op, "node group "+groupID+" already has no auto-scaling policy")}, nil
+			}
+			out, err := f.apply(ctx, write{
+				op: op, operation: "RemoveAutoScalingPolicy", target: groupTarget(clusterID, groupID), tokenKind: journal.TokenNone,
+				request: in,
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+					return p.RemoveAutoScalingPolicy(ctx, clusterID, groupID)
+				},
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &policyResult{Change: change, Outcome: out}, nil
 		},
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	out, err := e.guarded(ctx, call, w)
-	return cur, out, err
+	return res.Change.Current, res.Outcome, nil
 }
 
 func snapshot(sp *provider.ScalingPolicy) *policy.PolicySnapshot {
@@ -110,15 +162,21 @@ func policyRules(rules []provider.ScalingRule) []policy.Rule {
 
 var hhmm = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
 
-// checkScalingPolicy validates a policy before anything is sent; every
-// problem is reported with its field.
-func checkScalingPolicy(sp provider.ScalingPolicy) error {
+// checkScalingPolicy validates a policy before anything is sent: the
+// rules every cloud shares here, the cloud's documented names and bounds
+// in its adapter; every problem is reported with its field.
+func (e *Engine) checkScalingPolicy(sp provider.ScalingPolicy) error {
 	var probs []FieldProblem
 	add := func(field, problem, fix string) {
 		probs = append(probs, FieldProblem{Field: field, Problem: problem, Fix: fix})
 	}
-	if err := checkInput(validate.ID(validate.ClusterID, "cluster ID", sp.ClusterID), validate.ID(validate.NodeGroupID, "node group ID", sp.NodeGroupID)); err != nil {
+	if err := e.checkGroup(sp.ClusterID, sp.NodeGroupID); err != nil {
 		return err
+	}
+	if a, ok := e.opts.Provider.(provider.AutoScaler); ok {
+		for _, pr := range a.AutoScalingProblems(sp) {
+			add(pr.Field, pr.Message, pr.Fix)
+		}
 	}
 	if sp.MinCapacity < 0 || sp.MaxCapacity < sp.MinCapacity {
 		add("maxCapacity", fmt.Sprintf("need 0 <= minCapacity <= maxCapacity, got %d and %d", sp.MinCapacity, sp.MaxCapacity), "fix the capacities")
@@ -138,6 +196,9 @@ func checkScalingPolicy(sp provider.ScalingPolicy) error {
 		}
 		if r.Adjustment < 1 {
 			add(p+".adjustment", "must be a positive number of nodes", "set adjustment: N")
+		}
+		if r.AWS != nil {
+			continue // CloudWatch rules: the adapter checked them
 		}
 		switch r.TriggerType {
 		case "TIME_TRIGGER":
@@ -173,16 +234,26 @@ func policyText(sp *provider.ScalingPolicy) []string {
 	}
 	lines := []string{fmt.Sprintf("capacity: min %d, max %d", sp.MinCapacity, sp.MaxCapacity)}
 	for _, r := range sp.Rules {
-		l := fmt.Sprintf("rule %s: %s %s by %d", r.Name, r.TriggerType, r.ActivityType, r.Adjustment)
+		// Names and metric fields are data from the caller: escaped, so a
+		// line break cannot forge a line of the diff a person confirms.
+		esc := validate.Escape
+		l := fmt.Sprintf("rule %s: %s %s by %d", esc(r.Name), esc(r.TriggerType), esc(r.ActivityType), r.Adjustment)
 		if t := r.Time; t != nil {
-			l += fmt.Sprintf(" at %s %s %s", t.LaunchTime, t.RecurrenceType, t.RecurrenceValue)
+			l += fmt.Sprintf(" at %s %s %s", esc(t.LaunchTime), esc(t.RecurrenceType), esc(t.RecurrenceValue))
 		}
 		if m := r.Metrics; m != nil {
 			var conds []string
 			for _, c := range m.Conditions {
-				conds = append(conds, fmt.Sprintf("%s %s %s %v", c.MetricName, c.Statistics, c.Operator, c.Threshold))
+				cond := fmt.Sprintf("%s %s %s %v", esc(c.MetricName), esc(c.Statistics), esc(c.Operator), c.Threshold)
+				for _, t := range c.Tags {
+					cond += fmt.Sprintf(" [%s=%s]", esc(t.Key), esc(t.Value))
+				}
+				conds = append(conds, cond)
 			}
-			l += fmt.Sprintf(" when %s over %ds x%d, cooldown %ds", strings.Join(conds, " "+orText(m.LogicOperator, "Or")+" "), m.TimeWindowSeconds, m.EvaluationCount, m.CoolDownSeconds)
+			l += fmt.Sprintf(" when %s over %ds x%d, cooldown %ds", strings.Join(conds, " "+esc(orText(m.LogicOperator, "Or"))+" "), m.TimeWindowSeconds, m.EvaluationCount, m.CoolDownSeconds)
+		}
+		if a := r.AWS; a != nil {
+			l += fmt.Sprintf(" (%s %s %s %s %s)", esc(a.Market), esc(a.AdjustmentType), esc(a.Namespace), esc(a.Unit), esc(a.Description))
 		}
 		lines = append(lines, strings.TrimSpace(l))
 	}

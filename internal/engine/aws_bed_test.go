@@ -50,7 +50,7 @@ func newAWSBed(t *testing.T, endpoint string, tweak ...func(*engine.Options)) *a
 	}
 	t.Cleanup(func() { j.Close() })
 	opts := engine.Options{
-		Profile: "aws-test", Provider: provider.AWS, Region: mototest.Region, AWS: p, Journal: j, Policy: policy.Default(),
+		Profile: "aws-test", Provider: p, Region: mototest.Region, Journal: j, Policy: policy.Default(),
 		Backoff:  func(int) time.Duration { return time.Millisecond },
 		Timeouts: engine.Timeouts{Poll: time.Millisecond, Wait: 10 * time.Second},
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -7,67 +7,68 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 	"github.com/emrctl/emrctl/internal/spec"
 	"github.com/emrctl/emrctl/internal/validate"
 )
 
-// AWSClusterView is the aggregated picture of an AWS cluster: the shared
-// view plus instance groups (with auto-scaling policies) or fleets,
-// bootstrap actions and configurations.
+// EMR on EC2 words of the cloudmesh names and the detailed view.
+const (
+	// stateWaiting is a running cluster with no step to run.
+	stateWaiting = "WAITING"
+	// fleetCollection is the InstanceCollectionType of a fleet cluster.
+	fleetCollection = "INSTANCE_FLEET"
+)
+
+// AWSClusterView is the aggregated picture of an EMR on EC2 cluster: the
+// shared view plus its instance groups (with their auto-scaling policies)
+// or fleets, bootstrap actions and configurations.
 type AWSClusterView struct {
 	ClusterView
-	InstanceGroups       []awsprov.InstanceGroup   `json:"instanceGroups,omitempty"`
-	InstanceFleets       []awsprov.InstanceFleet   `json:"instanceFleets,omitempty"`
-	BootstrapActions     []awsprov.BootstrapAction `json:"bootstrapActions"`
-	Configurations       []awsprov.Configuration   `json:"configurations,omitempty"`
-	StepConcurrencyLevel int                       `json:"stepConcurrencyLevel,omitempty"`
+	InstanceGroups       []InstanceGroupView        `json:"instanceGroups,omitempty"`
+	InstanceFleets       []provider.InstanceFleet   `json:"instanceFleets,omitempty"`
+	BootstrapActions     []provider.BootstrapAction `json:"bootstrapActions"`
+	Configurations       []provider.Configuration   `json:"configurations,omitempty"`
+	StepConcurrencyLevel int                        `json:"stepConcurrencyLevel,omitempty"`
 }
 
-// DescribeAWSCluster gathers an AWS cluster, its instance groups or fleets,
-// instances by state, applications, bootstrap actions and configurations.
+// InstanceGroupView is an instance group with its auto-scaling policy.
+type InstanceGroupView struct {
+	provider.NodeGroup
+	AutoScaling *provider.ScalingPolicy `json:"autoScalingPolicy,omitempty"`
+}
+
+// DescribeAWSCluster gathers an EMR on EC2 cluster: its instance groups
+// or fleets, instances by state, applications, bootstrap actions and
+// configurations (provider.ClusterDetails).
 func (e *Engine) DescribeAWSCluster(ctx context.Context, id string) (*AWSClusterView, error) {
-	c, err := e.GetCluster(ctx, id)
+	if err := e.checkClusterID(id); err != nil {
+		return nil, err
+	}
+	p, err := capability[provider.ClusterDetails](e, "describing clusters in detail")
 	if err != nil {
 		return nil, err
 	}
-	return e.awsView(ctx, &ClusterView{Cluster: c, NodeStates: map[string]int{}})
-}
-
-func (e *Engine) awsView(ctx context.Context, v *ClusterView) (*AWSClusterView, error) {
-	p, err := e.awsBackend("describing clusters")
+	d, err := read(ctx, e, func(ctx context.Context) (*provider.ClusterDetail, error) { return p.ClusterDetail(ctx, id) })
 	if err != nil {
 		return nil, err
 	}
-	id := v.Cluster.ID
-	av := &AWSClusterView{ClusterView: *v, BootstrapActions: []awsprov.BootstrapAction{}}
-	d, err := read(ctx, e, func(ctx context.Context) (*awsprov.Detail, error) { return p.ClusterDetail(ctx, id) })
-	if err != nil {
+	av := &AWSClusterView{
+		ClusterView:    ClusterView{Cluster: &d.Cluster, NodeStates: map[string]int{}, Applications: d.Applications},
+		Configurations: d.Configurations, StepConcurrencyLevel: d.StepConcurrencyLevel,
+	}
+	if av.BootstrapActions, err = read(ctx, e, func(ctx context.Context) ([]provider.BootstrapAction, error) { return p.BootstrapActions(ctx, id) }); err != nil {
 		return nil, err
 	}
-	av.Cluster = &d.Cluster
-	av.Applications, av.Configurations, av.StepConcurrencyLevel = d.Applications, d.Configurations, d.StepConcurrencyLevel
-	fleets := d.Cluster.AWS != nil && d.Cluster.AWS.InstanceCollectionType == "INSTANCE_FLEET"
-	if av.BootstrapActions, err = read(ctx, e, func(ctx context.Context) ([]awsprov.BootstrapAction, error) { return p.BootstrapActions(ctx, id) }); err != nil {
-		return nil, err
-	}
-	if d.Cluster.State == StateTerminated || d.Cluster.State == StateTerminatedWithErrors {
+	if st := d.Cluster.State; st == StateTerminated || st == StateTerminatedWithErrors {
 		av.Warnings = awsWarnings(av)
 		return av, nil
 	}
-	if fleets {
-		if av.InstanceFleets, err = read(ctx, e, func(ctx context.Context) ([]awsprov.InstanceFleet, error) { return p.InstanceFleets(ctx, id) }); err != nil {
-			return nil, err
-		}
-	} else if av.InstanceGroups, err = read(ctx, e, func(ctx context.Context) ([]awsprov.InstanceGroup, error) { return p.InstanceGroups(ctx, id) }); err != nil {
+	if err := e.awsGroups(ctx, av); err != nil {
 		return nil, err
 	}
-	nodes, err := read(ctx, e, func(ctx context.Context) ([]provider.Node, error) {
-		return p.Instances(ctx, id, awsprov.InstanceFilter{Fleets: fleets})
-	})
+	nodes, err := e.allNodes(ctx, id, provider.NodeFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -78,29 +79,54 @@ func (e *Engine) awsView(ctx context.Context, v *ClusterView) (*AWSClusterView, 
 		}
 		byGroup[n.NodeGroupID][n.State]++
 		av.NodeStates[n.State]++
-		if n.State != awsprov.InstanceTerminated {
+		if n.Live() {
 			av.Nodes++
 		}
 	}
-	av.NodeGroups = nil
-	for _, g := range av.InstanceGroups {
-		av.NodeGroups = append(av.NodeGroups, NodeGroupView{NodeGroup: g.NodeGroup, NodeStates: orEmpty(byGroup[g.ID])})
-	}
-	for _, f := range av.InstanceFleets {
-		ng := provider.NodeGroup{
-			ClusterID: id, ID: f.ID, Name: f.Name, Role: f.Role, State: f.State, StateReason: f.StateReason,
-			RunningNodes: f.ProvisionedOnDemandCapacity + f.ProvisionedSpotCapacity, DesiredNodes: f.TargetOnDemandCapacity + f.TargetSpotCapacity,
-		}
-		for _, t := range f.InstanceTypes {
-			ng.InstanceTypes = append(ng.InstanceTypes, t.InstanceType)
-		}
-		av.NodeGroups = append(av.NodeGroups, NodeGroupView{NodeGroup: ng, NodeStates: orEmpty(byGroup[f.ID])})
+	for i := range av.NodeGroups {
+		av.NodeGroups[i].NodeStates = orEmpty(byGroup[av.NodeGroups[i].ID])
 	}
 	av.Warnings = awsWarnings(av)
 	return av, nil
 }
 
-// awsWarnings are what an SRE should notice about an AWS cluster.
+// awsGroups fills the node groups of a view: the instance fleets of a
+// fleet cluster, else the instance groups with their auto-scaling policies.
+func (e *Engine) awsGroups(ctx context.Context, av *AWSClusterView) error {
+	id := av.Cluster.ID
+	groups, err := read(ctx, e, func(ctx context.Context) ([]provider.NodeGroup, error) {
+		return e.opts.Provider.ListNodeGroups(ctx, id, provider.NodeGroupFilter{})
+	})
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		av.NodeGroups = append(av.NodeGroups, NodeGroupView{NodeGroup: g})
+	}
+	if a := av.Cluster.AWS; a != nil && a.InstanceCollectionType == fleetCollection {
+		f, err := capability[provider.InstanceFleets](e, "instance fleets")
+		if err != nil {
+			return err
+		}
+		av.InstanceFleets, err = read(ctx, e, func(ctx context.Context) ([]provider.InstanceFleet, error) { return f.InstanceFleets(ctx, id) })
+		return err
+	}
+	scaler, _ := e.opts.Provider.(provider.AutoScaler)
+	for _, g := range groups {
+		v := InstanceGroupView{NodeGroup: g}
+		if scaler != nil && (g.Role == policy.RoleCore || g.Role == policy.RoleTask) {
+			if v.AutoScaling, err = read(ctx, e, func(ctx context.Context) (*provider.ScalingPolicy, error) {
+				return scaler.GetAutoScalingPolicy(ctx, id, g.ID)
+			}); err != nil {
+				return err
+			}
+		}
+		av.InstanceGroups = append(av.InstanceGroups, v)
+	}
+	return nil
+}
+
+// awsWarnings are what an SRE should notice about an EMR on EC2 cluster.
 func awsWarnings(v *AWSClusterView) []string {
 	c := v.Cluster
 	var out []string
@@ -111,30 +137,27 @@ func awsWarnings(v *AWSClusterView) []string {
 		out = append(out, "no log URI: step and bootstrap logs are not kept after the cluster ends ('emrctl step logs' cannot read them)")
 	}
 	for _, g := range v.InstanceGroups {
-		if g.DesiredNodes != g.RunningNodes && g.State == "RUNNING" {
+		if g.DesiredNodes != g.RunningNodes && g.State == StateRunning {
 			out = append(out, fmt.Sprintf("instance group %s runs %d of %d requested instances", g.ID, g.RunningNodes, g.DesiredNodes))
 		}
 	}
 	return out
 }
 
-// AWSInstanceFilter selects the instances of an AWS cluster.
+// AWSInstanceFilter selects the instances of an EMR on EC2 cluster.
 type AWSInstanceFilter struct {
 	// Roles are MASTER, CORE, TASK (or cloudmesh's master, core, task).
 	Roles []string `json:"roles,omitempty"`
 	// States are EMR instance states or cloudmesh's names (start,
-	// provision, run, down); empty means all.
+	// provision, boot, run, down); empty means all.
 	States []string `json:"states,omitempty"`
 	// GroupID limits the listing to one instance group or fleet.
 	GroupID string `json:"groupId,omitempty"`
 }
 
-// AWSInstances lists the EC2 instances of a cluster by group type and
-// state.
+// AWSInstances lists the EC2 instances of a cluster by cloudmesh's role
+// and state names: the neutral ListNodes, its roles and states resolved.
 func (e *Engine) AWSInstances(ctx context.Context, clusterID string, f AWSInstanceFilter) ([]provider.Node, error) {
-	if err := checkClusterID(provider.AWS, clusterID); err != nil {
-		return nil, err
-	}
 	roles, err := ResolveNames("type", f.Roles, AWSInstanceTypeNames())
 	if err != nil {
 		return nil, err
@@ -143,32 +166,29 @@ func (e *Engine) AWSInstances(ctx context.Context, clusterID string, f AWSInstan
 	if err != nil {
 		return nil, err
 	}
+	nf := provider.NodeFilter{States: states}
 	if f.GroupID != "" {
-		if err := checkAWSGroupID(f.GroupID); err != nil {
-			return nil, err
+		nf.NodeGroupIDs = []string{f.GroupID}
+	}
+	out := []provider.Node{}
+	err = e.ListNodes(ctx, clusterID, nf, 100, func(page []provider.Node) error {
+		for _, n := range page {
+			if len(roles) == 0 || slices.Contains(roles, n.Role) {
+				out = append(out, n)
+			}
 		}
-	}
-	p, err := e.awsBackend("listing instances")
-	if err != nil {
-		return nil, err
-	}
-	c, err := read(ctx, e, func(ctx context.Context) (*provider.Cluster, error) { return p.GetCluster(ctx, clusterID) })
-	if err != nil {
-		return nil, err
-	}
-	fleets := c.AWS != nil && c.AWS.InstanceCollectionType == "INSTANCE_FLEET"
-	return read(ctx, e, func(ctx context.Context) ([]provider.Node, error) {
-		return p.Instances(ctx, clusterID, awsprov.InstanceFilter{Roles: roles, States: states, GroupID: f.GroupID, Fleets: fleets})
+		return nil
 	})
+	return out, err
 }
 
 // AWSClusterStatusNames maps cloudmesh-emr's cluster status names to EMR
 // states; "active" is every state of a live cluster.
 func AWSClusterStatusNames() map[string][]string {
 	return map[string][]string{
-		"start": {StateStarting}, "boot": {StateBootstrapping}, "run": {StateRunning}, "wait": {awsWaiting},
+		"start": {StateStarting}, "boot": {StateBootstrapping}, "run": {StateRunning}, "wait": {stateWaiting},
 		"terminating": {StateTerminating}, "shutdown": {StateTerminated}, "error": {StateTerminatedWithErrors},
-		"active": {StateStarting, StateBootstrapping, StateRunning, awsWaiting},
+		"active": {StateStarting, StateBootstrapping, StateRunning, stateWaiting},
 	}
 }
 
@@ -176,8 +196,8 @@ func AWSClusterStatusNames() map[string][]string {
 // instance states.
 func AWSInstanceStatusNames() map[string][]string {
 	return map[string][]string{
-		"start": {awsprov.InstanceAwaitingFulfillment}, "provision": {awsprov.InstanceProvisioning},
-		"boot": {awsprov.InstanceBootstrapping}, "run": {awsprov.InstanceRunning}, "down": {awsprov.InstanceTerminated},
+		"start": {provider.AWSInstanceAwaitingFulfillment}, "provision": {provider.AWSInstanceProvisioning},
+		"boot": {provider.AWSInstanceBootstrapping}, "run": {provider.AWSInstanceRunning}, "down": {provider.AWSInstanceTerminated},
 	}
 }
 
@@ -185,9 +205,9 @@ func AWSInstanceStatusNames() map[string][]string {
 // states.
 func AWSStepStatusNames() map[string][]string {
 	return map[string][]string{
-		"pending": {awsprov.StepPending}, "canceling": {awsprov.StepCancelPend}, "running": {awsprov.StepRunning},
-		"completed": {awsprov.StepCompleted}, "cancelled": {awsprov.StepCancelled}, "failed": {awsprov.StepFailed},
-		"interrupted": {awsprov.StepInterrupted},
+		"pending": {provider.StepPending}, "canceling": {provider.StepCancelPend}, "running": {provider.StepRunning},
+		"completed": {provider.StepCompleted}, "cancelled": {provider.StepCancelled}, "failed": {provider.StepFailed},
+		"interrupted": {provider.StepInterrupted},
 	}
 }
 
@@ -251,82 +271,6 @@ func AWSClusterFilter(statuses []string) (provider.ClusterFilter, error) {
 		return provider.ClusterFilter{}, err
 	}
 	return provider.ClusterFilter{States: states}, nil
-}
-
-// checkAWSGroupID accepts instance group (ig-) and fleet (if-) IDs, and the
-// i- form moto gives its instance groups.
-func checkAWSGroupID(id string) error {
-	if validate.ID(validate.AWSInstanceGroupID, "instance group ID", id) == nil || validate.ID(validate.AWSInstanceFleetID, "instance group ID", id) == nil {
-		return nil
-	}
-	if len(id) >= 10 && len(id) <= 18 && strings.HasPrefix(id, "i-") && strings.IndexFunc(id[2:], func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) < 0 {
-		return nil
-	}
-	return checkInput(validate.ID(validate.AWSInstanceGroupID, "instance group ID", id))
-}
-
-// ProtectionInput switches termination protection of an AWS cluster.
-type ProtectionInput struct {
-	ClusterID string `json:"clusterId"`
-	On        bool   `json:"terminationProtected"`
-}
-
-// SetTerminationProtection turns termination protection on (allowed) or
-// off (its own confirmed command, like Alibaba deletion protection).
-func (e *Engine) SetTerminationProtection(ctx context.Context, call Call, in ProtectionInput) (*Outcome, error) {
-	if err := checkClusterID(provider.AWS, in.ClusterID); err != nil {
-		return nil, err
-	}
-	p, err := e.awsBackend("termination protection")
-	if err != nil {
-		return nil, err
-	}
-	cur, err := e.GetCluster(ctx, in.ClusterID)
-	if err != nil {
-		return nil, err
-	}
-	on := in.On
-	op := policy.UpdateClusterAttribute{ClusterID: in.ClusterID, DeletionProtection: &on, CurrentProtection: cur.AWS != nil && cur.AWS.TerminationProtected}
-	w := write{
-		op: op, operation: "SetTerminationProtection", target: in.ClusterID, tokenKind: journal.TokenNone, request: in,
-		reconcile: func(ctx context.Context, _ *journal.Entry) (*provider.WriteResult, bool, error) {
-			c, err := e.GetCluster(ctx, in.ClusterID)
-			if err != nil {
-				return nil, false, err
-			}
-			return &provider.WriteResult{IDs: []string{in.ClusterID}}, c.AWS != nil && c.AWS.TerminationProtected == in.On, nil
-		},
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			return p.SetTerminationProtection(ctx, in.ClusterID, in.On)
-		},
-	}
-	return e.guarded(ctx, call, w)
-}
-
-// ReleaseLabels lists the EMR release labels of the region, optionally by
-// prefix (emr-7) and application (Spark).
-func (e *Engine) ReleaseLabels(ctx context.Context, prefix, application string) ([]provider.ReleaseVersion, error) {
-	p, err := e.awsBackend("listing release labels")
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) ([]provider.ReleaseVersion, error) {
-		return p.ReleaseLabels(ctx, prefix, application)
-	})
-}
-
-// SupportedInstanceTypes lists the instance types an EMR release supports.
-func (e *Engine) SupportedInstanceTypes(ctx context.Context, release string) ([]provider.InstanceType, error) {
-	if !strings.HasPrefix(release, "emr-") || strings.ContainsAny(release, " /") {
-		return nil, inputError("release", fmt.Sprintf("%q is not an EMR release label", validate.Render(release)), "write it as emr-x.y.z, e.g. emr-7.2.0; list them with 'emrctl aws releases'")
-	}
-	p, err := e.awsBackend("listing instance types")
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) ([]provider.InstanceType, error) {
-		return p.SupportedInstanceTypes(ctx, release)
-	})
 }
 
 // QuickStart is cloudmesh's 'start NAME': a Spark cluster with modern

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,8 +40,8 @@ func TestAWSEngine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Contains(c.Tags, provider.Tag{Key: awsprov.RequestTagKey, Value: runs[0].Token}) {
-			t.Errorf("tags: got %v, want %s=%s (the journal token)", c.Tags, awsprov.RequestTagKey, runs[0].Token)
+		if !slices.Contains(c.Tags, provider.Tag{Key: provider.RequestTagKey, Value: runs[0].Token}) {
+			t.Errorf("tags: got %v, want %s=%s (the journal token)", c.Tags, provider.RequestTagKey, runs[0].Token)
 		}
 
 		v, err := b.eng.DescribeAWSCluster(ctx, id)
@@ -50,7 +51,7 @@ func TestAWSEngine(t *testing.T) {
 		if len(v.InstanceGroups) != 3 || v.Nodes != 5 || len(v.NodeGroups) != 3 {
 			t.Errorf("view: got %d groups, %d node groups, %d nodes; want 3, 3, 5", len(v.InstanceGroups), len(v.NodeGroups), v.Nodes)
 		}
-		if diff := cmp.Diff([]awsprov.BootstrapAction{{Name: "deps", Path: "s3://emrctl-code/deps.sh"}}, v.BootstrapActions); diff != "" {
+		if diff := cmp.Diff([]provider.BootstrapAction{{Name: "deps", Path: "s3://emrctl-code/deps.sh"}}, v.BootstrapActions); diff != "" {
 			t.Errorf("bootstrap actions (-want +got):\n%s", diff)
 		}
 		shared, err := b.eng.DescribeCluster(ctx, id)
@@ -65,29 +66,132 @@ func TestAWSEngine(t *testing.T) {
 		if err != nil || up.State != "WAITING" {
 			t.Errorf("wait: got %v, %v; want WAITING", up, err)
 		}
-		var listed []string
-		f := provider.ClusterFilter{States: engine.StateAliases["active"]}
-		if err := b.eng.ListClusters(ctx, f, 50, func(p []provider.Cluster) error {
-			for _, c := range p {
-				listed = append(listed, c.ID)
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff([]string{id}, listed); diff != "" {
-			t.Errorf("--active on AWS lists WAITING clusters (-want +got):\n%s", diff)
+		// moto's clusters are WAITING at once: the shared names that mean
+		// "up" list it, RUNNING (and cloudmesh's "run") do not.
+		for _, tc := range []struct {
+			name   string
+			filter func() (provider.ClusterFilter, error)
+			want   []string
+		}{
+			{name: "--active", filter: sharedNames(b.eng, "active"), want: []string{id}},
+			{name: "--running", filter: sharedNames(b.eng, "running"), want: []string{id}},
+			{name: "cloudmesh run", filter: func() (provider.ClusterFilter, error) { return engine.AWSClusterFilter([]string{"run"}) }, want: nil},
+			{name: "RUNNING", filter: func() (provider.ClusterFilter, error) { return engine.AWSClusterFilter([]string{"RUNNING"}) }, want: nil},
+			{name: "cloudmesh wait", filter: func() (provider.ClusterFilter, error) { return engine.AWSClusterFilter([]string{"wait"}) }, want: []string{id}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				f, err := tc.filter()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var listed []string
+				if err := b.eng.ListClusters(ctx, f, 50, func(p []provider.Cluster) error {
+					for _, c := range p {
+						listed = append(listed, c.ID)
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(tc.want, listed); diff != "" {
+					t.Errorf("(-want +got):\n%s", diff)
+				}
+			})
 		}
 
 		again, err := b.eng.CreateCluster(ctx, callAs(policy.Script, &approver{}), engine.CreateClusterInput{Spec: loadAWSSpec(t, groupsSpec)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !again.Outcome.Replayed || again.ClusterID != id {
-			t.Errorf("same create again: got %+v, want a replay of %s", again.Outcome, id)
+		if again.Outcome.Status != engine.StatusExists || again.ClusterID != id {
+			t.Errorf("same create again: got %+v, want %s found and nothing sent", again.Outcome, id)
 		}
 		if got := b.clusterIDs(); len(got) != 1 {
 			t.Errorf("clusters: got %v, want one", got)
+		}
+	})
+
+	t.Run("the plan shows the request and checks release and instance types", func(t *testing.T) {
+		b := motoBed(t, srv)
+		for _, tc := range []struct {
+			name, from, to string
+			problem        string
+		}{
+			{name: "valid", from: "", to: ""},
+			{name: "unknown release", from: "emr-7.2.0", to: "emr-9.9.9", problem: "releaseVersion"},
+			{name: "unknown instance type", from: "{name: core, role: CORE, count: 2, instanceTypes: [m5.xlarge]}", to: "{name: core, role: CORE, count: 2, instanceTypes: [m5.nonsense]}", problem: "nodeGroups[1].instanceTypes[0]"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				plan, err := b.eng.PlanCluster(ctx, policy.Actor{Kind: policy.Script, Name: "tester"}, loadAWSSpec(t, strings.Replace(groupsSpec, tc.from, tc.to, 1)), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if plan.API != "RunJobFlow" || plan.Request == nil {
+					t.Errorf("request: got %s %v, want the RunJobFlow request", plan.API, plan.Request)
+				}
+				var errs []string
+				for _, p := range plan.Problems {
+					if !p.Warning {
+						errs = append(errs, p.Field)
+					}
+				}
+				want := []string(nil)
+				if tc.problem != "" {
+					want = []string{tc.problem}
+				}
+				if diff := cmp.Diff(want, errs); diff != "" || plan.Ready != (tc.problem == "") {
+					t.Errorf("ready %v, problems (-want +got):\n%s", plan.Ready, diff)
+				}
+			})
+		}
+	})
+
+	t.Run("CORE nodes on spot are warned about and confirmed", func(t *testing.T) {
+		b := motoBed(t, srv)
+		coreSpot := strings.Replace(groupsSpec, "{name: core, role: CORE, count: 2, instanceTypes: [m5.xlarge]}",
+			"{name: core, role: CORE, count: 2, instanceTypes: [m5.xlarge], spot: {strategy: SpotAsPriceGo}}", 1)
+		plan, err := b.eng.PlanCluster(ctx, policy.Actor{Kind: policy.Script, Name: "tester"}, loadAWSSpec(t, coreSpot), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(plan.Problems, func(p engine.FieldProblem) bool { return p.Warning && p.Field == "nodeGroups[1].spot.strategy" }) {
+			t.Errorf("plan: got %+v, want a warning on the CORE group's spot strategy", plan.Problems)
+		}
+		if _, err := b.eng.CreateCluster(ctx, engine.Call{Actor: policy.Actor{Kind: policy.Human, Name: "ana"}}, engine.CreateClusterInput{Spec: loadAWSSpec(t, coreSpot)}); !errors.Is(err, engine.ErrNotConfirmed) {
+			t.Errorf("create without anyone to ask: got %v, want not confirmed", err)
+		}
+		asked := &approver{}
+		if _, err := b.eng.CreateCluster(ctx, callAs(policy.Script, asked), engine.CreateClusterInput{Spec: loadAWSSpec(t, coreSpot)}); err != nil {
+			t.Fatal(err)
+		}
+		if len(asked.asked) != 1 || !slices.ContainsFunc(asked.asked[0].Reasons, func(r string) bool { return strings.Contains(r, "HDFS") }) {
+			t.Errorf("confirmation: got %+v, want the CORE spot reason", asked.asked)
+		}
+		if impact := asked.asked[0].Summary.Impact; strings.Contains(impact, "billed") || !strings.Contains(impact, "CORE core x2 (spot)") {
+			t.Errorf("impact %q: want the spot CORE group named and no billing method AWS does not have", impact)
+		}
+		fleets := `apiVersion: emrctl.io/v1alpha1
+kind: Cluster
+name: fleets
+provider: aws
+region: us-east-1
+releaseVersion: emr-7.2.0
+applications: [Spark]
+aws:
+  serviceRole: EMR_DefaultRole
+  jobFlowRole: EMR_EC2_DefaultRole
+  instanceFleets:
+    - {name: master, role: MASTER, targetOnDemandCapacity: 1, instanceTypeConfigs: [{instanceType: m5.xlarge}]}
+    - {name: core, role: CORE, targetOnDemandCapacity: 1, targetSpotCapacity: 2, instanceTypeConfigs: [{instanceType: m5.xlarge}]}
+`
+		plan, err = b.eng.PlanCluster(ctx, policy.Actor{Kind: policy.Script, Name: "tester"}, loadAWSSpec(t, fleets), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(plan.Problems, func(p engine.FieldProblem) bool {
+			return p.Warning && p.Field == "aws.instanceFleets[1].targetSpotCapacity"
+		}) {
+			t.Errorf("plan of a CORE fleet with spot capacity: got %+v, want a warning", plan.Problems)
 		}
 	})
 
@@ -111,17 +215,12 @@ func TestAWSEngine(t *testing.T) {
 		if len(ids) != 1 {
 			t.Fatalf("clusters after the retry: got %v, want exactly one", ids)
 		}
-		if !res.Outcome.Replayed || res.ClusterID != ids[0] {
+		if res.Outcome.Status != engine.StatusReconciled || res.ClusterID != ids[0] {
 			t.Errorf("retry: got %+v, want the cluster found by its tag and nothing sent", res.Outcome)
 		}
 		runs := b.entries("RunJobFlow")
-		if len(runs) != 2 || runs[0].Token != runs[1].Token {
-			t.Fatalf("journal: got %+v, want two attempts sharing one token", runs)
-		}
-		for _, e := range runs {
-			if e.Status != journal.StatusSucceeded || !slices.Equal(e.ResultIDs, ids) {
-				t.Errorf("journal entry %d: got %s %v, want succeeded with %v", e.ID, e.Status, e.ResultIDs, ids)
-			}
+		if len(runs) != 1 || runs[0].Status != journal.StatusSucceeded || !slices.Equal(runs[0].ResultIDs, ids) {
+			t.Errorf("journal: got %+v, want the one attempt settled as succeeded with %v", runs, ids)
 		}
 	})
 
@@ -132,6 +231,9 @@ func TestAWSEngine(t *testing.T) {
 			o.Policy = p
 		})
 		id := b.create(strings.Replace(groupsSpec, "  jobFlowRole: EMR_EC2_DefaultRole\n", "  jobFlowRole: EMR_EC2_DefaultRole\n  terminationProtected: true\n", 1))
+		if c, err := b.eng.GetCluster(ctx, id); err != nil || !c.DeletionProtection {
+			t.Fatalf("cluster get: got %+v, %v; want deletion protection on (termination protection)", c, err)
+		}
 		var pe *engine.PolicyError
 		if _, err := b.eng.DeleteCluster(ctx, callAs(policy.Script, &approver{}), id); !errors.As(err, &pe) {
 			t.Errorf("script terminating: got %v, want a policy refusal", err)
@@ -142,15 +244,26 @@ func TestAWSEngine(t *testing.T) {
 		if _, err := b.eng.DeleteCluster(ctx, callAs(policy.Human, &approver{}), id); !errors.As(err, &pe) {
 			t.Errorf("person terminating a protected cluster: got %v, want a policy refusal", err)
 		}
-		if _, err := b.eng.SetTerminationProtection(ctx, callAs(policy.Script, nil), engine.ProtectionInput{ClusterID: id, On: false}); !errors.Is(err, engine.ErrNotConfirmed) {
+		off, on := false, true
+		protection := func(v *bool) engine.AttributesInput {
+			return engine.AttributesInput{ClusterID: id, DeletionProtection: v}
+		}
+		if out, err := b.eng.UpdateAttributes(ctx, callAs(policy.Script, &approver{}), protection(&on)); err != nil || out.Status != engine.StatusUnchanged {
+			t.Errorf("protection on again: got %+v, %v; want unchanged, nothing sent", out, err)
+		}
+		var ie *engine.InputError
+		if _, err := b.eng.UpdateAttributes(ctx, callAs(policy.Human, &approver{}), engine.AttributesInput{ClusterID: id, Name: "renamed"}); !errors.As(err, &ie) {
+			t.Errorf("rename on AWS: got %v, want an input error (EMR cannot rename)", err)
+		}
+		if _, err := b.eng.UpdateAttributes(ctx, callAs(policy.Script, nil), protection(&off)); !errors.Is(err, engine.ErrNotConfirmed) {
 			t.Errorf("protection off unconfirmed: got %v, want not confirmed", err)
 		}
 		ok := &approver{}
-		if _, err := b.eng.SetTerminationProtection(ctx, callAs(policy.Script, ok), engine.ProtectionInput{ClusterID: id, On: false}); err != nil {
-			t.Fatal(err)
+		if out, err := b.eng.UpdateAttributes(ctx, callAs(policy.Script, ok), protection(&off)); err != nil || out.Status != engine.StatusSent {
+			t.Fatalf("protection off: got %+v, %v; want it sent", out, err)
 		}
-		if len(ok.asked) != 1 {
-			t.Errorf("protection off: got %d confirmations, want 1", len(ok.asked))
+		if len(ok.asked) != 1 || ok.asked[0].Summary.API != "UpdateClusterAttribute" {
+			t.Errorf("protection off: got %+v, want 1 confirmation", ok.asked)
 		}
 		typed := &approver{}
 		if _, err := b.eng.DeleteCluster(ctx, callAs(policy.Human, typed), id); err != nil {
@@ -170,6 +283,9 @@ func TestAWSEngine(t *testing.T) {
 		var pe *engine.PolicyError
 		if _, err := b.eng.DeleteCluster(ctx, callAs(policy.Human, &approver{}), id); !errors.As(err, &pe) || pe.Limit != policy.RuleClusterDeletion {
 			t.Errorf("got %v, want the refusal of cluster deletion", err)
+		}
+		if strings.Contains(pe.Error(), "Skill") || !strings.Contains(pe.Error(), "emrctl does not terminate") {
+			t.Errorf("refusal %q: want emrctl speaking", pe.Error())
 		}
 	})
 
@@ -237,6 +353,16 @@ func TestAWSEngine(t *testing.T) {
 			t.Errorf("unknown state name: got %v, want an input error", err)
 		}
 
+		// The same step again is another step: AddJobFlowSteps is additive.
+		if _, err := b.eng.AddStep(ctx, callAs(policy.Script, nil), id, spec.AWSStep{
+			Name: "wc", Type: spec.StepPySpark, Script: "s3://emrctl-code/wc.py", Args: []string{"s3://in/a,b", "two words"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if all, _ := b.eng.ListSteps(ctx, id, nil); len(all) != 4 {
+			t.Errorf("steps after the same step again: got %d, want 4", len(all))
+		}
+
 		cp, err := b.eng.CopyToCluster(ctx, callAs(policy.Human, nil), engine.CopyInput{ClusterID: id, Bucket: "emrctl-code", Key: "data/lookup.csv"})
 		if err != nil {
 			t.Fatal(err)
@@ -253,6 +379,54 @@ func TestAWSEngine(t *testing.T) {
 		}
 		if run.Command != "spark-submit --class com.x.Etl s3://emrctl-code/jobs/etl.jar 'a b'" {
 			t.Errorf("run: got %q", run.Command)
+		}
+	})
+
+	t.Run("a terminated cluster takes no steps", func(t *testing.T) {
+		b := motoBed(t, srv)
+		id := b.create(groupsSpec)
+		if _, err := b.p.TerminateCluster(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		before, err := b.eng.ListSteps(ctx, id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ie *engine.InputError
+		_, err = b.eng.AddStep(ctx, callAs(policy.Human, &approver{}), id, spec.AWSStep{Name: "late", Type: spec.StepPySpark, Script: "s3://emrctl-code/wc.py"})
+		if !errors.As(err, &ie) || ie.Problems[0].Field != "clusterId" || !strings.Contains(ie.Problems[0].Problem, "TERMINATED") {
+			t.Errorf("got %v, want an input error naming the cluster's state", err)
+		}
+		if after, _ := b.eng.ListSteps(ctx, id, nil); len(after) != len(before) {
+			t.Errorf("steps: got %d, want %d (nothing sent)", len(after), len(before))
+		}
+		if n := len(b.entries("AddJobFlowSteps")); n != 0 {
+			t.Errorf("journal: got %d AddJobFlowSteps, want none", n)
+		}
+	})
+
+	t.Run("a lost AddJobFlowSteps response adds one step", func(t *testing.T) {
+		if err := srv.Reset(ctx); err != nil {
+			t.Fatal(err)
+		}
+		proxy := dropFirst(t, srv.URL, "ElasticMapReduce.AddJobFlowSteps")
+		b := newAWSBed(t, proxy.URL)
+		id := b.create(groupsSpec)
+		step := spec.AWSStep{Name: "wc", Type: spec.StepPySpark, Script: "s3://emrctl-code/wc.py", Args: []string{"a"}}
+		var unknown *engine.OutcomeUnknownError
+		if _, err := b.eng.AddStep(ctx, callAs(policy.Script, nil), id, step); !errors.As(err, &unknown) {
+			t.Fatalf("first add: got %v, want an unknown outcome", err)
+		}
+		res, err := b.eng.AddStep(ctx, callAs(policy.Script, nil), id, step)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps, err := b.eng.ListSteps(ctx, id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(steps) != 1 || res.Outcome.Status != engine.StatusReconciled || res.StepID != steps[0].ID {
+			t.Errorf("got %d steps and %+v, want the one step found and nothing sent again", len(steps), res)
 		}
 	})
 
@@ -285,33 +459,36 @@ func TestAWSEngine(t *testing.T) {
 		}
 	})
 
-	t.Run("instance groups and auto-scaling", func(t *testing.T) {
+	t.Run("instance groups and auto-scaling on the neutral writes", func(t *testing.T) {
 		b := motoBed(t, srv)
 		id := b.create(groupsSpec)
 		v, err := b.eng.DescribeAWSCluster(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		group := func(role string) awsprov.InstanceGroup {
+		group := func(role string) engine.InstanceGroupView {
 			for _, g := range v.InstanceGroups {
 				if g.Role == role {
 					return g
 				}
 			}
 			t.Fatalf("no %s group", role)
-			return awsprov.InstanceGroup{}
+			return engine.InstanceGroupView{}
 		}
 		task, core := group("TASK"), group("CORE")
 
-		added, err := b.eng.AddInstanceGroup(ctx, callAs(policy.Script, &approver{}), id, awsprov.GroupSpec{Name: "more", Role: "task", InstanceType: "m5.large", Count: 2})
+		two, one := 2, 1
+		added, err := b.eng.CreateNodeGroup(ctx, callAs(policy.Script, &approver{}), engine.NodeGroupInput{ClusterID: id,
+			Group: spec.NodeGroup{Name: "more", Role: spec.RoleTask, Count: &two, InstanceTypes: []string{"m5.large"}, Spot: &spec.Spot{Strategy: spec.SpotAsPriceGo}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(added.IDs) != 1 {
-			t.Errorf("added group IDs: got %v, want the new group", added.IDs)
+		if g, err := b.eng.GetNodeGroup(ctx, id, added.NodeGroupID); err != nil || g.Name != "more" || g.Market != "SPOT" || g.DesiredNodes != 2 {
+			t.Errorf("added group: got %+v, %v; want more, SPOT, 2", g, err)
 		}
 		var ie *engine.InputError
-		if _, err := b.eng.AddInstanceGroup(ctx, callAs(policy.Script, &approver{}), id, awsprov.GroupSpec{Role: "CORE", InstanceType: "m5.large", Count: 1}); !errors.As(err, &ie) {
+		if _, err := b.eng.CreateNodeGroup(ctx, callAs(policy.Script, &approver{}), engine.NodeGroupInput{ClusterID: id,
+			Group: spec.NodeGroup{Name: "core2", Role: spec.RoleCore, Count: &one, InstanceTypes: []string{"m5.large"}}}); !errors.As(err, &ie) {
 			t.Errorf("adding a CORE group: got %v, want an input error", err)
 		}
 
@@ -319,17 +496,19 @@ func TestAWSEngine(t *testing.T) {
 		for _, tc := range []struct {
 			name    string
 			in      engine.ResizeInput
+			status  string
 			refused bool
 			limit   string
 		}{
-			{name: "grow core", in: engine.ResizeInput{ClusterID: id, GroupID: core.ID, Count: 4}},
-			{name: "grow past the per-call limit", in: engine.ResizeInput{ClusterID: id, GroupID: task.ID, Count: 60}, refused: true, limit: policy.LimitIncreaseMaxPerCall},
-			{name: "shrink core", in: engine.ResizeInput{ClusterID: id, GroupID: core.ID, Count: 1, AckZero: true}, refused: true, limit: policy.RuleTaskOnlyScaleIn},
-			{name: "shrink task to zero unacknowledged", in: engine.ResizeInput{ClusterID: id, GroupID: task.ID, Count: 0}, refused: true, limit: policy.RuleScaleToZero},
-			{name: "shrink task", in: engine.ResizeInput{ClusterID: id, GroupID: task.ID, Count: 1}},
+			{name: "grow core", in: engine.ResizeInput{ClusterID: id, NodeGroupID: core.ID, Count: 4}, status: engine.StatusSent},
+			{name: "grow core to the same size", in: engine.ResizeInput{ClusterID: id, NodeGroupID: core.ID, Count: 4}, status: engine.StatusUnchanged},
+			{name: "grow past the per-call limit", in: engine.ResizeInput{ClusterID: id, NodeGroupID: task.ID, Count: 60}, refused: true, limit: policy.LimitIncreaseMaxPerCall},
+			{name: "shrink core", in: engine.ResizeInput{ClusterID: id, NodeGroupID: core.ID, Count: 3}, refused: true, limit: policy.RuleTaskOnlyScaleIn},
+			{name: "shrink task to zero unacknowledged", in: engine.ResizeInput{ClusterID: id, NodeGroupID: task.ID, Count: 0}, refused: true, limit: policy.RuleScaleToZero},
+			{name: "shrink task", in: engine.ResizeInput{ClusterID: id, NodeGroupID: task.ID, Count: 1}, status: engine.StatusSent},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				res, err := b.eng.ResizeInstanceGroup(ctx, callAs(policy.Script, &approver{}), tc.in)
+				res, err := b.eng.ResizeNodeGroup(ctx, callAs(policy.Script, &approver{}), tc.in)
 				if tc.refused {
 					if !errors.As(err, &pe) || pe.Limit != tc.limit {
 						t.Errorf("got %v, want a refusal by %s", err, tc.limit)
@@ -339,92 +518,86 @@ func TestAWSEngine(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if res.To != tc.in.Count {
-					t.Errorf("got %+v, want count %d", res, tc.in.Count)
+				if res.Outcome.Status != tc.status {
+					t.Errorf("got %+v, want %s", res.Outcome, tc.status)
 				}
 			})
 		}
-		groups, err := b.p.InstanceGroups(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, g := range groups {
-			if g.ID == task.ID && g.DesiredNodes != 1 || g.ID == core.ID && g.DesiredNodes != 4 {
-				t.Errorf("group %s (%s): got %d requested", g.ID, g.Role, g.DesiredNodes)
+		for _, want := range []struct {
+			id    string
+			count int
+		}{{task.ID, 1}, {core.ID, 4}} {
+			if g, err := b.eng.GetNodeGroup(ctx, id, want.id); err != nil || g.DesiredNodes != want.count {
+				t.Errorf("group %s: got %+v, %v; want %d requested", want.id, g, err, want.count)
 			}
 		}
 
-		cool := 300
-		pol := awsprov.AutoScalingPolicy{
-			Constraints: awsprov.ScalingConstraints{MinCapacity: 1, MaxCapacity: 10},
-			Rules: []awsprov.ScalingRule{{Name: "out",
-				Action: awsprov.ScalingAction{SimpleScalingPolicyConfiguration: awsprov.SimpleScalingPolicyCfg{ScalingAdjustment: 2, CoolDown: &cool}},
-				Trigger: awsprov.ScalingTrigger{CloudWatchAlarmDefinition: awsprov.AlarmDefinition{
-					ComparisonOperator: "LESS_THAN", MetricName: "YARNMemoryAvailablePercentage", Period: 300, Threshold: 15, EvaluationPeriods: 1, Statistic: "AVERAGE"}},
-			}},
+		policyJSON := func(maxCap int, cooldown string) provider.ScalingPolicy {
+			t.Helper()
+			raw := `{"Constraints": {"MinCapacity": 1, "MaxCapacity": ` + fmt.Sprint(maxCap) + `},
+			  "Rules": [{"Name": "out", "Action": {"SimpleScalingPolicyConfiguration": {"ScalingAdjustment": 2` + cooldown + `}},
+			    "Trigger": {"CloudWatchAlarmDefinition": {"ComparisonOperator": "LESS_THAN", "MetricName": "YARNMemoryAvailablePercentage", "Period": 300, "Threshold": 15}}}]}`
+			sp, err := awsprov.ParseAutoScalingPolicy([]byte(raw), id, task.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sp
 		}
-		noCool := pol
-		noCool.Rules = []awsprov.ScalingRule{pol.Rules[0]}
-		noCool.Rules[0].Action.SimpleScalingPolicyConfiguration.CoolDown = nil
-		huge := pol
-		huge.Constraints.MaxCapacity = 150
+		pol := policyJSON(10, `, "CoolDown": 300`)
+		onCore := pol
+		onCore.NodeGroupID = core.ID
 		for _, tc := range []struct {
 			name  string
-			group string
-			pol   awsprov.AutoScalingPolicy
+			pol   provider.ScalingPolicy
 			limit string
 		}{
-			{name: "scale-out without cooldown", group: task.ID, pol: noCool, limit: policy.LimitScaleOutMinCooldown},
-			{name: "max capacity above the limit", group: task.ID, pol: huge, limit: policy.LimitAutoScalingMaxCapacity},
-			{name: "core group", group: core.ID, pol: pol, limit: policy.RuleAutoScalingTaskOnly},
+			{name: "scale-out without cooldown", pol: policyJSON(10, ""), limit: policy.LimitScaleOutMinCooldown},
+			{name: "max capacity above the limit", pol: policyJSON(150, `, "CoolDown": 300`), limit: policy.LimitAutoScalingMaxCapacity},
+			{name: "core group", pol: onCore, limit: policy.RuleAutoScalingTaskOnly},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				if _, err := b.eng.PutInstanceGroupAutoScaling(ctx, callAs(policy.Script, &approver{}), id, tc.group, tc.pol); !errors.As(err, &pe) || pe.Limit != tc.limit {
+				if _, _, err := b.eng.PutAutoScalingPolicy(ctx, callAs(policy.Script, &approver{}), tc.pol); !errors.As(err, &pe) || pe.Limit != tc.limit {
 					t.Errorf("got %v, want a refusal by %s", err, tc.limit)
 				}
 			})
 		}
 		bad := pol
 		bad.Rules = nil
-		if _, err := b.eng.PutInstanceGroupAutoScaling(ctx, callAs(policy.Script, &approver{}), id, task.ID, bad); !errors.As(err, &ie) {
+		if _, _, err := b.eng.PutAutoScalingPolicy(ctx, callAs(policy.Script, &approver{}), bad); !errors.As(err, &ie) {
 			t.Errorf("policy without rules: got %v, want an input error", err)
 		}
 
 		first := &approver{}
-		if _, err := b.eng.PutInstanceGroupAutoScaling(ctx, callAs(policy.Script, first), id, task.ID, pol); err != nil {
-			t.Fatal(err)
+		if _, out, err := b.eng.PutAutoScalingPolicy(ctx, callAs(policy.Script, first), pol); err != nil || out.Status != engine.StatusSent {
+			t.Fatalf("first put: got %+v, %v", out, err)
 		}
 		if len(first.asked) != 1 || !strings.Contains(first.asked[0].Summary.Impact, "sets the first auto-scaling policy") {
 			t.Errorf("first put: got %+v, want a confirmation of the first policy", first.asked)
 		}
-		next := pol
-		next.Rules = []awsprov.ScalingRule{pol.Rules[0]}
-		longer := 600
-		next.Rules[0].Action.SimpleScalingPolicyConfiguration.CoolDown = &longer
+		same := &approver{}
+		if _, out, err := b.eng.PutAutoScalingPolicy(ctx, callAs(policy.Script, same), pol); err != nil || out.Status != engine.StatusUnchanged || len(same.asked) != 0 {
+			t.Errorf("the same policy again: got %+v, %v after %d confirmations; want unchanged, nothing asked or sent", out, err, len(same.asked))
+		}
 		replace := &approver{}
-		change, err := b.eng.PutInstanceGroupAutoScaling(ctx, callAs(policy.Script, replace), id, task.ID, next)
+		change, _, err := b.eng.PutAutoScalingPolicy(ctx, callAs(policy.Script, replace), policyJSON(10, `, "CoolDown": 600`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if change.Previous == nil || len(replace.asked) != 1 || !strings.Contains(replace.asked[0].Summary.Impact, "CoolDown: 300 -> 600") {
-			t.Errorf("replace: got previous %+v and %+v, want the current policy shown with the change", change.Previous, replace.asked)
+		if change.Current == nil || len(replace.asked) != 1 || !strings.Contains(replace.asked[0].Summary.Impact, "cooldown 600s") {
+			t.Errorf("replace: got current %+v and %+v, want the current policy shown with the change", change.Current, replace.asked)
 		}
-		got, err := b.eng.InstanceGroupAutoScaling(ctx, id, task.ID)
-		if err != nil || got == nil || *got.Rules[0].Action.SimpleScalingPolicyConfiguration.CoolDown != 600 {
+		got, err := b.eng.GetScalingPolicy(ctx, id, task.ID)
+		if err != nil || !got.Exists || got.Rules[0].Metrics.CoolDownSeconds != 600 {
 			t.Errorf("get: got %+v, %v; want the replaced policy", got, err)
 		}
-		if _, err := b.eng.RemoveInstanceGroupAutoScaling(ctx, callAs(policy.Script, &approver{}), id, task.ID); err != nil {
-			t.Fatal(err)
+		if _, out, err := b.eng.RemoveAutoScalingPolicy(ctx, callAs(policy.Script, &approver{}), id, task.ID); err != nil || out.Status != engine.StatusSent {
+			t.Fatalf("remove: got %+v, %v", out, err)
 		}
-		if got, _ := b.eng.InstanceGroupAutoScaling(ctx, id, task.ID); got != nil {
+		if got, _ := b.eng.GetScalingPolicy(ctx, id, task.ID); got.Exists {
 			t.Errorf("after remove: got %+v, want none", got)
 		}
-		// Re-running the same removal is answered from the journal; a new
-		// removal (another idempotency key) finds no policy and is refused.
-		again := callAs(policy.Script, &approver{})
-		again.IdempotencyKey = "again"
-		if _, err := b.eng.RemoveInstanceGroupAutoScaling(ctx, again, id, task.ID); !errors.As(err, &pe) || pe.Limit != policy.RuleNoPolicy {
-			t.Errorf("removing no policy: got %v, want a refusal", err)
+		if _, out, err := b.eng.RemoveAutoScalingPolicy(ctx, callAs(policy.Script, &approver{}), id, task.ID); err != nil || out.Status != engine.StatusUnchanged {
+			t.Errorf("removing no policy: got %+v, %v; want unchanged, nothing sent", out, err)
 		}
 	})
 
@@ -455,29 +628,24 @@ func TestAWSEngine(t *testing.T) {
 
 	t.Run("serverless", func(t *testing.T) {
 		b := motoBed(t, srv, func(o *engine.Options) { o.OwnBuckets = []string{"emrctl-code"} })
-		app := awsprov.ApplicationSpec{Name: "etl", Type: "spark", ReleaseLabel: "emr-7.2.0", MaximumCapacity: &awsprov.Capacity{CPU: "100 vCPU", Memory: "400 GB"}}
+		app := provider.ServerlessAppSpec{Name: "etl", Type: "spark", ReleaseLabel: "emr-7.2.0", MaximumCapacity: &provider.Capacity{CPU: "100 vCPU", Memory: "400 GB"}}
 		asked := &approver{}
 		created, err := b.eng.CreateServerlessApp(ctx, callAs(policy.Script, asked), app)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(asked.asked) != 1 {
-			t.Errorf("create: got %d confirmations, want 1", len(asked.asked))
-		}
-		again, err := b.eng.CreateServerlessApp(ctx, callAs(policy.Script, &approver{}), app)
-		if err != nil || !again.Outcome.Replayed || again.ID != created.ID {
-			t.Errorf("same create again: got %+v, %v; want a replay", again, err)
+		if len(asked.asked) != 1 || strings.Contains(asked.asked[0].Summary.Impact, "billed") {
+			t.Errorf("create: got %+v, want 1 confirmation naming no billing method", asked.asked)
 		}
 		apps, err := b.eng.ListServerlessApps(ctx, nil)
 		if err != nil || len(apps) != 1 {
 			t.Errorf("applications: got %v, %v; want one", apps, err)
 		}
-		creates := b.entries("CreateApplication")
-		if len(creates) != 2 || creates[0].TokenKind != journal.TokenClient || creates[0].Token != creates[1].Token {
-			t.Errorf("journal: got %+v, want two attempts with one client token", creates)
+		if creates := b.entries("CreateApplication"); len(creates) != 1 || creates[0].TokenKind != journal.TokenClient {
+			t.Errorf("journal: got %+v, want one attempt with a client token", creates)
 		}
 
-		job := awsprov.JobRunSpec{ApplicationID: created.ID, ExecutionRoleARN: "arn:aws:iam::123456789012:role/Job", EntryPoint: "s3://emrctl-code/wc.py", Args: []string{"a,b"}}
+		job := provider.JobRunSpec{ApplicationID: created.ID, ExecutionRoleARN: "arn:aws:iam::123456789012:role/Job", EntryPoint: "s3://emrctl-code/wc.py", Args: []string{"a,b"}}
 		agent := &approver{}
 		run, err := b.eng.StartServerlessJob(ctx, callAs(policy.Agent, agent), job)
 		if err != nil {
@@ -487,7 +655,7 @@ func TestAWSEngine(t *testing.T) {
 			t.Errorf("agent job: got %+v, want the equivalent spark-submit confirmed", agent.asked)
 		}
 		done, err := b.eng.WaitServerlessJob(ctx, created.ID, run.ID, engine.WaitOptions{})
-		if err != nil || done.State != awsprov.RunSuccess {
+		if err != nil || done.State != provider.RunSuccess {
 			t.Errorf("wait: got %+v, %v; want SUCCESS", done, err)
 		}
 		var ie *engine.InputError
@@ -496,20 +664,59 @@ func TestAWSEngine(t *testing.T) {
 		if _, err := b.eng.StartServerlessJob(ctx, callAs(policy.Script, nil), badJob); !errors.As(err, &ie) || len(ie.Problems) != 2 {
 			t.Errorf("bad job: got %v, want two input problems", err)
 		}
-		if _, err := b.eng.CancelServerlessJob(ctx, callAs(policy.Script, nil), created.ID, run.ID); !errors.Is(err, engine.ErrNotConfirmed) {
-			t.Errorf("cancel unconfirmed: got %v, want not confirmed", err)
+		// A finished run is not cancelled: refused before anything is
+		// sent or asked, and it stays SUCCESS.
+		cancel := &approver{}
+		if _, err := b.eng.CancelServerlessJob(ctx, callAs(policy.Script, cancel), created.ID, run.ID); !errors.As(err, &ie) || ie.Problems[0].Field != "jobRunId" {
+			t.Errorf("cancel a finished run: got %v, want an input error on jobRunId", err)
 		}
-		if _, err := b.eng.CancelServerlessJob(ctx, callAs(policy.Script, &approver{}), created.ID, run.ID); err != nil {
-			t.Fatal(err)
+		if r, _ := b.eng.GetServerlessJob(ctx, created.ID, run.ID); r.State != provider.RunSuccess || len(cancel.asked) != 0 || len(b.entries("CancelJobRun")) != 0 {
+			t.Errorf("after the refused cancel: state %s, %d confirmations, journal %v; want SUCCESS, none, none", r.State, len(cancel.asked), b.entries("CancelJobRun"))
 		}
-		if runs, err := b.eng.ListServerlessJobs(ctx, created.ID, []string{"cancelled"}); err != nil || len(runs) != 1 {
-			t.Errorf("cancelled runs: got %v, %v; want one", runs, err)
-		}
+
+		// start/stop are declarative: start, stop, start, stop ends
+		// stopped, and only the changes are sent. (The job run started
+		// the application: stop it first.)
 		if _, err := b.eng.StopServerlessApp(ctx, callAs(policy.Script, nil), created.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.eng.UpdateServerlessApp(ctx, callAs(policy.Script, nil), created.ID, awsprov.ApplicationSpec{AutoStopIdleMinutes: 30}); err != nil {
-			t.Fatal(err)
+		starts, stops := len(b.entries("StartApplication")), len(b.entries("StopApplication"))
+		for i, step := range []struct {
+			op, status string
+		}{{"start", engine.StatusSent}, {"start", engine.StatusUnchanged}, {"stop", engine.StatusSent}, {"stop", engine.StatusUnchanged}, {"start", engine.StatusSent}, {"stop", engine.StatusSent}} {
+			do := b.eng.StartServerlessApp
+			if step.op == "stop" {
+				do = b.eng.StopServerlessApp
+			}
+			res, err := do(ctx, callAs(policy.Script, nil), created.ID)
+			if err != nil || res.Outcome.Status != step.status {
+				t.Errorf("step %d, %s: got %+v, %v; want %s", i, step.op, res, err, step.status)
+			}
+		}
+		if a, _ := b.eng.GetServerlessApp(ctx, created.ID); a.State != provider.AppStopped {
+			t.Errorf("after start, stop, start, stop: got %s, want STOPPED", a.State)
+		}
+		if n, m := len(b.entries("StartApplication"))-starts, len(b.entries("StopApplication"))-stops; n != 2 || m != 2 {
+			t.Errorf("journal: got %d starts and %d stops sent, want 2 and 2", n, m)
+		}
+
+		off, on := false, true
+		for i, tc := range []struct {
+			spec   provider.ServerlessAppSpec
+			status string
+			auto   bool
+		}{
+			{spec: provider.ServerlessAppSpec{AutoStart: &off, AutoStopIdleMinutes: 30}, status: engine.StatusSent, auto: false},
+			{spec: provider.ServerlessAppSpec{AutoStart: &off, AutoStopIdleMinutes: 30}, status: engine.StatusUnchanged, auto: false},
+			{spec: provider.ServerlessAppSpec{AutoStart: &on}, status: engine.StatusSent, auto: true},
+		} {
+			res, err := b.eng.UpdateServerlessApp(ctx, callAs(policy.Script, nil), created.ID, tc.spec)
+			if err != nil || res.Outcome.Status != tc.status {
+				t.Errorf("update %d: got %+v, %v; want %s", i, res, err, tc.status)
+			}
+			if a, _ := b.eng.GetServerlessApp(ctx, created.ID); a.AutoStart != tc.auto {
+				t.Errorf("update %d: auto-start got %v, want %v", i, a.AutoStart, tc.auto)
+			}
 		}
 		var pe *engine.PolicyError
 		if _, err := b.eng.DeleteServerlessApp(ctx, callAs(policy.Human, &approver{}), created.ID); !errors.As(err, &pe) {
@@ -554,6 +761,14 @@ func TestAWSEngine(t *testing.T) {
 			t.Errorf("quick start: got release %s, %d instances in %d groups; want %s, 4 in 2", v.Cluster.ReleaseVersion, v.Nodes, len(v.InstanceGroups), engine.DefaultAWSRelease)
 		}
 	})
+}
+
+// sharedNames is a filter of the names every cloud shares (Traits).
+func sharedNames(e *engine.Engine, name string) func() (provider.ClusterFilter, error) {
+	return func() (provider.ClusterFilter, error) {
+		states, err := e.ClusterStates("state", []string{name})
+		return provider.ClusterFilter{States: states}, err
+	}
 }
 
 func TestResolveNames(t *testing.T) {

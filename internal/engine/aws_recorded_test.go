@@ -13,7 +13,6 @@ import (
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 	"github.com/emrctl/emrctl/internal/provider/aws/mototest"
 )
 
@@ -80,9 +79,15 @@ func TestAWSWaitStepRecorded(t *testing.T) {
 
 func TestAWSCancelStepRecorded(t *testing.T) {
 	ctx := context.Background()
-	b := recordedBed(t, exchange("ElasticMapReduce.CancelSteps",
-		`{"ClusterId":"`+recCluster+`","StepIds":["s-3M8XXXXXXDEK2"],"StepCancellationOption":"SEND_INTERRUPT"}`,
-		`{"CancelStepsInfoList":[{"StepId":"s-3M8XXXXXXDEK2","Status":"SUBMITTED","Reason":""}]}`))
+	b := recordedBed(t,
+		describeStep("RUNNING", ""), // unconfirmed: read, then nothing sent
+		describeStep("RUNNING", ""),
+		exchange("ElasticMapReduce.CancelSteps",
+			`{"ClusterId":"`+recCluster+`","StepIds":["s-3M8XXXXXXDEK2"],"StepCancellationOption":"SEND_INTERRUPT"}`,
+			`{"CancelStepsInfoList":[{"StepId":"s-3M8XXXXXXDEK2","Status":"SUBMITTED","Reason":""}]}`),
+		describeStep("CANCEL_PENDING", ""),
+		describeStep("COMPLETED", ""),
+	)
 	if _, err := b.eng.CancelStep(ctx, callAs(policy.Script, nil), recCluster, "s-3M8XXXXXXDEK2"); !errors.Is(err, engine.ErrNotConfirmed) {
 		t.Errorf("unconfirmed: got %v, want not confirmed (and nothing sent)", err)
 	}
@@ -93,6 +98,15 @@ func TestAWSCancelStepRecorded(t *testing.T) {
 	}
 	if res.Status != "SUBMITTED" || len(ok.asked) != 1 || ok.asked[0].Summary.API != "CancelSteps" {
 		t.Errorf("got %+v after %+v, want SUBMITTED after one CancelSteps confirmation", res, ok.asked)
+	}
+	again := &approver{}
+	res, err = b.eng.CancelStep(ctx, callAs(policy.Script, again), recCluster, "s-3M8XXXXXXDEK2")
+	if err != nil || res.Outcome.Status != engine.StatusUnchanged || len(again.asked) != 0 {
+		t.Errorf("a step being cancelled: got %+v, %v after %d confirmations; want unchanged, nothing asked or sent", res, err, len(again.asked))
+	}
+	var ie *engine.InputError
+	if _, err := b.eng.CancelStep(ctx, callAs(policy.Script, &approver{}), recCluster, "s-3M8XXXXXXDEK2"); !errors.As(err, &ie) || ie.Problems[0].Field != "stepId" {
+		t.Errorf("a completed step: got %v, want an input error on stepId and nothing sent", err)
 	}
 }
 
@@ -110,15 +124,15 @@ func TestAWSManagedScalingRecorded(t *testing.T) {
 		exchange("ElasticMapReduce.RemoveManagedScalingPolicy", `{"ClusterId":"`+recCluster+`"}`, `{}`),
 	)
 	var pe *engine.PolicyError
-	if _, err := b.eng.PutManagedScaling(ctx, callAs(policy.Script, &approver{}), recCluster, awsprov.ManagedScaling{MinimumCapacityUnits: 2, MaximumCapacityUnits: 500, UnitType: "Instances"}); !errors.As(err, &pe) || pe.Limit != policy.LimitAutoScalingMaxCapacity {
+	if _, err := b.eng.PutManagedScaling(ctx, callAs(policy.Script, &approver{}), recCluster, provider.ManagedScaling{MinimumCapacityUnits: 2, MaximumCapacityUnits: 500, UnitType: "Instances"}); !errors.As(err, &pe) || pe.Limit != policy.LimitAutoScalingMaxCapacity {
 		t.Errorf("max 500: got %v, want a refusal by %s", err, policy.LimitAutoScalingMaxCapacity)
 	}
 	var ie *engine.InputError
-	if _, err := b.eng.PutManagedScaling(ctx, callAs(policy.Script, &approver{}), recCluster, awsprov.ManagedScaling{MinimumCapacityUnits: 0, MaximumCapacityUnits: 5, UnitType: "Nodes"}); !errors.As(err, &ie) || len(ie.Problems) != 2 {
+	if _, err := b.eng.PutManagedScaling(ctx, callAs(policy.Script, &approver{}), recCluster, provider.ManagedScaling{MinimumCapacityUnits: 0, MaximumCapacityUnits: 5, UnitType: "Nodes"}); !errors.As(err, &ie) || len(ie.Problems) != 2 {
 		t.Errorf("bad policy: got %v, want two input problems before anything is read", err)
 	}
 	put := &approver{}
-	want := awsprov.ManagedScaling{MinimumCapacityUnits: 2, MaximumCapacityUnits: 20, UnitType: "Instances"}
+	want := provider.ManagedScaling{MinimumCapacityUnits: 2, MaximumCapacityUnits: 20, UnitType: "Instances"}
 	if _, err := b.eng.PutManagedScaling(ctx, callAs(policy.Script, put), recCluster, want); err != nil {
 		t.Fatal(err)
 	}
@@ -143,18 +157,19 @@ func TestAWSDescribeFleetClusterRecorded(t *testing.T) {
 		`{"Cluster":{"Id":"`+recCluster+`","Name":"nightly","Status":{"State":"RUNNING","StateChangeReason":{"Message":"Running step"},"Timeline":{"CreationDateTime":1769846400.0}},
 		  "InstanceCollectionType":"INSTANCE_FLEET","ReleaseLabel":"emr-7.2.0","LogUri":"s3n://emrctl-logs/emr/","AutoTerminate":true,"TerminationProtected":false,
 		  "Applications":[{"Name":"Spark","Version":"3.5.1"}],"Tags":[]}}`)
-	instances := func(role, body string) mototest.Exchange {
-		return exchange("ElasticMapReduce.ListInstances", `{"ClusterId":"`+recCluster+`","InstanceFleetType":"`+role+`"}`, body)
-	}
-	b := recordedBed(t, cluster, cluster,
+	fleets := exchange("ElasticMapReduce.ListInstanceFleets", `{"ClusterId":"`+recCluster+`"}`,
+		`{"InstanceFleets":[{"Id":"if-1A2B3C4D5E6F7","Name":"master","InstanceFleetType":"MASTER","Status":{"State":"RUNNING"},"TargetOnDemandCapacity":1,"ProvisionedOnDemandCapacity":1,"InstanceTypeSpecifications":[{"InstanceType":"m5.xlarge"}]},
+		  {"Id":"if-2B3C4D5E6F7G8","Name":"core","InstanceFleetType":"CORE","Status":{"State":"RUNNING"},"TargetOnDemandCapacity":1,"TargetSpotCapacity":1,"ProvisionedOnDemandCapacity":1,"ProvisionedSpotCapacity":1,"InstanceTypeSpecifications":[{"InstanceType":"m5.2xlarge"},{"InstanceType":"c5.2xlarge"}]}]}`)
+	b := recordedBed(t,
+		cluster, // the detail
 		exchange("ElasticMapReduce.ListBootstrapActions", `{"ClusterId":"`+recCluster+`"}`, `{"BootstrapActions":[]}`),
-		exchange("ElasticMapReduce.ListInstanceFleets", `{"ClusterId":"`+recCluster+`"}`,
-			`{"InstanceFleets":[{"Id":"if-1A2B3C4D5E6F7","Name":"master","InstanceFleetType":"MASTER","Status":{"State":"RUNNING"},"TargetOnDemandCapacity":1,"ProvisionedOnDemandCapacity":1,"InstanceTypeSpecifications":[{"InstanceType":"m5.xlarge"}]},
-			  {"Id":"if-2B3C4D5E6F7G8","Name":"core","InstanceFleetType":"CORE","Status":{"State":"RUNNING"},"TargetOnDemandCapacity":1,"TargetSpotCapacity":1,"ProvisionedOnDemandCapacity":1,"ProvisionedSpotCapacity":1,"InstanceTypeSpecifications":[{"InstanceType":"m5.2xlarge"},{"InstanceType":"c5.2xlarge"}]}]}`),
-		instances("MASTER", `{"Instances":[{"Id":"ci-1","Ec2InstanceId":"i-0aaa","InstanceFleetId":"if-1A2B3C4D5E6F7","InstanceType":"m5.xlarge","Market":"ON_DEMAND","Status":{"State":"RUNNING"}}]}`),
-		instances("CORE", `{"Instances":[{"Id":"ci-2","Ec2InstanceId":"i-0bbb","InstanceFleetId":"if-2B3C4D5E6F7G8","InstanceType":"m5.2xlarge","Market":"ON_DEMAND","Status":{"State":"RUNNING"}},
-		  {"Id":"ci-3","Ec2InstanceId":"i-0ccc","InstanceFleetId":"if-2B3C4D5E6F7G8","InstanceType":"c5.2xlarge","Market":"SPOT","Status":{"State":"BOOTSTRAPPING"}}]}`),
-		instances("TASK", `{"Instances":[]}`),
+		cluster, fleets, // the node groups: a fleet cluster's are its fleets
+		fleets,          // the fleets in detail
+		cluster, fleets, // the roles of the instances
+		exchange("ElasticMapReduce.ListInstances", `{"ClusterId":"`+recCluster+`"}`,
+			`{"Instances":[{"Id":"ci-1","Ec2InstanceId":"i-0aaa","InstanceFleetId":"if-1A2B3C4D5E6F7","InstanceType":"m5.xlarge","Market":"ON_DEMAND","Status":{"State":"RUNNING"}},
+			  {"Id":"ci-2","Ec2InstanceId":"i-0bbb","InstanceFleetId":"if-2B3C4D5E6F7G8","InstanceType":"m5.2xlarge","Market":"ON_DEMAND","Status":{"State":"RUNNING"}},
+			  {"Id":"ci-3","Ec2InstanceId":"i-0ccc","InstanceFleetId":"if-2B3C4D5E6F7G8","InstanceType":"c5.2xlarge","Market":"SPOT","Status":{"State":"BOOTSTRAPPING"}}]}`),
 	)
 	v, err := b.eng.DescribeAWSCluster(context.Background(), recCluster)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -12,7 +13,6 @@ import (
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 	"github.com/emrctl/emrctl/internal/validate"
 )
 
@@ -26,7 +26,7 @@ func awsCheckAppID(id string) error {
 	return checkInput(validate.ID(validate.AWSServerlessAppID, "application ID", id))
 }
 
-func awsCheckCapacity(field string, c awsprov.Capacity, probs *[]FieldProblem) {
+func awsCheckCapacity(field string, c provider.Capacity, probs *[]FieldProblem) {
 	if c.CPU == "" || c.Memory == "" {
 		*probs = append(*probs, FieldProblem{Field: field, Problem: "needs both cpu and memory", Fix: `give e.g. cpu "4 vCPU" and memory "16 GB"`})
 	}
@@ -39,7 +39,7 @@ func awsCheckCapacity(field string, c awsprov.Capacity, probs *[]FieldProblem) {
 
 // awsCheckApplication validates an application spec; create says whether
 // name, type and release are required.
-func awsCheckApplication(s awsprov.ApplicationSpec, create bool) error {
+func awsCheckApplication(s provider.ServerlessAppSpec, create bool) error {
 	var probs []FieldProblem
 	bad := func(field, problem, fix string) {
 		probs = append(probs, FieldProblem{Field: field, Problem: problem, Fix: fix})
@@ -49,7 +49,7 @@ func awsCheckApplication(s awsprov.ApplicationSpec, create bool) error {
 			bad("name", problemText(err), err.Fix)
 		}
 	}
-	if create && s.Type != awsprov.AppTypeSpark && s.Type != awsprov.AppTypeHive {
+	if create && s.Type != provider.AppTypeSpark && s.Type != provider.AppTypeHive {
 		bad("type", fmt.Sprintf("%q is not an application type", validate.Render(s.Type)), "use SPARK or HIVE")
 	}
 	if (create || s.ReleaseLabel != "") && !awsRelease.MatchString(s.ReleaseLabel) {
@@ -86,36 +86,66 @@ type ServerlessResult struct {
 	Outcome *Outcome `json:"outcome"`
 }
 
+func (r *ServerlessResult) outcome() *Outcome { return r.Outcome }
+
+func markServerless(r *ServerlessResult, status, note string) *ServerlessResult {
+	r.Outcome = markOutcome(r.Outcome, status, note)
+	return r
+}
+
+// Journal operations of EMR Serverless.
+const (
+	opCreateApplication = "CreateApplication"
+	opUpdateApplication = "UpdateApplication"
+	opStartApplication  = "StartApplication"
+	opStopApplication   = "StopApplication"
+	opDeleteApplication = "DeleteApplication"
+	opStartJobRun       = "StartJobRun"
+	opCancelJobRun      = "CancelJobRun"
+)
+
+// stateOp names a write the policy does not judge, for the audit of an
+// unchanged outcome.
+type stateOp struct{ api, target string }
+
+func (o stateOp) API() string    { return o.api }
+func (o stateOp) Target() string { return o.target }
+
 // CreateServerlessApp creates an EMR Serverless application with a client
 // token from the journal. The policy confirms it like a cluster, its
-// pre-initialised workers counted as nodes.
-func (e *Engine) CreateServerlessApp(ctx context.Context, call Call, s awsprov.ApplicationSpec) (*ServerlessResult, error) {
+// pre-initialised workers counted as nodes; it is billed per second of
+// use, so no billing method is named.
+func (e *Engine) CreateServerlessApp(ctx context.Context, call Call, s provider.ServerlessAppSpec) (*ServerlessResult, error) {
 	s.Type = strings.ToUpper(s.Type)
 	if err := awsCheckApplication(s, true); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	op := policy.CreateCluster{Region: e.opts.Region, ClusterName: s.Name, PaymentType: "PayAsYouGo"}
+	op := policy.CreateCluster{Region: e.opts.Region, ClusterName: s.Name}
 	for _, k := range awsCapacityKeys(s.InitialCapacity) {
 		op.Groups = append(op.Groups, policy.GroupCount{Name: "initial capacity", Role: k, Count: s.InitialCapacity[k].WorkerCount})
 	}
-	w := write{
-		op: op, operation: "CreateApplication", target: s.Name, tokenKind: journal.TokenClient, request: s,
-		send: func(ctx context.Context, token string) (*provider.WriteResult, error) {
-			return p.CreateApplication(ctx, s, token)
+	return run(ctx, e, call, job[*ServerlessResult]{
+		operation: opCreateApplication, target: s.Name, input: s, mark: markServerless,
+		do: func(ctx context.Context, f *flight) (*ServerlessResult, error) {
+			out, err := f.apply(ctx, write{
+				op: op, operation: opCreateApplication, target: s.Name, tokenKind: journal.TokenClient, request: s,
+				send: func(ctx context.Context, token string) (*provider.WriteResult, error) {
+					return p.CreateApplication(ctx, s, token)
+				},
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &ServerlessResult{ID: awsFirstID(out), Outcome: out}, nil
 		},
-	}
-	out, err := e.guarded(ctx, call, w)
-	if err != nil {
-		return nil, err
-	}
-	return &ServerlessResult{ID: awsFirstID(out), Outcome: out}, nil
+	})
 }
 
-func awsCapacityKeys(m map[string]awsprov.WorkerCapacity) []string {
+func awsCapacityKeys(m map[string]provider.WorkerCapacity) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -133,8 +163,9 @@ func awsFirstID(out *Outcome) string {
 
 // UpdateServerlessApp changes an application's capacity, auto start/stop,
 // release or network (EMR accepts it only while CREATED or STOPPED). It is
+// declarative: settings that already hold are not sent again. It is
 // journaled with a client token.
-func (e *Engine) UpdateServerlessApp(ctx context.Context, call Call, id string, s awsprov.ApplicationSpec) (*ServerlessResult, error) {
+func (e *Engine) UpdateServerlessApp(ctx context.Context, call Call, id string, s provider.ServerlessAppSpec) (*ServerlessResult, error) {
 	if err := awsCheckAppID(id); err != nil {
 		return nil, err
 	}
@@ -144,93 +175,138 @@ func (e *Engine) UpdateServerlessApp(ctx context.Context, call Call, id string, 
 	if err := awsCheckApplication(s, false); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	if reflect.DeepEqual(s, provider.ServerlessAppSpec{}) {
+		return nil, inputError("update", "nothing to change", "pass --release, --max-cpu/--max-memory, --auto-start/--no-auto-start, --auto-stop-minutes or initial capacity")
+	}
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	w := write{
-		operation: "UpdateApplication", target: id, tokenKind: journal.TokenClient, request: s,
-		send: func(ctx context.Context, token string) (*provider.WriteResult, error) {
-			return p.UpdateApplication(ctx, id, s, token)
+	return run(ctx, e, call, job[*ServerlessResult]{
+		operation: opUpdateApplication, target: id, input: s, mark: markServerless,
+		do: func(ctx context.Context, f *flight) (*ServerlessResult, error) {
+			cur, err := read(ctx, e, func(ctx context.Context) (*provider.ServerlessApp, error) { return p.Application(ctx, id) })
+			if err != nil {
+				return nil, err
+			}
+			if appHolds(cur, s) {
+				out := f.unchanged(ctx, stateOp{opUpdateApplication, id}, "application "+id+" already has these settings")
+				return &ServerlessResult{ID: id, Outcome: out}, nil
+			}
+			out, err := f.apply(ctx, write{
+				operation: opUpdateApplication, target: id, tokenKind: journal.TokenClient, request: s,
+				send: func(ctx context.Context, token string) (*provider.WriteResult, error) {
+					return p.UpdateApplication(ctx, id, s, token)
+				},
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &ServerlessResult{ID: id, Outcome: out}, nil
 		},
+	})
+}
+
+// appHolds reports whether every setting s gives already holds on the
+// application. Network settings are not read back: given, they are sent.
+func appHolds(a *provider.ServerlessApp, s provider.ServerlessAppSpec) bool {
+	switch {
+	case s.ReleaseLabel != "" && s.ReleaseLabel != a.ReleaseLabel,
+		s.Architecture != "" && s.Architecture != a.Architecture,
+		s.InitialCapacity != nil && !reflect.DeepEqual(s.InitialCapacity, a.InitialCapacity),
+		s.MaximumCapacity != nil && (a.MaximumCapacity == nil || *s.MaximumCapacity != *a.MaximumCapacity),
+		s.AutoStart != nil && *s.AutoStart != a.AutoStart,
+		s.AutoStopIdleMinutes > 0 && s.AutoStopIdleMinutes != a.AutoStopIdleMinutes,
+		s.AutoStopIdleMinutes < 0 && a.AutoStopIdleMinutes != 0,
+		len(s.SubnetIDs) > 0 || len(s.SecurityGroupIDs) > 0:
+		return false
 	}
-	out, err := e.journaled(ctx, call, w)
-	if err != nil {
-		return nil, err
-	}
-	return &ServerlessResult{ID: id, Outcome: out}, nil
+	return true
 }
 
 // GetServerlessApp describes one application.
-func (e *Engine) GetServerlessApp(ctx context.Context, id string) (*awsprov.Application, error) {
+func (e *Engine) GetServerlessApp(ctx context.Context, id string) (*provider.ServerlessApp, error) {
 	if err := awsCheckAppID(id); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, e, func(ctx context.Context) (*awsprov.Application, error) { return p.Application(ctx, id) })
+	return read(ctx, e, func(ctx context.Context) (*provider.ServerlessApp, error) { return p.Application(ctx, id) })
 }
 
 // ListServerlessApps lists the applications; states are a union.
-func (e *Engine) ListServerlessApps(ctx context.Context, states []string) ([]awsprov.Application, error) {
-	known := []string{awsprov.AppCreating, awsprov.AppCreated, awsprov.AppStarting, awsprov.AppStarted, awsprov.AppStopping, awsprov.AppStopped, awsprov.AppTerminated}
+func (e *Engine) ListServerlessApps(ctx context.Context, states []string) ([]provider.ServerlessApp, error) {
+	known := []string{provider.AppCreating, provider.AppCreated, provider.AppStarting, provider.AppStarted, provider.AppStopping, provider.AppStopped, provider.AppTerminated}
 	for i, s := range states {
 		states[i] = strings.ToUpper(s)
 		if !slices.Contains(known, states[i]) {
 			return nil, inputError("state", fmt.Sprintf("%q is not an application state", validate.Render(s)), "use "+strings.Join(known, ", "))
 		}
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, e, func(ctx context.Context) ([]awsprov.Application, error) { return p.Applications(ctx, states) })
+	return read(ctx, e, func(ctx context.Context) ([]provider.ServerlessApp, error) { return p.Applications(ctx, states) })
 }
 
-// StartServerlessApp starts an application. Starting one that is already
-// starting or started changes nothing, so the engine checks the state
-// after an unknown outcome.
+// StartServerlessApp starts an application: a declarative write. One
+// already STARTED, or STARTING, is left alone and said so.
 func (e *Engine) StartServerlessApp(ctx context.Context, call Call, id string) (*ServerlessResult, error) {
-	return e.awsAppStateWrite(ctx, call, id, "StartApplication", []string{awsprov.AppStarting, awsprov.AppStarted},
-		func(p AWSBackend) func(context.Context, string) (*provider.WriteResult, error) {
-			return func(ctx context.Context, _ string) (*provider.WriteResult, error) { return p.StartApplication(ctx, id) }
+	return e.appStateWrite(ctx, call, id, opStartApplication, "started", []string{provider.AppStarting, provider.AppStarted},
+		func(ctx context.Context, p provider.Serverless) (*provider.WriteResult, error) {
+			return p.StartApplication(ctx, id)
 		})
 }
 
-// StopServerlessApp stops an application.
+// StopServerlessApp stops an application: a declarative write. One already
+// STOPPED, STOPPING, or CREATED and never started, is left alone and said
+// so.
 func (e *Engine) StopServerlessApp(ctx context.Context, call Call, id string) (*ServerlessResult, error) {
-	return e.awsAppStateWrite(ctx, call, id, "StopApplication", []string{awsprov.AppStopping, awsprov.AppStopped},
-		func(p AWSBackend) func(context.Context, string) (*provider.WriteResult, error) {
-			return func(ctx context.Context, _ string) (*provider.WriteResult, error) { return p.StopApplication(ctx, id) }
+	return e.appStateWrite(ctx, call, id, opStopApplication, "stopped", []string{provider.AppStopping, provider.AppStopped, provider.AppCreated},
+		func(ctx context.Context, p provider.Serverless) (*provider.WriteResult, error) {
+			return p.StopApplication(ctx, id)
 		})
 }
 
-func (e *Engine) awsAppStateWrite(ctx context.Context, call Call, id, operation string, done []string, send func(AWSBackend) func(context.Context, string) (*provider.WriteResult, error)) (*ServerlessResult, error) {
+// appStateWrite reads the application and sends the write unless its
+// state is one of held already.
+func (e *Engine) appStateWrite(ctx context.Context, call Call, id, operation, want string, held []string,
+	send func(context.Context, provider.Serverless) (*provider.WriteResult, error)) (*ServerlessResult, error) {
 	if err := awsCheckAppID(id); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	w := write{
-		operation: operation, target: id, tokenKind: journal.TokenNone, request: map[string]string{"applicationId": id},
-		reconcile: func(ctx context.Context, _ *journal.Entry) (*provider.WriteResult, bool, error) {
-			a, err := p.Application(ctx, id)
+	in := map[string]string{"applicationId": id}
+	return run(ctx, e, call, job[*ServerlessResult]{
+		operation: operation, target: id, input: in, mark: markServerless,
+		do: func(ctx context.Context, f *flight) (*ServerlessResult, error) {
+			a, err := read(ctx, e, func(ctx context.Context) (*provider.ServerlessApp, error) { return p.Application(ctx, id) })
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
-			return &provider.WriteResult{IDs: []string{id}}, slices.Contains(done, a.State), nil
+			switch {
+			case slices.Contains(held, a.State):
+				out := f.unchanged(ctx, stateOp{operation, id}, fmt.Sprintf("application %s is already %s (%s)", id, want, a.State))
+				return &ServerlessResult{ID: id, Outcome: out}, nil
+			case a.State == provider.AppTerminated:
+				return nil, inputError("applicationId", "application "+id+" is deleted (TERMINATED); nothing was sent", "list the applications with 'emrctl serverless app list'")
+			}
+			out, err := f.apply(ctx, write{
+				operation: operation, target: id, tokenKind: journal.TokenNone, request: in,
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) { return send(ctx, p) },
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &ServerlessResult{ID: id, Outcome: out}, nil
 		},
-		send: send(p),
-	}
-	out, err := e.journaled(ctx, call, w)
-	if err != nil {
-		return nil, err
-	}
-	return &ServerlessResult{ID: id, Outcome: out}, nil
+	})
 }
 
 // DeleteServerlessApp deletes an application, only as the policy allows
@@ -240,40 +316,40 @@ func (e *Engine) DeleteServerlessApp(ctx context.Context, call Call, id string) 
 	if err := awsCheckAppID(id); err != nil {
 		return nil, err
 	}
-	op := policy.DeleteCluster{Provider: policy.ProviderAWS, Serverless: true, ClusterID: id}
+	op := policy.DeleteCluster{Provider: e.Provider(), Serverless: true, ClusterID: id}
 	// Decide before reading anything: a refusal must not depend on state.
 	if d := policy.Decide(e.opts.Policy, call.Actor, op); d.Verdict == policy.Deny {
 		e.audit(ctx, call, "policy.denied", op, joinReasons(d.Reasons))
 		return nil, &PolicyError{Operation: op.API(), Target: op.Target(), Reasons: d.Reasons, Limit: d.Limit}
 	}
-	a, err := e.GetServerlessApp(ctx, id)
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	p, _ := e.awsBackend("EMR Serverless")
-	op.ClusterName = a.Name
-	w := write{
-		op: op, operation: "DeleteApplication", target: id, tokenKind: journal.TokenNone,
-		request: map[string]string{"applicationId": id, "name": a.Name},
-		reconcile: func(ctx context.Context, _ *journal.Entry) (*provider.WriteResult, bool, error) {
-			a, err := p.Application(ctx, id)
-			if errors.Is(err, provider.ErrNotFound) {
-				return &provider.WriteResult{IDs: []string{id}}, true, nil
-			}
+	return run(ctx, e, call, job[*Outcome]{
+		operation: opDeleteApplication, target: id, input: map[string]string{"applicationId": id}, mark: markOutcome,
+		do: func(ctx context.Context, f *flight) (*Outcome, error) {
+			a, err := read(ctx, e, func(ctx context.Context) (*provider.ServerlessApp, error) { return p.Application(ctx, id) })
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
-			return &provider.WriteResult{IDs: []string{id}}, a.State == awsprov.AppTerminated, nil
+			op.ClusterName = a.Name
+			if a.State == provider.AppTerminated {
+				return f.unchanged(ctx, op, "application "+id+" is already deleted"), nil
+			}
+			return f.apply(ctx, write{
+				op: op, operation: opDeleteApplication, target: id, tokenKind: journal.TokenNone,
+				request: map[string]string{"applicationId": id, "name": a.Name},
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+					return p.DeleteApplication(ctx, id)
+				},
+			})
 		},
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			return p.DeleteApplication(ctx, id)
-		},
-	}
-	return e.guarded(ctx, call, w)
+	})
 }
 
 // awsCheckJobRun validates a job run before anything is sent.
-func awsCheckJobRun(j *awsprov.JobRunSpec) error {
+func awsCheckJobRun(j *provider.JobRunSpec) error {
 	var probs []FieldProblem
 	bad := func(field, problem, fix string) {
 		probs = append(probs, FieldProblem{Field: field, Problem: problem, Fix: fix})
@@ -287,7 +363,7 @@ func awsCheckJobRun(j *awsprov.JobRunSpec) error {
 		bad("executionRoleArn", fmt.Sprintf("%q is not an IAM role ARN", validate.Render(j.ExecutionRoleARN)), "use arn:aws:iam::123456789012:role/NAME")
 	}
 	switch j.Kind {
-	case awsprov.JobKindSpark, awsprov.JobKindPySpark:
+	case provider.JobKindSpark, provider.JobKindPySpark:
 		if j.EntryPoint == "" {
 			bad("entryPoint", "missing", "give the s3:// location of the jar or script")
 		} else {
@@ -296,7 +372,7 @@ func awsCheckJobRun(j *awsprov.JobRunSpec) error {
 		if j.HiveQuery != "" || j.HiveInitFile != "" {
 			bad("hiveQuery", "applies to hive jobs only", "remove it")
 		}
-	case awsprov.JobKindHive:
+	case provider.JobKindHive:
 		if j.HiveQuery == "" {
 			bad("hiveQuery", "missing", "give the s3:// location of the query file")
 		} else {
@@ -347,7 +423,7 @@ func awsCheckJobRun(j *awsprov.JobRunSpec) error {
 // ServerlessJobRequest is the StartJobRun request as the confirmation
 // shows it: the job and the equivalent spark-submit.
 type ServerlessJobRequest struct {
-	awsprov.JobRunSpec
+	provider.JobRunSpec
 	SparkSubmitParameters string `json:"sparkSubmitParameters,omitempty"`
 	SparkSubmit           string `json:"equivalentCommand"`
 }
@@ -356,12 +432,12 @@ type ServerlessJobRequest struct {
 // token from the journal. The confirmation shows the equivalent
 // spark-submit; agents need a person's confirmation and code in own
 // buckets (policy: SubmitJob).
-func (e *Engine) StartServerlessJob(ctx context.Context, call Call, j awsprov.JobRunSpec) (*ServerlessResult, error) {
+func (e *Engine) StartServerlessJob(ctx context.Context, call Call, j provider.JobRunSpec) (*ServerlessResult, error) {
 	j.Kind = strings.ToLower(j.Kind)
 	if j.Kind == "" {
-		j.Kind = awsprov.JobKindSpark
+		j.Kind = provider.JobKindSpark
 		if strings.HasSuffix(j.EntryPoint, ".py") {
-			j.Kind = awsprov.JobKindPySpark
+			j.Kind = provider.JobKindPySpark
 		}
 	}
 	if isAgent(call.Actor) {
@@ -372,7 +448,7 @@ func (e *Engine) StartServerlessJob(ctx context.Context, call Call, j awsprov.Jo
 	if err := awsCheckJobRun(&j); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
@@ -383,22 +459,26 @@ func (e *Engine) StartServerlessJob(ctx context.Context, call Call, j awsprov.Jo
 			code = append(code, c)
 		}
 	}
-	op := policy.SubmitJob{Provider: policy.ProviderAWS, TargetID: j.ApplicationID, Kind: j.Kind, CodeURIs: code, OwnBuckets: e.opts.OwnBuckets, SparkSubmit: cmd}
+	op := policy.SubmitJob{Provider: e.Provider(), TargetID: j.ApplicationID, Kind: j.Kind, CodeURIs: code, OwnBuckets: e.opts.OwnBuckets, SparkSubmit: cmd}
 	req := ServerlessJobRequest{JobRunSpec: j, SparkSubmit: cmd}
-	if j.Kind != awsprov.JobKindHive {
+	if j.Kind != provider.JobKindHive {
 		req.SparkSubmitParameters = j.SparkSubmitParameters()
 	}
-	w := write{
-		op: op, operation: "StartJobRun", target: j.ApplicationID, tokenKind: journal.TokenClient, request: req,
-		send: func(ctx context.Context, token string) (*provider.WriteResult, error) {
-			return p.StartJobRun(ctx, j, token)
+	return run(ctx, e, call, job[*ServerlessResult]{
+		operation: opStartJobRun, target: j.ApplicationID, input: j, mark: markServerless,
+		do: func(ctx context.Context, f *flight) (*ServerlessResult, error) {
+			out, err := f.apply(ctx, write{
+				op: op, operation: opStartJobRun, target: j.ApplicationID, tokenKind: journal.TokenClient, request: req,
+				send: func(ctx context.Context, token string) (*provider.WriteResult, error) {
+					return p.StartJobRun(ctx, j, token)
+				},
+			})
+			if err != nil {
+				return nil, err
+			}
+			return &ServerlessResult{ID: awsFirstID(out), Command: cmd, Outcome: out}, nil
 		},
-	}
-	out, err := e.guarded(ctx, call, w)
-	if err != nil {
-		return nil, err
-	}
-	return &ServerlessResult{ID: awsFirstID(out), Command: cmd, Outcome: out}, nil
+	})
 }
 
 func awsCheckRunID(appID, runID string) error {
@@ -406,85 +486,96 @@ func awsCheckRunID(appID, runID string) error {
 }
 
 // GetServerlessJob describes one job run.
-func (e *Engine) GetServerlessJob(ctx context.Context, appID, runID string) (*awsprov.JobRun, error) {
+func (e *Engine) GetServerlessJob(ctx context.Context, appID, runID string) (*provider.JobRun, error) {
 	if err := awsCheckRunID(appID, runID); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, e, func(ctx context.Context) (*awsprov.JobRun, error) { return p.JobRun(ctx, appID, runID) })
+	return read(ctx, e, func(ctx context.Context) (*provider.JobRun, error) { return p.JobRun(ctx, appID, runID) })
 }
 
 // ListServerlessJobs lists an application's job runs; states are a union.
-func (e *Engine) ListServerlessJobs(ctx context.Context, appID string, states []string) ([]awsprov.JobRun, error) {
+func (e *Engine) ListServerlessJobs(ctx context.Context, appID string, states []string) ([]provider.JobRun, error) {
 	if err := awsCheckAppID(appID); err != nil {
 		return nil, err
 	}
-	known := []string{awsprov.RunSubmitted, awsprov.RunPending, awsprov.RunScheduled, awsprov.RunRunning, awsprov.RunSuccess, awsprov.RunFailed, awsprov.RunCancelling, awsprov.RunCancelled, awsprov.RunQueued}
+	known := []string{provider.RunSubmitted, provider.RunPending, provider.RunScheduled, provider.RunRunning, provider.RunSuccess, provider.RunFailed, provider.RunCancelling, provider.RunCancelled, provider.RunQueued}
 	for i, s := range states {
 		states[i] = strings.ToUpper(s)
 		if !slices.Contains(known, states[i]) {
 			return nil, inputError("state", fmt.Sprintf("%q is not a job run state", validate.Render(s)), "use "+strings.Join(known, ", "))
 		}
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, e, func(ctx context.Context) ([]awsprov.JobRun, error) { return p.JobRuns(ctx, appID, states) })
+	return read(ctx, e, func(ctx context.Context) ([]provider.JobRun, error) { return p.JobRuns(ctx, appID, states) })
 }
 
-// CancelServerlessJob cancels a job run (confirmed).
+// CancelServerlessJob cancels a job run (confirmed). It is declarative: a
+// run already being cancelled is left alone and said so; one that has
+// ended (SUCCESS, FAILED) is refused and nothing is sent.
 func (e *Engine) CancelServerlessJob(ctx context.Context, call Call, appID, runID string) (*Outcome, error) {
 	if err := awsCheckRunID(appID, runID); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
-	op := policy.CancelJob{Provider: policy.ProviderAWS, TargetID: appID + "/" + runID}
-	w := write{
-		op: op, operation: "CancelJobRun", target: appID + "/" + runID, tokenKind: journal.TokenNone,
-		request: map[string]string{"applicationId": appID, "jobRunId": runID},
-		reconcile: func(ctx context.Context, _ *journal.Entry) (*provider.WriteResult, bool, error) {
-			r, err := p.JobRun(ctx, appID, runID)
+	target := appID + "/" + runID
+	request := map[string]string{"applicationId": appID, "jobRunId": runID}
+	return run(ctx, e, call, job[*Outcome]{
+		operation: opCancelJobRun, target: target, input: request, mark: markOutcome,
+		do: func(ctx context.Context, f *flight) (*Outcome, error) {
+			r, err := read(ctx, e, func(ctx context.Context) (*provider.JobRun, error) { return p.JobRun(ctx, appID, runID) })
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
-			return &provider.WriteResult{IDs: []string{runID}}, r.State == awsprov.RunCancelling || r.State == awsprov.RunCancelled, nil
+			op := policy.CancelJob{Provider: e.Provider(), TargetID: target}
+			switch r.State {
+			case provider.RunCancelling, provider.RunCancelled:
+				return f.unchanged(ctx, op, fmt.Sprintf("job run %s is already %s", runID, r.State)), nil
+			case provider.RunSuccess, provider.RunFailed:
+				return nil, inputError("jobRunId", fmt.Sprintf("job run %s already ended %s: there is nothing to cancel, so nothing was sent", runID, r.State),
+					"list the runs that still run with 'emrctl serverless job list "+appID+" --state RUNNING --state PENDING'")
+			}
+			return f.apply(ctx, write{
+				op: op, operation: opCancelJobRun, target: target, tokenKind: journal.TokenNone, request: request,
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+					return p.CancelJobRun(ctx, appID, runID)
+				},
+			})
 		},
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			return p.CancelJobRun(ctx, appID, runID)
-		},
-	}
-	return e.guarded(ctx, call, w)
+	})
 }
 
 // WaitServerlessJob polls a job run until SUCCESS, or fails with its state
 // details.
-func (e *Engine) WaitServerlessJob(ctx context.Context, appID, runID string, o WaitOptions) (*awsprov.JobRun, error) {
+func (e *Engine) WaitServerlessJob(ctx context.Context, appID, runID string, o WaitOptions) (*provider.JobRun, error) {
 	if err := awsCheckRunID(appID, runID); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("EMR Serverless")
+	p, err := capability[provider.Serverless](e, "EMR Serverless")
 	if err != nil {
 		return nil, err
 	}
 	spec := provider.WaitSpec{
 		What:    "job run " + runID,
-		Pending: []string{awsprov.RunSubmitted, awsprov.RunPending, awsprov.RunScheduled, awsprov.RunRunning, awsprov.RunQueued},
-		Target:  []string{awsprov.RunSuccess}, Failed: []string{awsprov.RunFailed, awsprov.RunCancelling, awsprov.RunCancelled},
+		Pending: []string{provider.RunSubmitted, provider.RunPending, provider.RunScheduled, provider.RunRunning, provider.RunQueued},
+		Target:  []string{provider.RunSuccess}, Failed: []string{provider.RunFailed, provider.RunCancelling, provider.RunCancelled},
 		Timeout: o.Timeout, Interval: e.pollInterval(), Progress: o.Progress,
 	}
 	if spec.Timeout <= 0 {
 		spec.Timeout = e.opts.Timeouts.Wait
 	}
-	var last *awsprov.JobRun
+	var last *provider.JobRun
 	_, err = provider.Wait(ctx, spec, func(ctx context.Context) (provider.Observation, error) {
-		r, err := read(ctx, e, func(ctx context.Context) (*awsprov.JobRun, error) { return p.JobRun(ctx, appID, runID) })
+		r, err := read(ctx, e, func(ctx context.Context) (*provider.JobRun, error) { return p.JobRun(ctx, appID, runID) })
 		if err != nil {
 			return provider.Observation{}, err
 		}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -13,7 +14,6 @@ import (
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 	"github.com/emrctl/emrctl/internal/spec"
 	"github.com/emrctl/emrctl/internal/validate"
 )
@@ -90,13 +90,13 @@ func awsCheckStep(s spec.AWSStep) error {
 func awsStepCommand(s spec.AWSStep) string {
 	jar, main, args := s.HadoopJarStep()
 	if jar == spec.CommandRunnerJar {
-		return awsprov.ShellJoin(args)
+		return provider.ShellJoin(args)
 	}
 	cmd := []string{"hadoop", "jar", jar}
 	if main != "" {
 		cmd = append(cmd, main)
 	}
-	return awsprov.ShellJoin(append(cmd, args...))
+	return provider.ShellJoin(append(cmd, args...))
 }
 
 func awsStepCode(s spec.AWSStep) []string {
@@ -117,13 +117,39 @@ type StepResult struct {
 	Outcome   *Outcome `json:"outcome"`
 }
 
+func (r *StepResult) outcome() *Outcome { return r.Outcome }
+
+func markStep(r *StepResult, status, note string) *StepResult {
+	r.Outcome = markOutcome(r.Outcome, status, note)
+	return r
+}
+
+// Journal operations of steps.
+const (
+	opAddSteps    = "AddJobFlowSteps"
+	opCancelSteps = "CancelSteps"
+)
+
+// stepObservation is a step as journaled with AddJobFlowSteps: what
+// reconciliation looks for after a lost response.
+type stepObservation struct {
+	Name string   `json:"name"`
+	Jar  string   `json:"jar"`
+	Args []string `json:"args"`
+}
+
+// stepClockSkew is how far the cloud's clock may be from ours when a
+// step's creation time is matched to a journaled attempt.
+const stepClockSkew = 5 * time.Minute
+
 // AddStep submits a typed step (spark, pyspark, hive, jar, or command, the
-// last for people only) to a cluster. Arguments stay one argument each.
+// last for people only) to a cluster that still runs: an additive write,
+// sent again when run again. Arguments stay one argument each.
 // AddJobFlowSteps has no token: after an unknown outcome the engine looks
-// for a step with the same name and command created since, before sending
-// again.
+// for a step with the same name and command created since, before
+// sending again.
 func (e *Engine) AddStep(ctx context.Context, call Call, clusterID string, s spec.AWSStep) (*StepResult, error) {
-	if err := checkClusterID(provider.AWS, clusterID); err != nil {
+	if err := e.checkClusterID(clusterID); err != nil {
 		return nil, err
 	}
 	if s.ActionOnFailure == "" {
@@ -137,84 +163,118 @@ func (e *Engine) AddStep(ctx context.Context, call Call, clusterID string, s spe
 	if err := awsCheckStep(s); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("adding steps")
+	p, err := capability[provider.Steps](e, "steps")
 	if err != nil {
 		return nil, err
 	}
 	cmd := awsStepCommand(s)
-	op := policy.SubmitJob{
-		Provider: policy.ProviderAWS, TargetID: clusterID, Kind: string(s.Type), CodeURIs: awsStepCode(s),
-		OwnBuckets: e.opts.OwnBuckets, SparkSubmit: cmd,
-	}
-	jar, _, args := s.HadoopJarStep()
-	w := write{
-		op: op, operation: "AddJobFlowSteps", target: clusterID, tokenKind: journal.TokenNone,
-		request: awsprov.StepsRequest(clusterID, []spec.AWSStep{s}),
-		reconcile: func(ctx context.Context, prev *journal.Entry) (*provider.WriteResult, bool, error) {
-			steps, err := p.Steps(ctx, clusterID, nil, nil)
+	return run(ctx, e, call, job[*StepResult]{
+		operation: opAddSteps, target: clusterID, input: s, mark: markStep,
+		do: func(ctx context.Context, f *flight) (*StepResult, error) {
+			if err := e.clusterTakesSteps(ctx, clusterID); err != nil {
+				return nil, err
+			}
+			op := policy.SubmitJob{
+				Provider: e.Provider(), TargetID: clusterID, Kind: string(s.Type), CodeURIs: awsStepCode(s),
+				OwnBuckets: e.opts.OwnBuckets, SparkSubmit: cmd,
+			}
+			jar, _, args := s.HadoopJarStep()
+			out, err := f.apply(ctx, write{
+				op: op, operation: opAddSteps, target: clusterID, tokenKind: journal.TokenNone,
+				request: p.StepsRequest(clusterID, []spec.AWSStep{s}), observed: stepObservation{Name: s.Name, Jar: jar, Args: args},
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+					return p.AddSteps(ctx, clusterID, []spec.AWSStep{s})
+				},
+			})
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
-			for _, st := range steps {
-				if st.Name == s.Name && st.Jar == jar && slices.Equal(st.Args, args) && !st.CreateTime.Before(prev.Time.Add(-awsClockSkew)) {
-					return &provider.WriteResult{IDs: []string{st.ID}}, true, nil
-				}
+			res := &StepResult{ClusterID: clusterID, Command: cmd, Outcome: out}
+			if out.Result != nil && len(out.Result.IDs) > 0 {
+				res.StepID = out.Result.IDs[0]
 			}
-			return nil, false, nil
+			return res, nil
 		},
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			return p.AddSteps(ctx, clusterID, []spec.AWSStep{s})
-		},
-	}
-	out, err := e.guarded(ctx, call, w)
+	})
+}
+
+// clusterTakesSteps refuses a cluster that is terminating or gone: EMR
+// would queue nothing on it, and its step would never run.
+func (e *Engine) clusterTakesSteps(ctx context.Context, clusterID string) error {
+	c, err := e.GetCluster(ctx, clusterID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	res := &StepResult{ClusterID: clusterID, Command: cmd, Outcome: out}
-	if len(out.Result.IDs) > 0 {
-		res.StepID = out.Result.IDs[0]
+	switch c.State {
+	case StateTerminating, StateTerminated, StateTerminatedWithErrors:
+		return inputError("clusterId", fmt.Sprintf("cluster %s is %s: it runs no more steps, so nothing was sent", clusterID, c.State),
+			"add the step to a running cluster ('emrctl cluster list --active' lists them)")
 	}
-	return res, nil
+	return nil
+}
+
+// reconcileAddSteps decides whether an AddJobFlowSteps with an unknown
+// outcome was applied: a step of its name and command created since it was
+// journaled.
+func reconcileAddSteps(ctx context.Context, e *Engine, entry *journal.Entry) (verdict, error) {
+	var obs stepObservation
+	if err := json.Unmarshal(entry.Observed, &obs); err != nil || obs.Name == "" {
+		return cannotTellBecause("the journal entry does not record the step"), nil
+	}
+	p, err := capability[provider.Steps](e, "steps")
+	if err != nil {
+		return verdict{}, err
+	}
+	steps, err := read(ctx, e, func(ctx context.Context) ([]provider.Step, error) { return p.Steps(ctx, entry.Target, nil, nil) })
+	if err != nil {
+		return verdict{}, err
+	}
+	for _, st := range steps {
+		if st.Name == obs.Name && st.Jar == obs.Jar && slices.Equal(st.Args, obs.Args) && !st.CreateTime.Before(entry.Time.Add(-stepClockSkew)) {
+			return appliedBecause(&provider.WriteResult{IDs: []string{st.ID}}, "step %s with its name and command was added since", st.ID), nil
+		}
+	}
+	return notAppliedBecause("no step named %s with its command was added since", validate.Render(obs.Name)), nil
 }
 
 // ListSteps lists a cluster's steps, newest first. States are EMR step
 // states or cloudmesh's names (pending, canceling, running, completed,
 // cancelled, failed, interrupted); several are a union.
-func (e *Engine) ListSteps(ctx context.Context, clusterID string, states []string) ([]awsprov.Step, error) {
-	if err := checkClusterID(provider.AWS, clusterID); err != nil {
+func (e *Engine) ListSteps(ctx context.Context, clusterID string, states []string) ([]provider.Step, error) {
+	if err := e.checkClusterID(clusterID); err != nil {
 		return nil, err
 	}
 	st, err := ResolveNames("state", states, AWSStepStatusNames())
 	if err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("listing steps")
+	p, err := capability[provider.Steps](e, "steps")
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, e, func(ctx context.Context) ([]awsprov.Step, error) { return p.Steps(ctx, clusterID, st, nil) })
+	return read(ctx, e, func(ctx context.Context) ([]provider.Step, error) { return p.Steps(ctx, clusterID, st, nil) })
 }
 
-func awsCheckStepID(clusterID, stepID string) error {
-	return checkInput(validate.ID(validate.AWSClusterID, "cluster ID", clusterID), validate.ID(validate.AWSStepID, "step ID", stepID))
+func (e *Engine) checkStepID(clusterID, stepID string) error {
+	return checkInput(e.clusterID(clusterID), validate.ID(validate.AWSStepID, "step ID", stepID))
 }
 
 // GetStep describes one step.
-func (e *Engine) GetStep(ctx context.Context, clusterID, stepID string) (*awsprov.Step, error) {
-	if err := awsCheckStepID(clusterID, stepID); err != nil {
+func (e *Engine) GetStep(ctx context.Context, clusterID, stepID string) (*provider.Step, error) {
+	if err := e.checkStepID(clusterID, stepID); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("describing steps")
+	p, err := capability[provider.Steps](e, "steps")
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, e, func(ctx context.Context) (*awsprov.Step, error) { return p.Step(ctx, clusterID, stepID) })
+	return read(ctx, e, func(ctx context.Context) (*provider.Step, error) { return p.Step(ctx, clusterID, stepID) })
 }
 
 // StepFailedError is a step that ended FAILED, CANCELLED or INTERRUPTED.
 type StepFailedError struct {
 	Wait *provider.WaitError
-	Step *awsprov.Step
+	Step *provider.Step
 }
 
 // Error says how the step ended, why, and where its log is.
@@ -231,29 +291,29 @@ func (e *StepFailedError) Unwrap() error { return e.Wait }
 
 // WaitStep polls a step until it is COMPLETED (returned), or fails with
 // the reason EMR gave and where its log is.
-func (e *Engine) WaitStep(ctx context.Context, clusterID, stepID string, o WaitOptions) (*awsprov.Step, error) {
-	if err := awsCheckStepID(clusterID, stepID); err != nil {
+func (e *Engine) WaitStep(ctx context.Context, clusterID, stepID string, o WaitOptions) (*provider.Step, error) {
+	if err := e.checkStepID(clusterID, stepID); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("waiting for steps")
+	p, err := capability[provider.Steps](e, "steps")
 	if err != nil {
 		return nil, err
 	}
-	target := []string{awsprov.StepCompleted}
-	if o.Target != "" && o.Target != awsprov.StepCompleted {
+	target := []string{provider.StepCompleted}
+	if o.Target != "" && o.Target != provider.StepCompleted {
 		target = []string{o.Target}
 	}
 	spec := provider.WaitSpec{
-		What: "step " + stepID, Pending: []string{awsprov.StepPending, awsprov.StepRunning, awsprov.StepCancelPend}, Target: target,
-		Failed: []string{awsprov.StepFailed, awsprov.StepCancelled, awsprov.StepInterrupted}, Timeout: o.Timeout,
+		What: "step " + stepID, Pending: []string{provider.StepPending, provider.StepRunning, provider.StepCancelPend}, Target: target,
+		Failed: []string{provider.StepFailed, provider.StepCancelled, provider.StepInterrupted}, Timeout: o.Timeout,
 		Interval: e.pollInterval(), Progress: o.Progress,
 	}
 	if spec.Timeout <= 0 {
 		spec.Timeout = e.opts.Timeouts.Wait
 	}
-	var last *awsprov.Step
+	var last *provider.Step
 	_, err = provider.Wait(ctx, spec, func(ctx context.Context) (provider.Observation, error) {
-		s, err := read(ctx, e, func(ctx context.Context) (*awsprov.Step, error) { return p.Step(ctx, clusterID, stepID) })
+		s, err := read(ctx, e, func(ctx context.Context) (*provider.Step, error) { return p.Step(ctx, clusterID, stepID) })
 		if err != nil {
 			return provider.Observation{}, err
 		}
@@ -280,52 +340,68 @@ type CancelStepResult struct {
 	Outcome   *Outcome `json:"outcome"`
 }
 
+func (r *CancelStepResult) outcome() *Outcome { return r.Outcome }
+
+func markCancelStep(r *CancelStepResult, status, note string) *CancelStepResult {
+	r.Outcome = markOutcome(r.Outcome, status, note)
+	return r
+}
+
 // CancelStep cancels a pending or running step (confirmed: results not yet
-// written are lost).
+// written are lost). It is declarative: a step already being cancelled is
+// left alone and said so; one that has ended is refused, nothing sent.
 func (e *Engine) CancelStep(ctx context.Context, call Call, clusterID, stepID string) (*CancelStepResult, error) {
-	if err := awsCheckStepID(clusterID, stepID); err != nil {
+	if err := e.checkStepID(clusterID, stepID); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("cancelling steps")
+	p, err := capability[provider.Steps](e, "steps")
 	if err != nil {
 		return nil, err
 	}
-	res := &CancelStepResult{ClusterID: clusterID, StepID: stepID}
-	op := policy.CancelJob{Provider: policy.ProviderAWS, TargetID: clusterID + "/" + stepID}
-	w := write{
-		op: op, operation: "CancelSteps", target: clusterID + "/" + stepID, tokenKind: journal.TokenNone,
-		request: map[string]any{"clusterId": clusterID, "stepIds": []string{stepID}, "stepCancellationOption": "SEND_INTERRUPT"},
-		reconcile: func(ctx context.Context, _ *journal.Entry) (*provider.WriteResult, bool, error) {
-			s, err := p.Step(ctx, clusterID, stepID)
-			if err != nil {
-				return nil, false, err
-			}
-			gone := s.State == awsprov.StepCancelPend || s.State == awsprov.StepCancelled
-			return &provider.WriteResult{IDs: []string{stepID}}, gone, nil
-		},
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			out, rid, err := p.CancelSteps(ctx, clusterID, []string{stepID})
+	target := clusterID + "/" + stepID
+	request := map[string]any{"clusterId": clusterID, "stepIds": []string{stepID}, "stepCancellationOption": "SEND_INTERRUPT"}
+	return run(ctx, e, call, job[*CancelStepResult]{
+		operation: opCancelSteps, target: target, input: request, mark: markCancelStep,
+		do: func(ctx context.Context, f *flight) (*CancelStepResult, error) {
+			st, err := read(ctx, e, func(ctx context.Context) (*provider.Step, error) { return p.Step(ctx, clusterID, stepID) })
 			if err != nil {
 				return nil, err
 			}
-			for _, c := range out {
-				if c.StepID == stepID {
-					res.Status, res.Reason = c.Status, c.Reason
-				}
+			res := &CancelStepResult{ClusterID: clusterID, StepID: stepID, Status: st.State}
+			op := policy.CancelJob{Provider: e.Provider(), TargetID: target}
+			switch st.State {
+			case provider.StepCancelPend, provider.StepCancelled:
+				res.Outcome = f.unchanged(ctx, op, fmt.Sprintf("step %s is already %s", stepID, st.State))
+				return res, nil
+			case provider.StepCompleted, provider.StepFailed, provider.StepInterrupted:
+				return nil, inputError("stepId", fmt.Sprintf("step %s already ended %s: there is nothing to cancel, so nothing was sent", stepID, st.State),
+					"list the steps that still run with 'emrctl step list "+clusterID+" --state pending --state running'")
 			}
-			return &provider.WriteResult{IDs: []string{stepID}, RequestID: rid}, nil
+			res.Outcome, err = f.apply(ctx, write{
+				op: op, operation: opCancelSteps, target: target, tokenKind: journal.TokenNone, request: request,
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+					out, rid, err := p.CancelSteps(ctx, clusterID, []string{stepID})
+					if err != nil {
+						return nil, err
+					}
+					for _, c := range out {
+						if c.StepID == stepID {
+							res.Status, res.Reason = c.Status, c.Reason
+						}
+					}
+					return &provider.WriteResult{IDs: []string{stepID}, RequestID: rid}, nil
+				},
+			})
+			if err != nil {
+				return nil, err
+			}
+			if res.Status == "FAILED" {
+				return res, &provider.APIError{Provider: e.Provider(), Action: "CancelSteps", Kind: provider.KindConflict, Code: "CancelFailed",
+					Message: "EMR did not cancel step " + stepID + ": " + res.Reason}
+			}
+			return res, nil
 		},
-	}
-	out, err := e.guarded(ctx, call, w)
-	if err != nil {
-		return nil, err
-	}
-	res.Outcome = out
-	if res.Status == "FAILED" {
-		return res, &provider.APIError{Provider: provider.AWS, Action: "CancelSteps", Kind: provider.KindConflict, Code: "CancelFailed",
-			Message: "EMR did not cancel step " + stepID + ": " + res.Reason}
-	}
-	return res, nil
+	})
 }
 
 // StepLog is one output stream of a step, read from the cluster's log URI.
@@ -345,13 +421,13 @@ const stepLogLimit = 4 << 20
 // (EMR copies them to <logUri>/<cluster>/steps/<step>/<stream>.gz a few
 // minutes after the step ends).
 func (e *Engine) StepLogs(ctx context.Context, clusterID, stepID, stream string) (*StepLog, error) {
-	if err := awsCheckStepID(clusterID, stepID); err != nil {
+	if err := e.checkStepID(clusterID, stepID); err != nil {
 		return nil, err
 	}
 	if stream != "stdout" && stream != "stderr" && stream != "controller" && stream != "syslog" {
 		return nil, inputError("stream", fmt.Sprintf("%q is not a step log", validate.Render(stream)), "use stdout, stderr, controller or syslog")
 	}
-	p, err := e.awsBackend("reading step logs")
+	p, err := capability[provider.Storage](e, "reading step logs from object storage")
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +456,7 @@ func (e *Engine) StepLogs(ctx context.Context, clusterID, stepID, stream string)
 	out := &StepLog{ClusterID: clusterID, StepID: stepID, Stream: stream, URI: "s3://" + u.Bucket + "/" + key}
 	raw, err := read(ctx, e, func(ctx context.Context) ([]byte, error) { return p.Read(ctx, u.Bucket, key, stepLogLimit) })
 	switch {
-	case errors.Is(err, awsprov.ErrTruncated):
+	case errors.Is(err, provider.ErrTruncated):
 		out.Truncated = true
 	case errors.Is(err, provider.ErrNotFound):
 		return nil, fmt.Errorf("no %s log at %s yet: EMR uploads step logs a few minutes after the step ends: %w", stream, out.URI, err)
@@ -480,9 +556,9 @@ type UploadInput struct {
 
 // UploadResult is what an upload did.
 type UploadResult struct {
-	Object  *awsprov.Object `json:"object"`
-	URI     string          `json:"uri"`
-	Outcome *Outcome        `json:"outcome"`
+	Object  *provider.Object `json:"object"`
+	URI     string           `json:"uri"`
+	Outcome *Outcome         `json:"outcome"`
 }
 
 // UploadObject puts a local file at s3://BUCKET/KEY (cloudmesh 'upload').
@@ -492,28 +568,40 @@ func (e *Engine) UploadObject(ctx context.Context, call Call, in UploadInput) (*
 	if err := awsCheckObject(in.Bucket, in.Key); err != nil {
 		return nil, err
 	}
-	p, err := e.awsBackend("uploading to S3")
+	p, err := capability[provider.Storage](e, "uploading to object storage")
 	if err != nil {
 		return nil, err
 	}
-	var obj *awsprov.Object
-	w := write{
-		operation: "PutObject", target: "s3://" + in.Bucket + "/" + in.Key, tokenKind: journal.TokenNone, request: in,
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			o, rid, err := p.Upload(ctx, in.Path, in.Bucket, in.Key)
+	uri := "s3://" + in.Bucket + "/" + in.Key
+	return run(ctx, e, call, job[*UploadResult]{
+		operation: "PutObject", target: uri, input: in, mark: markUpload,
+		do: func(ctx context.Context, f *flight) (*UploadResult, error) {
+			var obj *provider.Object
+			out, err := f.apply(ctx, write{
+				operation: "PutObject", target: uri, tokenKind: journal.TokenNone, request: in,
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+					o, rid, err := p.Upload(ctx, in.Path, in.Bucket, in.Key)
+					if err != nil {
+						return nil, err
+					}
+					obj = o
+					return &provider.WriteResult{IDs: []string{o.URI()}, RequestID: rid}, nil
+				},
+			})
 			if err != nil {
 				return nil, err
 			}
-			obj = o
-			return &provider.WriteResult{IDs: []string{o.URI()}, RequestID: rid}, nil
+			if obj == nil {
+				obj = &provider.Object{Bucket: in.Bucket, Key: in.Key, Size: in.Size}
+			}
+			return &UploadResult{Object: obj, URI: obj.URI(), Outcome: out}, nil
 		},
-	}
-	out, err := e.journaled(ctx, call, w)
-	if err != nil {
-		return nil, err
-	}
-	if obj == nil {
-		obj = &awsprov.Object{Bucket: in.Bucket, Key: in.Key, Size: in.Size}
-	}
-	return &UploadResult{Object: obj, URI: obj.URI(), Outcome: out}, nil
+	})
+}
+
+func (r *UploadResult) outcome() *Outcome { return r.Outcome }
+
+func markUpload(r *UploadResult, status, note string) *UploadResult {
+	r.Outcome = markOutcome(r.Outcome, status, note)
+	return r
 }

@@ -6,9 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"regexp"
+	"time"
 
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/redact"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // Call carries who is asking and how to reach them for confirmation.
@@ -17,9 +21,30 @@ type Call struct {
 	// Confirm asks the human behind the call. Nil means nobody can be
 	// asked: operations that need confirmation are refused.
 	Confirm Confirmer
-	// IdempotencyKey distinguishes a deliberate repeat of the same write
-	// from a duplicate delivery (MCP clients re-send after broken streams).
+	// IdempotencyKey names one attempt of a write: a call with a key used
+	// before for the same request gets the recorded result, and one with a
+	// key used for another request is refused. Without a key, a write
+	// repeated after it finished is a new write.
 	IdempotencyKey string
+	// ReplayWindow, when set (MCP servers), answers an identical call that
+	// succeeded within it, and was the last write on its target, with the
+	// recorded result instead of applying it again: re-delivered tool
+	// calls are common. The answer says so and how to apply it again.
+	ReplayWindow time.Duration
+	// Progress receives what the write is waiting for (stderr in the CLI).
+	Progress func(string)
+}
+
+// idempotencyKeyPattern is what an idempotency key may look like: it is
+// journaled and hashed, never interpreted.
+var idempotencyKeyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
+
+func checkIdempotencyKey(k string) error {
+	if k == "" || idempotencyKeyPattern.MatchString(k) {
+		return nil
+	}
+	return inputError("idempotency-key", fmt.Sprintf("%q is not a valid key", validate.Render(k)),
+		"use 1-64 ASCII letters, digits, '.', '_', ':' or '-' (start with a letter or digit), or leave it out")
 }
 
 // Confirmer asks a human to approve an operation.
@@ -95,12 +120,4 @@ func (e *Engine) confirm(ctx context.Context, call Call, d policy.Decision, op p
 		return refuse("the name typed back did not match")
 	}
 	return nil
-}
-
-// audit records a non-write event; failures to audit are logged, not fatal.
-func (e *Engine) audit(ctx context.Context, call Call, event string, op policy.Operation, detail string) {
-	ev := journalAudit(call, event, op.API(), op.Target(), detail)
-	if err := e.opts.Journal.Audit(ctx, ev); err != nil {
-		e.opts.Log.Warn("audit", "event", event, "error", err)
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,12 +36,11 @@ var StateAliases = map[string][]string{
 
 // ClusterStates resolves the states and aliases (active, failed, ...) of a
 // list filter, as every surface accepts them; an unknown name is an input
-// error naming field, never an empty listing. On AWS, WAITING is a state
-// too. "all" means no filter.
+// error naming field, never an empty listing. "all" means no filter.
 func (e *Engine) ClusterStates(field string, names []string) ([]string, error) {
-	table := maps.Clone(StateAliases)
-	if e.opts.Provider == provider.AWS {
-		table["waiting"] = []string{awsWaiting}
+	table := maps.Clone(e.Traits().ClusterStateNames)
+	if table == nil {
+		table = maps.Clone(StateAliases)
 	}
 	return ResolveNames(field, names, table)
 }
@@ -48,14 +48,16 @@ func (e *Engine) ClusterStates(field string, names []string) ([]string, error) {
 // ListClusters streams every page of clusters matching f to each, one page
 // at a time, so memory does not grow with the number of clusters.
 func (e *Engine) ListClusters(ctx context.Context, f provider.ClusterFilter, pageSize int, each func([]provider.Cluster) error) error {
-	lister, err := e.clusters()
-	if err != nil {
-		return err
-	}
+	return listClustersOf(ctx, e, e.opts.Provider, f, pageSize, each)
+}
+
+// listClustersOf streams the clusters of p (the engine's provider or one
+// of another region).
+func listClustersOf(ctx context.Context, e *Engine, p provider.Clusters, f provider.ClusterFilter, pageSize int, each func([]provider.Cluster) error) error {
 	token := ""
 	for {
 		page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.Cluster], error) {
-			return lister.ListClusters(ctx, f, token, pageSize)
+			return p.ListClusters(ctx, f, token, pageSize)
 		})
 		if err != nil {
 			return err
@@ -71,26 +73,12 @@ func (e *Engine) ListClusters(ctx context.Context, f provider.ClusterFilter, pag
 	}
 }
 
-func (e *Engine) clusters() (provider.Clusters, error) {
-	if e.opts.Aliyun != nil {
-		return e.opts.Aliyun, nil
-	}
-	if e.opts.AWS != nil {
-		return e.opts.AWS, nil
-	}
-	return nil, &UnsupportedError{Provider: e.opts.Provider, What: "listing clusters"}
-}
-
 // GetCluster returns one cluster.
 func (e *Engine) GetCluster(ctx context.Context, id string) (*provider.Cluster, error) {
-	if err := checkClusterID(e.opts.Provider, id); err != nil {
+	if err := e.checkClusterID(id); err != nil {
 		return nil, err
 	}
-	c, err := e.clusters()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) (*provider.Cluster, error) { return c.GetCluster(ctx, id) })
+	return read(ctx, e, func(ctx context.Context) (*provider.Cluster, error) { return e.opts.Provider.GetCluster(ctx, id) })
 }
 
 // WaitOptions tune a wait.
@@ -98,20 +86,19 @@ type WaitOptions struct {
 	Target   string // default RUNNING
 	Timeout  time.Duration
 	Progress func(state string, elapsed time.Duration)
+	// Notice is told, in words, about failures the wait polls through
+	// (an endpoint that does not answer).
+	Notice func(string)
 }
 
 // WaitCluster polls a cluster until it reaches the target state (default
 // RUNNING) or fails; on failure the error carries the cloud's reason and
 // what to do about it.
 func (e *Engine) WaitCluster(ctx context.Context, id string, o WaitOptions) (*provider.Cluster, error) {
-	if err := checkClusterID(e.opts.Provider, id); err != nil {
+	if err := e.checkClusterID(id); err != nil {
 		return nil, err
 	}
-	lister, err := e.clusters()
-	if err != nil {
-		return nil, err
-	}
-	spec := waitSpecFor(o.Target, e.opts.Provider)
+	spec := e.clusterWait(o.Target)
 	spec.What = "cluster " + id
 	spec.Timeout = o.Timeout
 	if spec.Timeout <= 0 {
@@ -119,9 +106,14 @@ func (e *Engine) WaitCluster(ctx context.Context, id string, o WaitOptions) (*pr
 	}
 	spec.Interval = e.pollInterval()
 	spec.Progress = o.Progress
+	spec.Retrying = func(err error, n int) {
+		if o.Notice != nil {
+			o.Notice(fmt.Sprintf("could not read the cluster (%d in a row): %v; trying again", n, e.opts.Secrets.String(err.Error())))
+		}
+	}
 	var last *provider.Cluster
-	_, err = provider.Wait(ctx, spec, func(ctx context.Context) (provider.Observation, error) {
-		c, err := read(ctx, e, func(ctx context.Context) (*provider.Cluster, error) { return lister.GetCluster(ctx, id) })
+	_, err := provider.Wait(ctx, spec, func(ctx context.Context) (provider.Observation, error) {
+		c, err := read(ctx, e, func(ctx context.Context) (*provider.Cluster, error) { return e.opts.Provider.GetCluster(ctx, id) })
 		if err != nil {
 			return provider.Observation{}, err
 		}
@@ -138,25 +130,14 @@ func (e *Engine) WaitCluster(ctx context.Context, id string, o WaitOptions) (*pr
 	return last, nil
 }
 
-// waitSpecFor declares the pending and failed states for a target.
-func waitSpecFor(target, prov string) provider.WaitSpec {
-	if prov == provider.AWS {
-		return awsWaitSpec(target)
+// clusterWait declares the pending and failed states for a target, in
+// the provider's words.
+func (e *Engine) clusterWait(target string) provider.WaitSpec {
+	if w := e.Traits().ClusterWait; w != nil {
+		return w(target)
 	}
-	switch target {
-	case "", StateRunning:
-		return provider.WaitSpec{
-			Pending: []string{StateStarting, StateBootstrapping},
-			Target:  []string{StateRunning},
-			Failed:  []string{StateStartFailed, StateTerminating, StateTerminated, StateTerminatedWithErrors, StateTerminateFailed},
-		}
-	case StateTerminated:
-		return provider.WaitSpec{
-			Pending: []string{StateTerminating},
-			Target:  []string{StateTerminated},
-			Failed:  []string{StateTerminateFailed, StateTerminatedWithErrors},
-			Gone:    true,
-		}
+	if target == "" {
+		target = StateRunning
 	}
 	return provider.WaitSpec{Target: []string{target}}
 }
@@ -209,20 +190,17 @@ func (e *Engine) DescribeCluster(ctx context.Context, id string) (*ClusterView, 
 		return nil, err
 	}
 	v := &ClusterView{Cluster: c, NodeStates: map[string]int{}}
-	if c.State == StateTerminated || c.State == StateTerminating {
+	if c.State == StateTerminated || c.State == StateTerminating || c.State == StateTerminatedWithErrors {
 		return v, nil
 	}
-	p, err := e.aliyun("describing node groups")
-	if err != nil {
-		return e.describeAWS(ctx, v)
-	}
+	p := e.opts.Provider
 	groups, err := read(ctx, e, func(ctx context.Context) ([]provider.NodeGroup, error) {
 		return p.ListNodeGroups(ctx, id, provider.NodeGroupFilter{})
 	})
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := read(ctx, e, func(ctx context.Context) ([]provider.Node, error) { return p.AllNodes(ctx, id, provider.NodeFilter{}) })
+	nodes, err := e.allNodes(ctx, id, provider.NodeFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -233,18 +211,36 @@ func (e *Engine) DescribeCluster(ctx context.Context, id string) (*ClusterView, 
 		}
 		byGroup[n.NodeGroupID][n.State]++
 		v.NodeStates[n.State]++
-		if n.State != "Terminated" {
+		if n.Phase != provider.PhaseReleased {
 			v.Nodes++
 		}
 	}
 	for _, g := range groups {
 		v.NodeGroups = append(v.NodeGroups, NodeGroupView{NodeGroup: g, NodeStates: orEmpty(byGroup[g.ID])})
 	}
-	if apps, err := read(ctx, e, func(ctx context.Context) ([]provider.Application, error) { return p.ListApplications(ctx, id) }); err == nil {
+	if apps, err := e.ListApplications(ctx, id); err == nil {
 		v.Applications = apps
 	}
-	v.fillWarnings(e.opts.Now())
+	v.fillWarnings(e.opts.Now(), nodes, e.Traits())
 	return v, nil
+}
+
+// allNodes reads every node of a cluster matching f.
+func (e *Engine) allNodes(ctx context.Context, clusterID string, f provider.NodeFilter) ([]provider.Node, error) {
+	var out []provider.Node
+	token := ""
+	for {
+		page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.Node], error) {
+			return e.opts.Provider.ListNodes(ctx, clusterID, f, token, 100)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if token = page.NextToken; token == "" {
+			return out, nil
+		}
+	}
 }
 
 func orEmpty(m map[string]int) map[string]int {
@@ -254,7 +250,7 @@ func orEmpty(m map[string]int) map[string]int {
 	return m
 }
 
-func (v *ClusterView) fillWarnings(now time.Time) {
+func (v *ClusterView) fillWarnings(now time.Time, nodes []provider.Node, t provider.Traits) {
 	c := v.Cluster
 	if !c.ExpireTime.IsZero() {
 		d := int(c.ExpireTime.Sub(now).Hours() / 24)
@@ -266,17 +262,21 @@ func (v *ClusterView) fillWarnings(now time.Time) {
 	if c.StateReason != nil && c.State != StateRunning && c.StateReason.Code != "UserRequest" {
 		v.Warnings = append(v.Warnings, fmt.Sprintf("state %s: %s: %s (see 'emrctl cluster diagnose %s')", c.State, c.StateReason.Code, c.StateReason.Message, c.ID))
 	}
-	var abnormal []string
-	for s, n := range v.NodeStates {
-		if s == "Stopped" {
-			abnormal = append(abnormal, fmt.Sprintf("%d %s", n, s))
+	stopped := map[string]int{}
+	for _, n := range nodes {
+		if n.Phase == provider.PhaseStopped {
+			stopped[n.State]++
 		}
+	}
+	var abnormal []string
+	for s, n := range stopped {
+		abnormal = append(abnormal, fmt.Sprintf("%d %s", n, s))
 	}
 	sort.Strings(abnormal)
 	if len(abnormal) > 0 {
 		v.Warnings = append(v.Warnings, "abnormal nodes: "+strings.Join(abnormal, ", ")+" (see 'emrctl cluster diagnose "+c.ID+"')")
 	}
-	if !c.DeletionProtection && c.State == StateRunning && c.PaymentType == "Subscription" {
+	if !c.DeletionProtection && c.State == StateRunning && c.PaymentType == "Subscription" && slices.Contains(t.Attributes, provider.AttrDeletionProtection) {
 		v.Warnings = append(v.Warnings, "deletion protection is off for a subscription cluster; consider 'emrctl cluster protect "+c.ID+" --on'")
 	}
 }

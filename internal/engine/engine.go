@@ -16,7 +16,6 @@ import (
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
-	"github.com/emrctl/emrctl/internal/provider/aliyun"
 	"github.com/emrctl/emrctl/internal/redact"
 )
 
@@ -26,6 +25,9 @@ type Timeouts struct {
 	Write time.Duration // one write operation (default 60 s)
 	Wait  time.Duration // a wait for a state (default 30 min)
 	Poll  time.Duration // between polls of a wait (default 30 s)
+	// Lock is how long a write waits for another write on the same
+	// target to finish (default 15 min).
+	Lock time.Duration
 }
 
 func (t *Timeouts) fill() {
@@ -41,23 +43,29 @@ func (t *Timeouts) fill() {
 	if t.Poll <= 0 {
 		t.Poll = 30 * time.Second
 	}
+	if t.Lock <= 0 {
+		t.Lock = 15 * time.Minute
+	}
 }
 
 // Options configure an Engine.
 type Options struct {
-	Profile  string // profile name, recorded in the journal
-	Provider string // provider.Aliyun or provider.AWS
-	Region   string
+	Profile string // profile name, recorded in the journal
+	Region  string
+	// Provider is the cloud's adapter; the engine asks it for capabilities
+	// and never asks which cloud it is.
+	Provider provider.Provider
+	// Scope names the endpoint (and, for the sandbox, its generation):
+	// writes are the same intent, and share a lock, only within a scope.
+	Scope string
 	// Sandbox marks the embedded emulator: waits and batch intervals are
 	// divided by TimeScale, as its clock runs that much faster.
 	Sandbox   bool
 	TimeScale float64
-	Aliyun    *aliyun.Provider
-	// ForRegion opens the Alibaba provider of another region with the same
-	// credentials and endpoint (inspect across regions, a spec for another
-	// region). Nil: only Region can be read.
-	ForRegion func(region string) (*aliyun.Provider, error)
-	AWS       AWSBackend
+	// ForRegion opens the provider of another region with the same
+	// credentials and endpoint (inspect across regions). Nil: only Region
+	// can be read.
+	ForRegion func(region string) (provider.Provider, error)
 	Journal   *journal.Journal
 	Policy    *policy.Policy
 	Secrets   *redact.Registry
@@ -69,6 +77,12 @@ type Options struct {
 	Backoff func(n int) time.Duration
 	Now     func() time.Time
 	Log     *slog.Logger
+	// Warn tells the person something went wrong that did not stop the
+	// command (a journal record that failed); nil logs it.
+	Warn func(string)
+	// Lease is how long a write's lock and attempt hold without a renewal
+	// (default journal.DefaultLease).
+	Lease time.Duration
 }
 
 // Engine is the service layer.
@@ -100,8 +114,14 @@ func New(opts Options) (*Engine, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if opts.Aliyun == nil && opts.AWS == nil {
+	if opts.Provider == nil {
 		return nil, errors.New("engine: no provider configured")
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = journal.DefaultLease
+	}
+	if opts.Scope == "" {
+		opts.Scope = opts.Provider.Traits().Name + ":" + opts.Region
 	}
 	return &Engine{opts: opts}, nil
 }
@@ -109,8 +129,11 @@ func New(opts Options) (*Engine, error) {
 // Profile returns the profile name.
 func (e *Engine) Profile() string { return e.opts.Profile }
 
-// Provider returns the provider name.
-func (e *Engine) Provider() string { return e.opts.Provider }
+// Provider returns the provider's name.
+func (e *Engine) Provider() string { return e.opts.Provider.Traits().Name }
+
+// Traits returns the provider's traits.
+func (e *Engine) Traits() provider.Traits { return e.opts.Provider.Traits() }
 
 // Region returns the region.
 func (e *Engine) Region() string { return e.opts.Region }
@@ -137,16 +160,12 @@ func (e *Engine) pollInterval() time.Duration {
 	return max(e.scaled(e.opts.Timeouts.Poll), 100*time.Millisecond)
 }
 
-// read runs a read with the read deadline, throttling retries and, on
-// Alibaba, retries of a transient failure (AWS reads get those from the
-// SDK, see provider/aws).
+// read runs a read with the read deadline, throttling retries and
+// retries of a transient failure (a 5xx, a lost connection).
 func read[T any](ctx context.Context, e *Engine, fn func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeouts.Read)
 	defer cancel()
-	if e.opts.Aliyun != nil {
-		return retryThrottled(ctx, e, func(ctx context.Context) (T, error) { return retryUnavailable(ctx, fn) })
-	}
-	return retryThrottled(ctx, e, fn)
+	return retryThrottled(ctx, e, func(ctx context.Context) (T, error) { return retryUnavailable(ctx, fn) })
 }
 
 // retryUnavailable repeats a read twice after a 5xx or a lost connection,
@@ -191,10 +210,22 @@ func retryThrottled[T any](ctx context.Context, e *Engine, fn func(context.Conte
 	}
 }
 
-// aliyun returns the Alibaba provider or an unsupported error.
-func (e *Engine) aliyun(what string) (*aliyun.Provider, error) {
-	if e.opts.Aliyun == nil {
-		return nil, &UnsupportedError{Provider: e.opts.Provider, What: what}
+// capability returns the provider as the capability T, or an error
+// saying the provider does not offer what.
+func capability[T any](e *Engine, what string) (T, error) {
+	c, ok := e.opts.Provider.(T)
+	if !ok {
+		return c, &UnsupportedError{Provider: e.Provider(), What: what}
 	}
-	return e.opts.Aliyun, nil
+	return c, nil
+}
+
+// warn tells the person about a problem that did not stop the command.
+func (e *Engine) warn(msg string) {
+	msg = e.opts.Secrets.String(msg)
+	if e.opts.Warn != nil {
+		e.opts.Warn(msg)
+		return
+	}
+	e.opts.Log.Warn(msg)
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/provider"
 )
 
@@ -117,8 +119,75 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("%s on %s: the outcome is unknown (%v); it is recorded as journal entry %d. Running the same command again is safe: emrctl reuses the token or checks the cluster state before sending anything", e.Operation, e.Target, e.Err, e.JournalID)
+	return fmt.Sprintf("%s on %s: the outcome is unknown (%v); it is recorded as journal entry %d. Running the same command again is safe: emrctl reuses the token or checks the cloud's state before sending anything again", e.Operation, e.Target, e.Err, e.JournalID)
 }
 
 // Unwrap returns the transport error.
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// CannotTellError is a write not sent because an earlier attempt of the
+// same request has an outcome nobody can establish from the cloud's state
+// (another actor changed the same resource meanwhile, or the resource is
+// still changing). A person must look and say what happened.
+type CannotTellError struct {
+	Operation string
+	Target    string
+	JournalID int64
+	Reason    string
+}
+
+func (e *CannotTellError) Error() string {
+	return fmt.Sprintf("%s on %s was not sent: an earlier attempt of the same request (journal entry %d) has an unknown outcome, "+
+		"and the cloud's state cannot tell whether it was applied: %s. Look at the resource, then record what happened with "+
+		"'emrctl audit resolve %d --applied' or '--not-applied' and run the command again", e.Operation, e.Target, e.JournalID, e.Reason, e.JournalID)
+}
+
+// KeyConflictError is an idempotency key used again for another request.
+type KeyConflictError struct {
+	Key       string
+	Earlier   string // "IncreaseNodes on c-1/ng-1"
+	At        time.Time
+	JournalID int64
+	This      string
+}
+
+func (e *KeyConflictError) Error() string {
+	s := fmt.Sprintf("idempotency key %q was used at %s for %s", e.Key, e.At.Local().Format(time.RFC3339), e.Earlier)
+	if e.JournalID > 0 {
+		s += fmt.Sprintf(" (journal entry %d)", e.JournalID)
+	}
+	return s + fmt.Sprintf("; this request is %s, a different one: nothing was sent. Use a new key for a new request", e.This)
+}
+
+// RecordError is a write whose outcome the journal could not record: the
+// write may have been applied, and the journal still shows it as pending
+// or unknown.
+type RecordError struct {
+	JournalID int64
+	Status    string
+	Err       error
+}
+
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("the outcome (%s) of journal entry %d could not be recorded in the journal: %v; the entry stays open, "+
+		"and the next write on the same target reconciles it from the cloud's state", e.Status, e.JournalID, e.Err)
+}
+
+// Unwrap returns the journal's error.
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// BusyError is a write that waited too long for another write on the same
+// target to finish.
+type BusyError struct {
+	Target string
+	Holder *journal.Holder
+	Waited time.Duration
+}
+
+func (e *BusyError) Error() string {
+	if e.Holder == nil {
+		return fmt.Sprintf("%s is being changed by another write; waited %s, nothing was sent: try again when it is done", e.Target, e.Waited)
+	}
+	return fmt.Sprintf("%s is being changed by %s (%s) since %s (%s); waited %s, nothing was sent: try again when it is done",
+		e.Target, e.Holder.Actor, e.Holder.Owner, e.Holder.Since.Local().Format(time.RFC3339), e.Holder.Operation, e.Waited)
+}

@@ -7,7 +7,6 @@ import (
 	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/spec"
 	"github.com/emrctl/emrctl/internal/validate"
-	"github.com/emrctl/emrctl/internal/wire/emrwire"
 )
 
 // ExportOptions change the spec an export writes.
@@ -27,33 +26,31 @@ type ExportResult struct {
 	Problems []FieldProblem `json:"problems,omitempty"`
 }
 
-// ExportCluster turns GetClusterCloneMeta into a spec the user can edit and
-// create from (cluster-lifecycle.md "Clone Cluster"). Passwords are never
+// ExportCluster turns a cluster into a spec the user can edit and create
+// from (cluster-lifecycle.md "Clone Cluster"). Passwords are never
 // exported: the spec names the environment variables that must hold them.
 // The spec is checked to load back strictly, so what is written is what
 // 'cluster create -f' reads.
 func (e *Engine) ExportCluster(ctx context.Context, clusterID string, o ExportOptions) (*ExportResult, error) {
-	errs := []*validate.Error{validate.ID(validate.ClusterID, "cluster ID", clusterID)}
+	errs := []*validate.Error{e.clusterID(clusterID)}
 	if o.Name != "" {
 		errs = append(errs, validate.Name("name", o.Name))
 	}
 	if err := checkInput(errs...); err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("exporting clusters")
+	p, err := capability[provider.Exporter](e, "exporting clusters")
 	if err != nil {
 		return nil, err
 	}
-	meta, err := read(ctx, e, func(ctx context.Context) (*emrwire.GetClusterCloneMetaResponseClusterCloneMeta, error) {
-		return p.CloneMeta(ctx, clusterID)
-	})
+	c, err := read(ctx, e, func(ctx context.Context) (*spec.Cluster, error) { return p.ExportSpec(ctx, clusterID) })
 	if err != nil {
 		return nil, err
 	}
-	if meta == nil {
-		return nil, &provider.APIError{Provider: provider.Aliyun, Action: "GetClusterCloneMeta", Kind: provider.KindNotFound, Code: "ClusterNotFound", Message: "no clone metadata for " + clusterID}
+	source := c.Name
+	if c.Region == "" {
+		c.Region = e.opts.Region
 	}
-	c := spec.FromCloneMeta(meta, e.opts.Region)
 	if o.Name != "" {
 		c.Name = o.Name
 	}
@@ -70,7 +67,7 @@ func (e *Engine) ExportCluster(ctx context.Context, clusterID string, o ExportOp
 	for _, pr := range spec.Validate(back, spec.DefaultValidateOptions()) {
 		res.Problems = append(res.Problems, FieldProblem{Field: pr.Path, Problem: pr.Message, Fix: pr.Fix, Warning: pr.Severity == spec.Warning})
 	}
-	if o.Name == "" || o.Name == meta.ClusterName {
+	if o.Name == "" || o.Name == source {
 		res.Problems = append(res.Problems, FieldProblem{Field: "name", Problem: "is the source cluster's name", Fix: "give the clone its own name (--name or edit the spec)", Warning: true})
 	}
 	return res, nil

@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 
-	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/validate"
 )
 
@@ -31,13 +30,39 @@ func problemText(e *validate.Error) string {
 
 func quote(s string) string { return "\"" + s + "\"" }
 
-// checkClusterID validates a cluster ID by the provider's format.
-func checkClusterID(prov, id string) error {
-	kind := validate.ClusterID
-	if prov == provider.AWS {
-		kind = validate.AWSClusterID
+// idCheck validates one identifier with the provider's format (check),
+// or only that it is given when the provider has none.
+func idCheck(check func(field, id string) *validate.Error, field, id string) *validate.Error {
+	if check != nil {
+		return check(field, id)
 	}
-	return checkInput(validate.ID(kind, "cluster ID", id))
+	if id == "" {
+		return &validate.Error{Field: field, Rule: "is required", Fix: "give the " + field}
+	}
+	return nil
+}
+
+// clusterID validates a cluster ID in the provider's format.
+func (e *Engine) clusterID(id string) *validate.Error {
+	return idCheck(e.Traits().CheckClusterID, "cluster ID", id)
+}
+
+// groupID validates a node group ID in the provider's format.
+func (e *Engine) groupID(field, id string) *validate.Error {
+	return idCheck(e.Traits().CheckNodeGroupID, field, id)
+}
+
+// nodeID validates a node ID in the provider's format.
+func (e *Engine) nodeID(field, id string) *validate.Error {
+	return idCheck(e.Traits().CheckNodeID, field, id)
+}
+
+// checkClusterID validates a cluster ID before anything is sent.
+func (e *Engine) checkClusterID(id string) error { return checkInput(e.clusterID(id)) }
+
+// checkGroup validates a cluster and node group ID pair.
+func (e *Engine) checkGroup(clusterID, groupID string) error {
+	return checkInput(e.clusterID(clusterID), e.groupID("node group ID", groupID))
 }
 
 // asInputError reports whether err is bad input found before sending.

@@ -2,14 +2,15 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/provider"
-	"github.com/emrctl/emrctl/internal/provider/aliyun"
 )
 
 // Severities of a finding.
@@ -83,9 +84,6 @@ type InspectReport struct {
 // is reported in its summary; the inspection fails only when no region
 // can be read.
 func (e *Engine) Inspect(ctx context.Context, o InspectOptions) (*InspectReport, error) {
-	if _, err := e.aliyun("inspecting clusters"); err != nil {
-		return nil, err
-	}
 	if o.ExpiringWithin <= 0 {
 		o.ExpiringWithin = DefaultExpiringWithin
 	}
@@ -175,7 +173,7 @@ func (e *Engine) inspectRegion(ctx context.Context, region string, o InspectOpti
 }
 
 // inspectCluster returns the findings of one cluster of a listing.
-func (e *Engine) inspectCluster(ctx context.Context, p *aliyun.Provider, c *provider.Cluster, now time.Time, within time.Duration) ([]Finding, error) {
+func (e *Engine) inspectCluster(ctx context.Context, p provider.Provider, c *provider.Cluster, now time.Time, within time.Duration) ([]Finding, error) {
 	var out []Finding
 	if f, ok := stateFinding(c); ok {
 		out = append(out, f)
@@ -252,25 +250,30 @@ func expiryFinding(c *provider.Cluster, now time.Time, within time.Duration) (Fi
 	return f, true
 }
 
-// abnormalNodes reports the Stopped nodes of a running cluster one by one,
-// and its Terminated nodes grouped by node group.
-func abnormalNodes(ctx context.Context, e *Engine, p *aliyun.Provider, c *provider.Cluster) ([]Finding, error) {
+// abnormalNodes reports the stopped nodes of a running cluster one by one,
+// and its released nodes grouped by node group, except those emrctl
+// released itself (a scale-in recorded in the journal).
+func abnormalNodes(ctx context.Context, e *Engine, p provider.Provider, c *provider.Cluster) ([]Finding, error) {
 	var out []Finding
 	terminated := map[string][]string{}
 	var groups []string
+	ours, err := e.releasedByEmrctl(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
 	token := ""
 	for {
 		page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.Node], error) {
-			return p.ListNodes(ctx, c.ID, provider.NodeFilter{States: AbnormalNodeStates()}, token, 100)
+			return p.ListNodes(ctx, c.ID, provider.NodeFilter{States: e.AbnormalNodeStates()}, token, 100)
 		})
 		if err != nil {
 			return nil, err
 		}
 		for _, n := range page.Items {
-			switch n.State {
-			case NodeStopped:
+			switch {
+			case n.Phase == provider.PhaseStopped:
 				out = append(out, stoppedNodeFinding(c, n))
-			case NodeTerminated:
+			case n.Phase == provider.PhaseReleased && !ours[n.ID]:
 				if _, ok := terminated[n.NodeGroupID]; !ok {
 					groups = append(groups, n.NodeGroupID)
 				}
@@ -287,6 +290,30 @@ func abnormalNodes(ctx context.Context, e *Engine, p *aliyun.Provider, c *provid
 	return out, nil
 }
 
+// releasedByEmrctl returns the nodes of a cluster that scale-ins recorded
+// in the journal released (or may have released).
+func (e *Engine) releasedByEmrctl(ctx context.Context, clusterID string) (map[string]bool, error) {
+	es, err := e.opts.Journal.List(ctx, journal.Filter{Scope: e.opts.Scope, Operation: opDecreaseNodes})
+	if err != nil {
+		return nil, err
+	}
+	ours := map[string]bool{}
+	for _, en := range es {
+		if !strings.HasPrefix(en.Target, clusterID+"/") || en.Status == journal.StatusFailed {
+			continue
+		}
+		var req struct {
+			NodeIDs []string `json:"nodeIds"`
+		}
+		if json.Unmarshal(en.Params, &req) == nil {
+			for _, id := range req.NodeIDs {
+				ours[id] = true
+			}
+		}
+	}
+	return ours, nil
+}
+
 func stoppedNodeFinding(c *provider.Cluster, n provider.Node) Finding {
 	f := finding(c, FindingNode, SeverityProblem)
 	f.Resource, f.State = n.ID, n.State
@@ -299,11 +326,11 @@ func stoppedNodeFinding(c *provider.Cluster, n provider.Node) Finding {
 
 func terminatedNodesFinding(c *provider.Cluster, groupID string, ids []string) Finding {
 	f := finding(c, FindingNode, SeverityWarning)
-	f.Resource, f.State = groupID, NodeTerminated
-	f.Detail = fmt.Sprintf("%d node(s) of node group %s Terminated while the cluster runs: %s", len(ids), groupID, strings.Join(ids, ", "))
-	f.Cause = "Released by a scale-in, reclaimed (spot instances) or lost to a failure or an expired subscription."
+	f.Resource, f.State = groupID, "released"
+	f.Detail = fmt.Sprintf("%d node(s) of node group %s were released while the cluster runs, not by emrctl: %s", len(ids), groupID, strings.Join(ids, ", "))
+	f.Cause = "Released by someone else's scale-in, reclaimed (spot instances) or lost to a failure or an expired subscription."
 	f.Fix = "If the group is now short of nodes, scale it out again; for spot groups consider SpotInstanceRemedy or compensation with on-demand instances."
-	f.Next = "emrctl node list " + c.ID + " --node-group " + groupID + " --state Terminated"
+	f.Next = "emrctl node list " + c.ID + " --node-group " + groupID + " --abnormal"
 	return f
 }
 
@@ -326,10 +353,7 @@ func (e *Engine) DiagnoseCluster(ctx context.Context, clusterID string) (*Cluste
 	if err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("diagnosing clusters")
-	if err != nil {
-		return nil, err
-	}
+	p := e.opts.Provider
 	d := &ClusterDiagnosis{Cluster: c, Findings: []Finding{}}
 	if c.State != StateRunning {
 		d.Reason = DiagnoseReason(c.StateReason)
@@ -363,7 +387,7 @@ func (e *Engine) DiagnoseCluster(ctx context.Context, clusterID string) (*Cluste
 			d.Findings = append(d.Findings, f)
 		}
 	case StateStartFailed:
-		if c.Aliyun != nil {
+		if _, ok := p.(provider.Network); ok && c.Aliyun != nil {
 			rep, err := e.CheckPrereqs(ctx, prereqOfCluster(c, groups))
 			if err != nil {
 				return nil, err
@@ -455,9 +479,13 @@ func groupFindings(c *provider.Cluster, groups []provider.NodeGroup) []Finding {
 // diagnosis lists.
 const maxFailedActivities = 5
 
-func (e *Engine) failedActivities(ctx context.Context, p *aliyun.Provider, c *provider.Cluster) ([]Finding, error) {
+func (e *Engine) failedActivities(ctx context.Context, p provider.Provider, c *provider.Cluster) ([]Finding, error) {
+	sa, ok := p.(provider.ScalingActivities)
+	if !ok {
+		return nil, nil
+	}
 	page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.ScalingActivity], error) {
-		return p.ListScalingActivities(ctx, c.ID, provider.ActivityFilter{States: []string{ActivityFailed}}, "", maxFailedActivities)
+		return sa.ListScalingActivities(ctx, c.ID, provider.ActivityFilter{States: []string{ActivityFailed}}, "", maxFailedActivities)
 	})
 	if err != nil {
 		if errors.Is(err, provider.ErrNotFound) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/emrctl/emrctl/internal/policy"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
+	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/spec"
 	"github.com/emrctl/emrctl/internal/validate"
 )
@@ -134,7 +134,7 @@ func (e *Engine) AgentStepProblems(field string, s spec.AWSStep) []FieldProblem 
 // AgentJobRunProblems returns what an agent may not put in an EMR
 // Serverless job run beyond the policy's rules: Spark properties other than
 // resources and parallelism.
-func (e *Engine) AgentJobRunProblems(j awsprov.JobRunSpec) []FieldProblem {
+func (e *Engine) AgentJobRunProblems(j provider.JobRunSpec) []FieldProblem {
 	return agentConfProblems("sparkConf", j.SparkConf)
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
@@ -16,73 +17,136 @@ type NodeGroupInput struct {
 	Group     spec.NodeGroup `json:"group"`
 }
 
-// CreateNodeGroup adds a node group. CreateNodeGroup has no ClientToken:
-// after an unknown outcome the engine looks for a group of that name
-// before sending again.
-func (e *Engine) CreateNodeGroup(ctx context.Context, call Call, in NodeGroupInput) (*Outcome, error) {
-	if err := checkInput(validate.ID(validate.ClusterID, "cluster ID", in.ClusterID), validate.Name("name", in.Group.Name)); err != nil {
+// NodeGroupResult is what adding a node group did.
+type NodeGroupResult struct {
+	ClusterID   string   `json:"clusterId"`
+	NodeGroupID string   `json:"nodeGroupId,omitempty"`
+	Outcome     *Outcome `json:"outcome"`
+}
+
+func (r *NodeGroupResult) outcome() *Outcome { return r.Outcome }
+
+func markNodeGroup(r *NodeGroupResult, status, note string) *NodeGroupResult {
+	r.Outcome = markOutcome(r.Outcome, status, note)
+	return r
+}
+
+// CreateNodeGroup adds a node group: an additive write, sent again when
+// run again with another name (a group's name is unique in its cluster,
+// so the same name is refused). The call has no client token: after an
+// unknown outcome the engine looks for a group of that name first.
+func (e *Engine) CreateNodeGroup(ctx context.Context, call Call, in NodeGroupInput) (*NodeGroupResult, error) {
+	if err := checkInput(e.clusterID(in.ClusterID), validate.Name("name", in.Group.Name)); err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("creating node groups")
+	if in.Group.Count == nil || *in.Group.Count < 1 {
+		return nil, inputError("count", "a new node group needs at least one node", "set count: N (1 or more); an empty group costs nothing and does nothing")
+	}
+	p, err := capability[provider.NodeGroupCreator](e, "creating node groups")
 	if err != nil {
 		return nil, err
 	}
+	return run(ctx, e, call, job[*NodeGroupResult]{
+		operation: opCreateNodeGroup, target: in.ClusterID, input: in, mark: markNodeGroup,
+		do: func(ctx context.Context, f *flight) (*NodeGroupResult, error) {
+			g, clusterNodes, err := e.prepareNodeGroup(ctx, call.Actor, in)
+			if err != nil {
+				return nil, err
+			}
+			req, err := p.PrepareNodeGroup(in.ClusterID, g)
+			if err != nil {
+				return nil, err
+			}
+			op := policy.CreateNodeGroup{ClusterID: in.ClusterID, Name: g.Name, Role: string(g.Role), PaymentType: groupPayment(g), Count: *g.Count, ClusterNodes: clusterNodes}
+			out, err := f.apply(ctx, write{
+				op: op, operation: opCreateNodeGroup, target: in.ClusterID, tokenKind: journal.TokenNone,
+				request: req.Shown(), identity: g, observed: map[string]string{"name": g.Name},
+				send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
+					return p.CreateNodeGroup(ctx, in.ClusterID, req)
+				},
+			})
+			if err != nil {
+				return nil, err
+			}
+			res := &NodeGroupResult{ClusterID: in.ClusterID, Outcome: out}
+			if out.Result != nil && len(out.Result.IDs) > 0 {
+				res.NodeGroupID = out.Result.IDs[0]
+			}
+			return res, nil
+		},
+	})
+}
+
+// groupPayment is how a group is billed, in the policy's words.
+func groupPayment(g spec.NodeGroup) string {
+	if g.Spot != nil && g.Spot.Strategy != "" && g.Spot.Strategy != "NoSpot" {
+		return "Spot"
+	}
+	return string(g.PaymentType)
+}
+
+// prepareNodeGroup validates a group against its cluster: the cluster's
+// type, release and payment, the names already taken and the policy's
+// limits. It returns the group with its defaults and the cluster's node
+// count.
+func (e *Engine) prepareNodeGroup(ctx context.Context, actor policy.Actor, in NodeGroupInput) (spec.NodeGroup, int, error) {
+	g := in.Group
 	cl, err := e.GetCluster(ctx, in.ClusterID)
 	if err != nil {
-		return nil, err
+		return g, 0, err
 	}
 	groups, err := read(ctx, e, func(ctx context.Context) ([]provider.NodeGroup, error) {
-		return p.ListNodeGroups(ctx, in.ClusterID, provider.NodeGroupFilter{})
+		return e.opts.Provider.ListNodeGroups(ctx, in.ClusterID, provider.NodeGroupFilter{})
 	})
 	if err != nil {
-		return nil, err
+		return g, 0, err
 	}
-	gctx := spec.NodeGroupContext{ClusterType: spec.ClusterType(cl.Type), ReleaseVersion: cl.ReleaseVersion, DeployMode: spec.DeployMode(cl.DeployMode), PaymentType: spec.PaymentType(cl.PaymentType)}
+	gctx := spec.NodeGroupContext{
+		Provider: spec.Provider(e.Provider()), ClusterType: spec.ClusterType(cl.Type), ReleaseVersion: cl.ReleaseVersion,
+		DeployMode: spec.DeployMode(cl.DeployMode), PaymentType: spec.PaymentType(cl.PaymentType),
+	}
 	clusterNodes := 0
-	for _, g := range groups {
-		clusterNodes += g.RunningNodes
-		if g.Role == "MASTER" {
-			gctx.VSwitchIDs = g.VSwitchIDs
+	for _, x := range groups {
+		clusterNodes += x.RunningNodes
+		if x.Role == "MASTER" {
+			gctx.VSwitchIDs = x.VSwitchIDs
 		}
-		if g.Name == in.Group.Name {
-			return nil, inputError("name", "node group "+g.ID+" already has the name "+g.Name, "choose another name")
+		if x.Name == g.Name {
+			return g, 0, inputError("name", "node group "+x.ID+" already has the name "+validate.Render(x.Name), "choose another name")
 		}
 	}
-	lim := e.opts.Policy.LimitsFor(call.Actor)
+	lim := e.opts.Policy.LimitsFor(actor)
 	vo := spec.DefaultValidateOptions()
 	vo.NodeGroupMaxAtCreate = lim.NodeGroupMaxAtCreate
-	if probs := spec.ValidateNodeGroup(&in.Group, gctx, vo); len(probs.Errors()) > 0 {
+	if probs := spec.ValidateNodeGroup(&g, gctx, vo); len(probs.Errors()) > 0 {
 		var ie InputError
 		for _, pr := range probs {
 			ie.Problems = append(ie.Problems, FieldProblem{Field: pr.Path, Problem: pr.Message, Fix: pr.Fix, Warning: pr.Severity == spec.Warning})
 		}
-		return nil, &ie
+		return g, 0, &ie
 	}
-	cfg, err := in.Group.AliyunConfig()
+	return g, clusterNodes, nil
+}
+
+// reconcileNodeGroup decides whether a node group creation with an
+// unknown outcome was applied: a group of its name exists or not.
+func reconcileNodeGroup(ctx context.Context, e *Engine, entry *journal.Entry) (verdict, error) {
+	var obs struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(entry.Observed, &obs); err != nil || obs.Name == "" {
+		return cannotTellBecause("the journal entry does not record the group's name"), nil
+	}
+	gs, err := read(ctx, e, func(ctx context.Context) ([]provider.NodeGroup, error) {
+		return e.opts.Provider.ListNodeGroups(ctx, entry.Target, provider.NodeGroupFilter{Names: []string{obs.Name}})
+	})
 	if err != nil {
-		return nil, err
+		return verdict{}, err
 	}
-	count := 0
-	if in.Group.Count != nil {
-		count = *in.Group.Count
+	for _, g := range gs {
+		if g.Name == obs.Name {
+			return appliedBecause(&provider.WriteResult{IDs: []string{g.ID}}, "node group %s named %s exists", g.ID, validate.Render(obs.Name)), nil
+		}
 	}
-	op := policy.CreateNodeGroup{ClusterID: in.ClusterID, Name: in.Group.Name, Role: string(in.Group.Role), PaymentType: string(in.Group.PaymentType), Count: count, ClusterNodes: clusterNodes}
-	w := write{
-		op: op, operation: "CreateNodeGroup", target: in.ClusterID + "/" + in.Group.Name, tokenKind: journal.TokenNone, request: cfg,
-		reconcile: func(ctx context.Context, prev *journal.Entry) (*provider.WriteResult, bool, error) {
-			gs, err := p.ListNodeGroups(ctx, in.ClusterID, provider.NodeGroupFilter{Names: []string{in.Group.Name}})
-			if err != nil || len(gs) == 0 {
-				return nil, false, err
-			}
-			return &provider.WriteResult{IDs: []string{gs[0].ID}}, true, nil
-		},
-		send: func(ctx context.Context, _ string) (*provider.WriteResult, error) {
-			id, rid, err := p.CreateNodeGroup(ctx, in.ClusterID, &cfg)
-			if err != nil {
-				return nil, err
-			}
-			return &provider.WriteResult{IDs: []string{id}, RequestID: rid}, nil
-		},
-	}
-	return e.guarded(ctx, call, w)
+	return notAppliedBecause("no node group is named %s", validate.Render(obs.Name)), nil
 }

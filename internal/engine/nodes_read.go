@@ -11,24 +11,12 @@ import (
 	"github.com/emrctl/emrctl/internal/validate"
 )
 
-// Node states (ListNodes NodeStates).
-const (
-	NodePending    = "Pending"
-	NodeStarting   = "Starting"
-	NodeRunning    = "Running"
-	NodeStopping   = "Stopping"
-	NodeStopped    = "Stopped"
-	NodeTerminated = "Terminated"
-)
+// NodeStates lists the provider's node states in lifecycle order.
+func (e *Engine) NodeStates() []string { return e.Traits().NodeStates }
 
-// NodeStates lists the node states in lifecycle order.
-func NodeStates() []string {
-	return []string{NodePending, NodeStarting, NodeRunning, NodeStopping, NodeStopped, NodeTerminated}
-}
-
-// AbnormalNodeStates are the states operations.md looks for when checking
-// node health ("list-nodes --node-states Stopped Terminated").
-func AbnormalNodeStates() []string { return []string{NodeStopped, NodeTerminated} }
+// AbnormalNodeStates are the states a health check looks for
+// (operations.md: "list-nodes --node-states Stopped Terminated").
+func (e *Engine) AbnormalNodeStates() []string { return e.Traits().AbnormalNodeStates }
 
 // ListNodeGroups returns the node groups of a cluster matching f, each
 // with its nodes counted by state.
@@ -36,11 +24,9 @@ func (e *Engine) ListNodeGroups(ctx context.Context, clusterID string, f provide
 	if err := e.checkGroupFilter(clusterID, f); err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("listing node groups")
-	if err != nil {
-		return nil, err
-	}
-	groups, err := read(ctx, e, func(ctx context.Context) ([]provider.NodeGroup, error) { return p.ListNodeGroups(ctx, clusterID, f) })
+	groups, err := read(ctx, e, func(ctx context.Context) ([]provider.NodeGroup, error) {
+		return e.opts.Provider.ListNodeGroups(ctx, clusterID, f)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -63,16 +49,17 @@ func (e *Engine) ListNodeGroups(ctx context.Context, clusterID string, f provide
 }
 
 func (e *Engine) checkGroupFilter(clusterID string, f provider.NodeGroupFilter) error {
-	errs := []*validate.Error{validate.ID(validate.ClusterID, "cluster ID", clusterID)}
+	errs := []*validate.Error{e.clusterID(clusterID)}
 	for _, id := range f.IDs {
-		errs = append(errs, validate.ID(validate.NodeGroupID, "node group ID", id))
+		errs = append(errs, e.groupID("node group ID", id))
 	}
 	if err := checkInput(errs...); err != nil {
 		return err
 	}
+	roles := e.Traits().NodeGroupRoles
 	for _, r := range f.Roles {
-		if !slices.Contains(NodeGroupTypes(), r) {
-			return inputError("role", fmt.Sprintf("%q is not a node group role", validate.Render(r)), "use one of "+strings.Join(NodeGroupTypes(), ", "))
+		if len(roles) > 0 && !slices.Contains(roles, r) {
+			return inputError("role", fmt.Sprintf("%q is not a node group role", validate.Render(r)), "use one of "+strings.Join(roles, ", "))
 		}
 	}
 	return nil
@@ -106,14 +93,12 @@ type NodeGroupDetail struct {
 // GetNodeGroup returns a node group with its nodes counted by state, the
 // nodes themselves and its auto scaling policy.
 func (e *Engine) GetNodeGroup(ctx context.Context, clusterID, groupID string) (*NodeGroupDetail, error) {
-	if err := checkInput(validate.ID(validate.ClusterID, "cluster ID", clusterID), validate.ID(validate.NodeGroupID, "node group ID", groupID)); err != nil {
+	if err := e.checkGroup(clusterID, groupID); err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("reading node groups")
-	if err != nil {
-		return nil, err
-	}
-	g, err := read(ctx, e, func(ctx context.Context) (*provider.NodeGroup, error) { return p.GetNodeGroup(ctx, clusterID, groupID) })
+	g, err := read(ctx, e, func(ctx context.Context) (*provider.NodeGroup, error) {
+		return e.opts.Provider.GetNodeGroup(ctx, clusterID, groupID)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +113,12 @@ func (e *Engine) GetNodeGroup(ctx context.Context, clusterID, groupID string) (*
 	if err != nil {
 		return nil, err
 	}
+	a, ok := e.opts.Provider.(provider.AutoScaler)
+	if !ok {
+		return d, nil
+	}
 	sp, err := read(ctx, e, func(ctx context.Context) (*provider.ScalingPolicy, error) {
-		return p.GetAutoScalingPolicy(ctx, clusterID, groupID)
+		return a.GetAutoScalingPolicy(ctx, clusterID, groupID)
 	})
 	switch {
 	case err == nil:
@@ -143,25 +132,23 @@ func (e *Engine) GetNodeGroup(ctx context.Context, clusterID, groupID string) (*
 // ListNodes streams every page of a cluster's nodes matching f to each,
 // one page at a time, so memory does not grow with the number of nodes.
 func (e *Engine) ListNodes(ctx context.Context, clusterID string, f provider.NodeFilter, pageSize int, each func([]provider.Node) error) error {
-	errs := []*validate.Error{validate.ID(validate.ClusterID, "cluster ID", clusterID)}
+	errs := []*validate.Error{e.clusterID(clusterID)}
 	for _, id := range f.NodeGroupIDs {
-		errs = append(errs, validate.ID(validate.NodeGroupID, "node group ID", id))
+		errs = append(errs, e.groupID("node group ID", id))
 	}
 	for _, id := range f.NodeIDs {
-		errs = append(errs, validate.ID(validate.NodeID, "node ID", id))
+		errs = append(errs, e.nodeID("node ID", id))
 	}
 	if err := checkInput(errs...); err != nil {
 		return err
 	}
+	states := e.Traits().NodeStates
 	for _, s := range f.States {
-		if !slices.Contains(NodeStates(), s) {
-			return inputError("state", fmt.Sprintf("%q is not a node state", validate.Render(s)), "use one of "+strings.Join(NodeStates(), ", "))
+		if len(states) > 0 && !slices.Contains(states, s) {
+			return inputError("state", fmt.Sprintf("%q is not a node state", validate.Render(s)), "use one of "+strings.Join(states, ", "))
 		}
 	}
-	p, err := e.aliyun("listing nodes")
-	if err != nil {
-		return err
-	}
+	p := e.opts.Provider
 	token := ""
 	for {
 		page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.Node], error) {

@@ -89,7 +89,7 @@ func TestGetNodeGroupAndListNodes(t *testing.T) {
 	})
 	t.Run("abnormal", func(t *testing.T) {
 		var states []string
-		err := env.eng.ListNodes(context.Background(), id, provider.NodeFilter{States: engine.AbnormalNodeStates()}, 100, func(p []provider.Node) error {
+		err := env.eng.ListNodes(context.Background(), id, provider.NodeFilter{States: env.eng.AbnormalNodeStates()}, 100, func(p []provider.Node) error {
 			for _, n := range p {
 				states = append(states, n.State)
 			}

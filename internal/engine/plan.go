@@ -10,7 +10,7 @@ import (
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/spec"
-	"github.com/emrctl/emrctl/internal/wire/emrwire"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // Plan is what creating a cluster from a spec would do, checked against
@@ -39,17 +39,17 @@ func (e *Engine) PlanCluster(ctx context.Context, actor policy.Actor, c *spec.Cl
 	return plan, err
 }
 
-// plan is PlanCluster that also returns the unredacted request to send.
-func (e *Engine) plan(ctx context.Context, actor policy.Actor, c *spec.Cluster, getenv func(string) (string, bool), live bool) (*Plan, *emrwire.RunClusterRequest, error) {
+// plan is PlanCluster that also returns the request to send.
+func (e *Engine) plan(ctx context.Context, actor policy.Actor, c *spec.Cluster, getenv func(string) (string, bool), live bool) (*Plan, provider.CreateRequest, error) {
 	probs, err := e.PrepareCluster(c, actor)
 	if err != nil {
 		return nil, nil, err
 	}
-	plan := &Plan{Summary: spec.Summarize(c), API: "RunCluster", Problems: probs}
-	if e.opts.Provider == provider.AWS {
-		p, err := e.planAWS(ctx, c, plan)
-		return p, nil, err
+	creator, err := capability[provider.ClusterCreator](e, "creating clusters")
+	if err != nil {
+		return nil, nil, err
 	}
+	plan := &Plan{Summary: spec.Summarize(c), Problems: probs}
 	if isAgent(actor) {
 		getenv = AgentGetenv(getenv)
 	}
@@ -59,16 +59,16 @@ func (e *Engine) plan(ctx context.Context, actor policy.Actor, c *spec.Cluster, 
 	}
 	e.opts.Secrets.Add(secrets.MasterRootPassword)
 	e.opts.Secrets.Add(secrets.MetastorePassword)
-	req, err := c.AliyunRequest(secrets)
+	req, err := creator.PrepareCreate(c, secrets)
 	if err != nil {
 		return nil, nil, err
 	}
-	plan.Request = spec.RedactRequest(req)
+	plan.API, plan.Request = req.API(), req.Shown()
 	vcpus := map[string]int{}
 	if live {
 		if vcpus, err = e.liveChecks(ctx, c, plan); err != nil {
 			if errors.Is(err, provider.ErrDenied) {
-				return nil, nil, fmt.Errorf("the plan's look-ups were refused (%w); grant the VPC/ECS describe permissions, or create with --skip-live-checks", err)
+				return nil, nil, fmt.Errorf("the plan's look-ups were refused (%w); grant the describe permissions they need, or create with --skip-live-checks", err)
 			}
 			return nil, nil, err
 		}
@@ -86,12 +86,20 @@ func (e *Engine) plan(ctx context.Context, actor policy.Actor, c *spec.Cluster, 
 // liveChecks adds the problems only the cloud can reveal and returns the
 // vCPUs of the instance types it saw.
 func (e *Engine) liveChecks(ctx context.Context, c *spec.Cluster, plan *Plan) (map[string]int, error) {
+	before := len(plan.Problems)
 	if err := e.checkRelease(ctx, c, plan); err != nil {
 		return nil, err
 	}
-	vcpus, err := e.checkInstanceTypes(ctx, c, plan)
-	if err != nil {
-		return nil, err
+	vcpus := map[string]int{}
+	if len(plan.Problems) == before {
+		// The offer of instance types depends on the release.
+		var err error
+		if vcpus, err = e.checkInstanceTypes(ctx, c, plan); err != nil {
+			return nil, err
+		}
+	}
+	if _, ok := e.opts.Provider.(provider.Network); !ok {
+		return vcpus, nil
 	}
 	report, err := e.CheckPrereqs(ctx, PrereqInputFromSpec(c))
 	if err != nil {
@@ -144,17 +152,30 @@ func (e *Engine) checkRelease(ctx context.Context, c *spec.Cluster, plan *Plan) 
 		versions = append(versions, r.Version)
 	}
 	if !slices.Contains(versions, c.ReleaseVersion) {
+		what := "in " + c.Region
+		if c.ClusterType != "" {
+			what = "for " + string(c.ClusterType) + " clusters in " + c.Region
+		}
 		plan.Problems = append(plan.Problems, FieldProblem{
 			Field:   "releaseVersion",
-			Problem: fmt.Sprintf("%s is not offered for %s clusters in %s", c.ReleaseVersion, c.ClusterType, c.Region),
-			Fix:     "use one of: " + strings.Join(versions, ", "),
+			Problem: fmt.Sprintf("%s is not offered %s", validate.Render(c.ReleaseVersion), what),
+			Fix:     "use one of: " + strings.Join(firstN(versions, 12), ", "),
 		})
 	}
 	return nil
 }
 
-// checkInstanceTypes asks ListInstanceTypes, with its hidden required
-// parameters, what each role may use in the zone.
+// firstN shortens a list for a message.
+func firstN(list []string, n int) []string {
+	if len(list) <= n {
+		return list
+	}
+	return append(slices.Clone(list[:n]), fmt.Sprintf("... (%d more)", len(list)-n))
+}
+
+// checkInstanceTypes asks the cloud what each role may use (Alibaba:
+// ListInstanceTypes with its hidden required parameters, per zone, role
+// and billing; AWS: the types the release supports).
 func (e *Engine) checkInstanceTypes(ctx context.Context, c *spec.Cluster, plan *Plan) (map[string]int, error) {
 	vcpus := map[string]int{}
 	offered := map[string][]string{}
@@ -162,44 +183,35 @@ func (e *Engine) checkInstanceTypes(ctx context.Context, c *spec.Cluster, plan *
 	if c.Network != nil {
 		zone = c.Network.ZoneID
 	}
-	for i, g := range c.NodeGroups {
-		key := string(g.Role) + "/" + string(g.PaymentType)
+	for _, u := range c.InstanceTypeUses() {
+		key := string(u.Role) + "/" + string(u.PaymentType)
 		if _, seen := offered[key]; !seen {
 			types, err := e.ListInstanceTypes(ctx, provider.InstanceTypeQuery{
-				ZoneID: zone, ClusterType: string(c.ClusterType), PaymentType: string(g.PaymentType),
-				NodeGroupType: string(g.Role), ReleaseVersion: c.ReleaseVersion, DeployMode: string(c.DeployMode),
+				ZoneID: zone, ClusterType: string(c.ClusterType), PaymentType: string(u.PaymentType),
+				NodeGroupType: string(u.Role), ReleaseVersion: c.ReleaseVersion, DeployMode: string(c.DeployMode),
 			})
 			if err != nil {
 				return nil, err
 			}
+			offered[key] = []string{}
 			for _, t := range types {
 				offered[key] = append(offered[key], t.Type)
 				vcpus[t.Type] = t.VCPUs
 			}
 		}
-		for j, t := range g.InstanceTypes {
-			if !slices.Contains(offered[key], t) {
-				plan.Problems = append(plan.Problems, FieldProblem{
-					Field:   fmt.Sprintf("nodeGroups[%d].instanceTypes[%d]", i, j),
-					Problem: fmt.Sprintf("%s is not offered for %s nodes (%s) in %s", t, g.Role, g.PaymentType, zone),
-					Fix:     "pick one from 'emrctl discover instance-types --zone " + zone + " --role " + string(g.Role) + "'",
-				})
+		if !slices.Contains(offered[key], u.InstanceType) {
+			where := "in " + c.Region
+			if zone != "" {
+				where = fmt.Sprintf("for %s nodes (%s) in %s", u.Role, u.PaymentType, zone)
 			}
+			plan.Problems = append(plan.Problems, FieldProblem{
+				Field:   u.Path,
+				Problem: fmt.Sprintf("%s is not offered %s with %s", validate.Render(u.InstanceType), where, c.ReleaseVersion),
+				Fix:     "pick one from 'emrctl discover instance-types'",
+			})
 		}
 	}
 	return vcpus, nil
-}
-
-// planAWS is the AWS form of the plan: the rules and the exact request.
-func (e *Engine) planAWS(ctx context.Context, c *spec.Cluster, plan *Plan) (*Plan, error) {
-	plan.API = "RunJobFlow"
-	plan.Ready = true
-	for _, p := range plan.Problems {
-		if !p.Warning {
-			plan.Ready = false
-		}
-	}
-	return plan, nil
 }
 
 // PlanError is a plan with problems: creation was not attempted.

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/emrctl/emrctl/internal/provider"
-	"github.com/emrctl/emrctl/internal/provider/aliyun"
 	"github.com/emrctl/emrctl/internal/spec"
 	"github.com/emrctl/emrctl/internal/validate"
 )
@@ -172,9 +171,13 @@ func (e *Engine) CheckPrereqs(ctx context.Context, in PrereqInput) (*PrereqRepor
 	if region == "" {
 		region = e.opts.Region
 	}
-	p, err := e.inRegion(region)
+	rp, err := e.inRegion(region)
 	if err != nil {
 		return nil, err
+	}
+	p, ok := rp.(provider.Network)
+	if !ok {
+		return nil, &UnsupportedError{Provider: e.Provider(), What: "checking network prerequisites"}
 	}
 	c := &prereqRun{e: e, p: p, in: in, r: &PrereqReport{Region: region, Checks: []PrereqCheck{}}}
 	if !c.region(ctx) {
@@ -216,7 +219,7 @@ func checkPrereqInput(in PrereqInput) error {
 // the VPC in use) informs the later ones.
 type prereqRun struct {
 	e     *Engine
-	p     *aliyun.Provider
+	p     provider.Network
 	in    PrereqInput
 	r     *PrereqReport
 	zones []string

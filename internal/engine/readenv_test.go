@@ -56,9 +56,9 @@ func newReadEnv(t *testing.T) *readEnv {
 	t.Cleanup(func() { j.Close() })
 	env := &readEnv{t: t, srv: srv, p: sandboxProvider(t, srv, "cn-hangzhou")}
 	env.eng, err = engine.New(engine.Options{
-		Profile: "test", Provider: provider.Aliyun, Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6,
-		Aliyun: env.p, Journal: j, Policy: policy.Default(),
-		ForRegion: func(region string) (*aliyun.Provider, error) { return sandboxProvider(t, srv, region), nil },
+		Profile: "test", Provider: env.p, Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6,
+		Journal: j, Policy: policy.Default(),
+		ForRegion: func(region string) (provider.Provider, error) { return sandboxProvider(t, srv, region), nil },
 		Backoff:   func(int) time.Duration { return time.Millisecond },
 		Now:       func() time.Time { return srv.Clock().Now() },
 	})

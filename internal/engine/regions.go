@@ -2,52 +2,25 @@ package engine
 
 import (
 	"context"
-	"slices"
-	"strings"
 
-	"github.com/emrctl/emrctl/internal/contract"
 	"github.com/emrctl/emrctl/internal/provider"
-	"github.com/emrctl/emrctl/internal/provider/aliyun"
 	"github.com/emrctl/emrctl/internal/validate"
-	"github.com/emrctl/emrctl/internal/wire/vpcwire"
 )
 
-// Regions lists the regions the cloud serves (VPC DescribeRegions), sorted
-// by ID.
+// Regions lists the regions the cloud serves, sorted by ID.
 func (e *Engine) Regions(ctx context.Context) ([]provider.Region, error) {
-	p, err := e.aliyun("listing regions")
+	p, err := capability[provider.RegionLister](e, "listing regions")
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, e, func(ctx context.Context) ([]provider.Region, error) { return describeRegions(ctx, p.Client()) })
+	return read(ctx, e, func(ctx context.Context) ([]provider.Region, error) { return p.Regions(ctx) })
 }
 
-// describeRegions calls VPC DescribeRegions. The adapter has no method for
-// it yet; the call goes through its client with the contract's encoding.
-func describeRegions(ctx context.Context, c *aliyun.Client) ([]provider.Region, error) {
-	var resp vpcwire.DescribeRegionsResponse
-	if err := c.Call(ctx, contract.VPC, "DescribeRegions", &vpcwire.DescribeRegionsRequest{AcceptLanguage: "en-US"}, &resp); err != nil {
-		return nil, err
-	}
-	var out []provider.Region
-	if resp.Regions != nil {
-		for _, r := range resp.Regions.Region {
-			out = append(out, provider.Region{ID: r.RegionId, Name: r.LocalName})
-		}
-	}
-	slices.SortFunc(out, func(a, b provider.Region) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
-// inRegion returns the Alibaba provider of a region: the engine's own, or
-// one opened with ForRegion.
-func (e *Engine) inRegion(region string) (*aliyun.Provider, error) {
-	p, err := e.aliyun("reading another region")
-	if err != nil {
-		return nil, err
-	}
+// inRegion returns the provider of a region: the engine's own, or one
+// opened with ForRegion.
+func (e *Engine) inRegion(region string) (provider.Provider, error) {
 	if region == "" || region == e.opts.Region {
-		return p, nil
+		return e.opts.Provider, nil
 	}
 	if err := checkInput(validate.ID(validate.RegionID, "region", region)); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -35,8 +36,10 @@ func TestRunClusterRetriedAfterLostResponseCreatesOneCluster(t *testing.T) {
 	if len(es) != 2 || es[0].Token != es[1].Token {
 		t.Fatalf("journal: got %d RunCluster attempts (tokens %v), want 2 sharing one token", len(es), tokens(es))
 	}
-	if es[1].Status != journal.StatusUnknown || es[0].Status != journal.StatusSucceeded || es[0].ResultIDs[0] != res.ClusterID {
-		t.Errorf("journal outcomes: got %s then %s (%v), want unknown then succeeded with %s", es[1].Status, es[0].Status, es[0].ResultIDs, res.ClusterID)
+	// The lost attempt is settled by the retry that the cloud answered
+	// with the same token.
+	if es[1].Status != journal.StatusSucceeded || es[0].Status != journal.StatusSucceeded || es[0].ResultIDs[0] != res.ClusterID || es[1].ResultIDs[0] != res.ClusterID {
+		t.Errorf("journal outcomes: got %s then %s (%v), want both succeeded with %s", es[1].Status, es[0].Status, es[0].ResultIDs, res.ClusterID)
 	}
 }
 
@@ -92,12 +95,12 @@ func TestIncreaseNodesLostResponseAddsNodesOnce(t *testing.T) {
 	if got := b.srv.Stats()["IncreaseNodes"]; got != 1 {
 		t.Errorf("IncreaseNodes calls: got %d, want 1 (the retry reconciled instead of sending)", got)
 	}
-	if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "found applied") {
-		t.Errorf("notes: got %v, want a note that the earlier attempt was applied", res.Notes)
+	if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "found applied") || res.Outcome.Status != StatusReconciled {
+		t.Errorf("notes: got %v (%s), want a note that the earlier attempt was applied", res.Notes, res.Outcome.Status)
 	}
 	es := b.entries("IncreaseNodes")
-	if len(es) != 2 || es[1].Status != journal.StatusSucceeded || es[0].Status != journal.StatusSucceeded {
-		t.Errorf("journal: got %d entries %v, want the unknown attempt settled as succeeded and the reconciling one succeeded", len(es), statuses(es))
+	if len(es) != 1 || es[0].Status != journal.StatusSucceeded {
+		t.Errorf("journal: got %d entries %v, want the one attempt, settled as succeeded", len(es), statuses(es))
 	}
 }
 
@@ -139,9 +142,12 @@ func TestCrashBetweenJournalAndSendIsReconciled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	crashed, err := b.eng.opts.Journal.Begin(context.Background(), b.eng.intent(call, write{
-		operation: "IncreaseNodes", target: id + "/" + ng, tokenKind: journal.TokenNone, request: in, observed: observedNodes(st),
-	}))
+	intent := b.eng.intent(call, opIncreaseNodes, groupTarget(id, ng), map[string]any{"crashed": true})
+	intent.Identity = map[string]any{"count": 2, "minCount": 0, "paymentDuration": 0, "paymentUnit": ""}
+	obs := observe(st)
+	obs.Count = 2
+	intent.Observed, intent.Owner = obs, deadOwner(t)
+	crashed, err := b.eng.opts.Journal.Begin(context.Background(), intent)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,4 +409,15 @@ func TestReadsRetryUnavailableWritesDoNot(t *testing.T) {
 	if got := b.srv.Stats()["IncreaseNodes:ServiceUnavailable"]; got != 1 {
 		t.Errorf("IncreaseNodes attempts: got %d, want 1 (a write is never repeated on its own)", got)
 	}
+}
+
+// deadOwner is the owner of a process of this host that has exited.
+func deadOwner(t *testing.T) journal.Owner {
+	t.Helper()
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skipf("cannot run a process: %v", err)
+	}
+	host, _ := os.Hostname()
+	return journal.Owner{ID: "crashed", Host: host, PID: cmd.Process.Pid}
 }

@@ -51,14 +51,16 @@ type RuleView struct {
 // GetScalingPolicy returns a node group's auto scaling policy; a group
 // without one gives a view with Exists false, not an error.
 func (e *Engine) GetScalingPolicy(ctx context.Context, clusterID, groupID string) (*ScalingPolicyView, error) {
-	if err := checkInput(validate.ID(validate.ClusterID, "cluster ID", clusterID), validate.ID(validate.NodeGroupID, "node group ID", groupID)); err != nil {
+	if err := e.checkGroup(clusterID, groupID); err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("auto scaling")
+	p, err := capability[provider.AutoScaler](e, "auto scaling")
 	if err != nil {
 		return nil, err
 	}
-	g, err := read(ctx, e, func(ctx context.Context) (*provider.NodeGroup, error) { return p.GetNodeGroup(ctx, clusterID, groupID) })
+	g, err := read(ctx, e, func(ctx context.Context) (*provider.NodeGroup, error) {
+		return e.opts.Provider.GetNodeGroup(ctx, clusterID, groupID)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -215,9 +217,9 @@ func ActivityResult(a provider.ScalingActivity) string {
 }
 
 func (e *Engine) checkActivityFilter(clusterID string, f provider.ActivityFilter) error {
-	errs := []*validate.Error{validate.ID(validate.ClusterID, "cluster ID", clusterID)}
+	errs := []*validate.Error{e.clusterID(clusterID)}
 	if f.NodeGroupID != "" {
-		errs = append(errs, validate.ID(validate.NodeGroupID, "node group ID", f.NodeGroupID))
+		errs = append(errs, e.groupID("node group ID", f.NodeGroupID))
 	}
 	if err := checkInput(errs...); err != nil {
 		return err
@@ -239,7 +241,7 @@ func (e *Engine) ListScalingActivities(ctx context.Context, clusterID string, f 
 	if err := e.checkActivityFilter(clusterID, f); err != nil {
 		return err
 	}
-	p, err := e.aliyun("auto scaling")
+	p, err := capability[provider.ScalingActivities](e, "scaling activities")
 	if err != nil {
 		return err
 	}
@@ -269,10 +271,10 @@ func (e *Engine) ListScalingActivities(ctx context.Context, clusterID string, f 
 // GetScalingActivity returns one scaling activity with the nodes it
 // touched, its cause and its result.
 func (e *Engine) GetScalingActivity(ctx context.Context, clusterID, activityID string) (*ActivityView, error) {
-	if err := checkInput(validate.ID(validate.ClusterID, "cluster ID", clusterID), validate.ID(validate.ScalingActivityID, "activity ID", activityID)); err != nil {
+	if err := checkInput(e.clusterID(clusterID), validate.ID(validate.ScalingActivityID, "activity ID", activityID)); err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("auto scaling")
+	p, err := capability[provider.ScalingActivities](e, "scaling activities")
 	if err != nil {
 		return nil, err
 	}

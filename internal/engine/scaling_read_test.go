@@ -11,7 +11,7 @@ import (
 	"github.com/emrctl/emrctl/internal/emulator"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/provider"
-	"github.com/emrctl/emrctl/internal/wire/emrwire"
+	"github.com/emrctl/emrctl/internal/spec"
 )
 
 // noon keeps the rendered date the same in every time zone.
@@ -69,19 +69,22 @@ func TestRuleSummary(t *testing.T) {
 // taskGroup adds a TASK group of n nodes through the provider.
 func (env *readEnv) taskGroup(clusterID string, n int64) string {
 	env.t.Helper()
-	id, _, err := env.p.CreateNodeGroup(context.Background(), clusterID, &emrwire.NodeGroupConfig{
-		NodeGroupType: "TASK", NodeGroupName: "task", NodeCount: &n, InstanceTypes: []string{"ecs.g8i.xlarge"},
-		VSwitchIds: []string{"vsw-bp1sandboxzoneh00001"},
-		SystemDisk: &emrwire.SystemDisk{Category: "cloud_essd", Size: ptr(int64(120))},
-		DataDisks:  []emrwire.DataDisk{{Category: "cloud_essd", Size: ptr(int64(80)), Count: ptr(int64(1))}},
+	count := int(n)
+	req, err := env.p.PrepareNodeGroup(clusterID, spec.NodeGroup{
+		Role: spec.RoleTask, Name: "task", Count: &count, InstanceTypes: []string{"ecs.g8i.xlarge"},
+		VSwitchIDs: []string{"vsw-bp1sandboxzoneh00001"},
+		SystemDisk: &spec.SystemDisk{Category: "cloud_essd", Size: 120},
+		DataDisks:  []spec.DataDisk{{Category: "cloud_essd", Size: 80, Count: 1}},
 	})
 	if err != nil {
 		env.t.Fatal(err)
 	}
-	return id
+	res, err := env.p.CreateNodeGroup(context.Background(), clusterID, req)
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	return res.IDs[0]
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func TestScalingReads(t *testing.T) {
 	env := newReadEnv(t)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +30,21 @@ type bed struct {
 	jpath   string
 	logs    *bytes.Buffer
 	secrets *redact.Registry
+	cred    credentials.Credential
+	tweak   []func(*Options)
+	logMu   sync.Mutex
+}
+
+// lockedWriter lets several engines of a bed log to one buffer.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func newBed(t *testing.T, tweak ...func(*Options)) *bed {
@@ -42,29 +58,40 @@ func newBed(t *testing.T, tweak ...func(*Options)) *bed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := aliyun.NewClient(aliyun.Config{Region: "cn-hangzhou", Endpoint: "emr.test", Insecure: true, Credential: cred, Transport: srv.Transport(), ReadTimeout: 5 * time.Second})
+	b := &bed{t: t, srv: srv, jpath: filepath.Join(t.TempDir(), "journal.db"), logs: &bytes.Buffer{}, secrets: redact.NewRegistry(), cred: cred, tweak: tweak}
+	b.eng = b.engine(b.jpath)
+	return b
+}
+
+// engine opens another engine on the bed's emulator with the journal at
+// jpath: another process sharing a HOME (the same path) or another
+// operator (a path of their own).
+func (b *bed) engine(jpath string, tweak ...func(*Options)) *Engine {
+	t := b.t
+	t.Helper()
+	c, err := aliyun.NewClient(aliyun.Config{Region: "cn-hangzhou", Endpoint: "emr.test", Insecure: true, Credential: b.cred, Transport: b.srv.Transport(), ReadTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bed{t: t, srv: srv, jpath: filepath.Join(t.TempDir(), "journal.db"), logs: &bytes.Buffer{}, secrets: redact.NewRegistry()}
-	j, err := journal.Open(context.Background(), b.jpath, journal.Options{Registry: b.secrets})
+	j, err := journal.Open(context.Background(), jpath, journal.Options{Registry: b.secrets})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
 	opts := Options{
-		Profile: "test", Provider: provider.Aliyun, Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6,
-		Aliyun: aliyun.New(c), Journal: j, Policy: policy.Default(), Secrets: b.secrets,
+		Profile: "test", Provider: aliyun.New(c), Scope: "sandbox:test", Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6,
+		Journal: j, Policy: policy.Default(), Secrets: b.secrets,
 		Backoff: func(int) time.Duration { return time.Millisecond },
-		Log:     slog.New(slog.NewTextHandler(b.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Log:     slog.New(slog.NewTextHandler(&lockedWriter{w: b.logs, mu: &b.logMu}, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
-	for _, f := range tweak {
+	for _, f := range append(append([]func(*Options){}, b.tweak...), tweak...) {
 		f(&opts)
 	}
-	if b.eng, err = New(opts); err != nil {
+	e, err := New(opts)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	return e
 }
 
 // yes is a confirmer that approves, optionally acknowledging cost and zero.
@@ -115,7 +142,7 @@ func (b *bed) addTask(clusterID string, n int) string {
 	if err != nil {
 		b.t.Fatalf("create node group: %v", err)
 	}
-	return out.Result.IDs[0]
+	return out.NodeGroupID
 }
 
 func (b *bed) clusters() int {

@@ -14,7 +14,7 @@ import (
 
 // ListVPCs lists the VPCs of the engine's region.
 func (e *Engine) ListVPCs(ctx context.Context) ([]provider.VPC, error) {
-	p, err := e.aliyun("listing VPCs")
+	p, err := capability[provider.Network](e, "listing VPCs")
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func (e *Engine) ListVSwitches(ctx context.Context, vpcID string) ([]provider.VS
 	if err := checkInput(validate.ID(validate.VPCID, "vpcId", vpcID)); err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("listing vSwitches")
+	p, err := capability[provider.Network](e, "listing vSwitches")
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (e *Engine) ListSecurityGroups(ctx context.Context, vpcID string) ([]provid
 	if err := checkInput(validate.ID(validate.VPCID, "vpcId", vpcID)); err != nil {
 		return nil, err
 	}
-	p, err := e.aliyun("listing security groups")
+	p, err := capability[provider.Network](e, "listing security groups")
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (e *Engine) ListSecurityGroups(ctx context.Context, vpcID string) ([]provid
 
 // ListKeyPairs lists the SSH key pairs of the engine's region.
 func (e *Engine) ListKeyPairs(ctx context.Context) ([]provider.KeyPair, error) {
-	p, err := e.aliyun("listing key pairs")
+	p, err := capability[provider.Network](e, "listing key pairs")
 	if err != nil {
 		return nil, err
 	}

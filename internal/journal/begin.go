@@ -39,44 +39,53 @@ type Intent struct {
 	// Params are the request parameters, already redacted by the caller;
 	// Begin redacts them again.
 	Params any
+	// Identity, when set, is hashed instead of Params: what identifies the
+	// intent when the exact request also holds values read from the state
+	// (an absolute size computed from the size observed).
+	Identity any
 	// TokenKind is TokenClient, TokenRequestTag or TokenNone.
 	TokenKind string
 	// Observed is the state seen just before sending (redacted and stored,
 	// not hashed): reconciliation compares the cloud's state with it after
 	// an unknown outcome.
 	Observed any
-	// IdempotencyKey optionally tells deliberate repeats of the same
-	// request apart: intents differing only in it are different intents.
+	// IdempotencyKey is the caller's key for this attempt, stored so that
+	// a later call with the same key finds it (ByKey). It is not part of
+	// the intent hash.
 	IdempotencyKey string
+	// Scope names the cloud endpoint (and, for the sandbox, its
+	// generation): the same request to another endpoint is another intent.
+	Scope string
+	// Owner is the write call sending it; its lease says how long the
+	// attempt counts as in flight without a renewal (zero: the write
+	// deadline, Options.StaleAfter).
+	Owner Owner
+	Lease time.Duration
 	// Now is the attempt time; zero means Options.Now.
 	Now time.Time
 }
 
 // Attempt is the journal row Begin created, with what Begin found about
-// earlier attempts of the same intent within the window.
+// earlier attempts of the same intent.
 type Attempt struct {
 	Entry
 	// Reused is set when Token is an earlier attempt's token (Previous
 	// holds that attempt). Sending with it cannot create a duplicate as
 	// long as the cloud honours the token.
 	Reused bool `json:"reused"`
-	// Duplicate is set when an attempt of this intent with this token
-	// already succeeded; Previous is that attempt, whose recorded result
-	// the engine can return instead of sending.
-	Duplicate bool `json:"duplicate"`
-	// Previous is the newest earlier attempt of the intent when it is
-	// pending or unknown (at any age), or, within the window, failed with
-	// a retryable code or succeeded. It is set even when its token is too
-	// old to reuse: an open Previous means the engine must reconcile from
-	// state (node counts, operations, the request tag in Previous.Token)
-	// before sending a write the token cannot protect.
+	// Previous is the newest earlier attempt of the intent when its
+	// outcome is open: pending or unknown (at any age), or, within the
+	// window, failed with a retryable code. An attempt that succeeded or
+	// failed for good is never Previous: repeating a finished write is a
+	// new write.
 	Previous *Entry `json:"previous,omitempty"`
 }
 
 // IntentHash returns the hash identifying in: SHA-256 over the canonical
-// JSON of its provider, profile, region, operation, target, redacted params
-// and idempotency key, exactly as Begin stores them. Actor, client, time
-// and token do not count, so a retry by anyone is the same intent.
+// JSON of its scope, provider, profile, region, operation, target and
+// redacted params, exactly as Begin stores them. Actor, client, time,
+// token and idempotency key do not count, so a retry by anyone is the same
+// intent.
 func (j *Journal) IntentHash(in Intent) (string, error) {
 	st, err := j.prepare(in)
 	if err != nil {
@@ -87,9 +96,9 @@ func (j *Journal) IntentHash(in Intent) (string, error) {
 
 // stored is an Intent as it is stored: scrubbed, encoded and hashed.
 type stored struct {
-	actor, actorKind, client, profile, provider, region, operation, target, key string
-	params, observed                                                            []byte
-	hash                                                                        string
+	actor, actorKind, client, profile, provider, region, operation, target, key, scope string
+	params, observed                                                                   []byte
+	hash                                                                               string
 }
 
 func (j *Journal) prepare(in Intent) (stored, error) {
@@ -103,26 +112,33 @@ func (j *Journal) prepare(in Intent) (stored, error) {
 		operation: j.clean(in.Operation),
 		target:    j.clean(in.Target),
 		key:       j.clean(in.IdempotencyKey),
+		scope:     j.clean(in.Scope),
 	}
 	params, err := encodeJSON(j.reg.Value("", in.Params))
 	if err != nil {
 		return stored{}, fmt.Errorf("params: %w", err)
 	}
 	st.params = params
+	identity := params
+	if in.Identity != nil {
+		if identity, err = encodeJSON(j.reg.Value("", in.Identity)); err != nil {
+			return stored{}, fmt.Errorf("identity: %w", err)
+		}
+	}
 	if in.Observed != nil {
 		if st.observed, err = encodeJSON(j.reg.Value("", in.Observed)); err != nil {
 			return stored{}, fmt.Errorf("observed: %w", err)
 		}
 	}
 	canonical, err := encodeJSON(struct {
-		Provider       string          `json:"provider"`
-		Profile        string          `json:"profile"`
-		Region         string          `json:"region"`
-		Operation      string          `json:"operation"`
-		Target         string          `json:"target"`
-		Params         json.RawMessage `json:"params"`
-		IdempotencyKey string          `json:"idempotencyKey"`
-	}{st.provider, st.profile, st.region, st.operation, st.target, params, st.key})
+		Scope     string          `json:"scope"`
+		Provider  string          `json:"provider"`
+		Profile   string          `json:"profile"`
+		Region    string          `json:"region"`
+		Operation string          `json:"operation"`
+		Target    string          `json:"target"`
+		Params    json.RawMessage `json:"params"`
+	}{st.scope, st.provider, st.profile, st.region, st.operation, st.target, identity})
 	if err != nil {
 		return stored{}, err
 	}
@@ -132,23 +148,35 @@ func (j *Journal) prepare(in Intent) (stored, error) {
 }
 
 // Begin records an attempt of in before it is sent and returns it with the
-// token to send. The newest earlier attempt of the same intent decides the
-// token when it is within the window:
-//   - pending, unknown, or failed with a retryable code: its token is
-//     reused (Reused), so a retry after a timeout or crash is deduplicated
-//     by the cloud instead of creating a second resource;
-//   - succeeded: Duplicate is set and the token reused; the engine decides
-//     whether to return the recorded result;
-//   - otherwise, or when there is none: a fresh token.
+// token to send. When the newest earlier attempt of the same intent has an
+// open outcome (pending, unknown, or failed with a retryable code) its
+// token is reused (Reused), so a retry after a timeout or crash is
+// deduplicated by the cloud instead of creating a second resource. A
+// finished attempt (succeeded, or failed for good) gives a fresh token: a
+// write repeated on purpose is a new write.
 //
 // A token is reused only while its first use is within the window, since
-// the cloud forgets it after that. Every call inserts a new pending row;
-// concurrent Begins of one intent, from any process, are serialised and
-// share a token.
+// the cloud forgets it after that. Every call inserts a new pending row,
+// owned by in.Owner with its lease; concurrent Begins of one intent, from
+// any process, are serialised. The row is read back before Begin returns:
+// a journal that cannot show what it was just told is not trusted with
+// writes (ErrUntrusted).
 func (j *Journal) Begin(ctx context.Context, in Intent) (*Attempt, error) {
+	a, err := j.begin(ctx, in)
+	if corrupt(err) {
+		j.distrust(err)
+		return nil, fmt.Errorf("journal: begin: %w", j.trusted())
+	}
+	return a, err
+}
+
+func (j *Journal) begin(ctx context.Context, in Intent) (*Attempt, error) {
 	op := j.clean(in.Operation)
 	if op == "" {
 		return nil, errors.New("journal: begin: empty operation")
+	}
+	if err := j.trusted(); err != nil {
+		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
 	}
 	switch in.TokenKind {
 	case TokenClient, TokenRequestTag, TokenNone:
@@ -181,11 +209,17 @@ func (j *Journal) Begin(ctx context.Context, in Intent) (*Attempt, error) {
 		a.Attempt = 1
 	}
 
+	lease := in.Lease
+	if lease <= 0 {
+		lease = j.staleAfter
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (time_ns, actor, actor_kind, client, profile, provider,
-		region, operation, target, params, intent_hash, idempotency_key, token_kind, token, attempt, status, observed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+		region, operation, target, params, intent_hash, idempotency_key, token_kind, token, attempt, status, observed,
+		scope, owner, owner_host, owner_pid, lease_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
 		now.UnixNano(), st.actor, st.actorKind, st.client, st.profile, st.provider, st.region, st.operation,
-		st.target, string(st.params), st.hash, st.key, in.TokenKind, a.Token, a.Attempt, nullJSON(st.observed))
+		st.target, string(st.params), st.hash, st.key, in.TokenKind, a.Token, a.Attempt, nullJSON(st.observed),
+		st.scope, in.Owner.ID, in.Owner.Host, in.Owner.PID, now.Add(lease).UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
 	}
@@ -197,56 +231,49 @@ func (j *Journal) Begin(ctx context.Context, in Intent) (*Attempt, error) {
 		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
 	}
 
-	a.ID = id
-	a.Time = time.Unix(0, now.UnixNano()).UTC()
-	a.Actor, a.ActorKind, a.Client = st.actor, st.actorKind, st.client
-	a.Profile, a.Provider, a.Region = st.profile, st.provider, st.region
-	a.Operation, a.Target = st.operation, st.target
-	a.Params = json.RawMessage(st.params)
-	if st.observed != nil {
-		a.Observed = json.RawMessage(st.observed)
+	back, err := j.readBack(ctx, id, st, a.Token)
+	if err != nil {
+		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
 	}
-	a.IntentHash, a.IdempotencyKey = st.hash, st.key
-	a.TokenKind = in.TokenKind
-	a.Status = StatusPending
-	a.ResultIDs = []string{}
+	a.Entry = *back
 	return a, nil
 }
 
-// decide fills a's Previous, Reused, Duplicate and, when reusing, Token and
-// Attempt, from the intent's earlier attempts.
+// readBack reads the attempt just inserted and checks it is what was
+// written. A mismatch or a read error marks the journal untrusted.
+func (j *Journal) readBack(ctx context.Context, id int64, st stored, token string) (*Entry, error) {
+	e, err := j.Get(ctx, id)
+	if err == nil && (e.IntentHash != st.hash || string(e.Params) != string(st.params) || e.Token != token ||
+		(e.Status != StatusPending && !e.Stale) || e.Operation != st.operation || e.Target != st.target) {
+		err = fmt.Errorf("attempt %d reads back differently from what was written", id)
+	}
+	if err != nil {
+		j.distrust(fmt.Errorf("read-back after insert: %w", err))
+		return nil, j.trusted()
+	}
+	return e, nil
+}
+
+// decide fills a's Previous, Reused and, when reusing, Token and Attempt,
+// from the intent's newest earlier attempt.
 func (j *Journal) decide(ctx context.Context, tx *sql.Tx, hash string, now time.Time, a *Attempt) error {
 	prev, err := j.txEntry(ctx, tx, now, `WHERE intent_hash = ? ORDER BY id DESC LIMIT 1`, hash)
 	if err != nil || prev == nil {
 		return err
 	}
+	open := prev.Status == StatusPending || prev.Status == StatusUnknown
 	if now.Sub(prev.Time) >= j.window {
-		// Too old for its token or its result to count, but an open
-		// outcome still needs reconciling.
-		if prev.Status == StatusPending || prev.Status == StatusUnknown {
+		// Too old for its token to count, but an open outcome still
+		// needs reconciling.
+		if open {
 			a.Previous = prev
 		}
 		return nil
 	}
-	switch {
-	case prev.Status == StatusSucceeded:
-		a.Duplicate, a.Previous = true, prev
-	case prev.Status == StatusPending, prev.Status == StatusUnknown,
-		prev.Status == StatusFailed && j.retryable(prev.ErrorCode):
-		a.Previous = prev
-		// An attempt with the same token may have succeeded meanwhile:
-		// sending again would only return that result.
-		won, err := j.txEntry(ctx, tx, now, `WHERE intent_hash = ? AND token = ? AND status = 'succeeded' AND time_ns > ?
-			ORDER BY id DESC LIMIT 1`, hash, prev.Token, now.Add(-j.window).UnixNano())
-		if err != nil {
-			return err
-		}
-		if won != nil {
-			a.Duplicate, a.Previous = true, won
-		}
-	default:
+	if !open && !(prev.Status == StatusFailed && j.retryable(prev.ErrorCode)) {
 		return nil
 	}
+	a.Previous = prev
 
 	var firstNS, maxAttempt int64
 	if err := tx.QueryRowContext(ctx, `SELECT MIN(time_ns), MAX(attempt) FROM attempts WHERE intent_hash = ? AND token = ?`,

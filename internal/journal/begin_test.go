@@ -22,8 +22,8 @@ func TestBeginFirstAttempt(t *testing.T) {
 	if !uuidV4.MatchString(a.Token) {
 		t.Errorf("token = %q, want a lower-case UUID v4", a.Token)
 	}
-	if a.Reused || a.Duplicate || a.Previous != nil {
-		t.Errorf("got Reused=%v Duplicate=%v Previous=%v, want a fresh attempt", a.Reused, a.Duplicate, a.Previous)
+	if a.Reused || a.Previous != nil {
+		t.Errorf("got Reused=%v Previous=%v, want a fresh attempt", a.Reused, a.Previous)
 	}
 	if a.Attempt != 1 || a.Status != StatusPending {
 		t.Errorf("got attempt %d status %s, want 1 pending", a.Attempt, a.Status)
@@ -80,11 +80,10 @@ func TestBeginTokenReuse(t *testing.T) {
 		// gap between the first and second attempt.
 		gap time.Duration
 		// change makes the second intent differ from the first.
-		change        func(*Intent)
-		wantReused    bool
-		wantDuplicate bool
-		wantPrevious  bool
-		wantAttempt   int
+		change       func(*Intent)
+		wantReused   bool
+		wantPrevious bool
+		wantAttempt  int
 	}{
 		{name: "pending within window", gap: 10 * time.Second, wantReused: true, wantPrevious: true, wantAttempt: 2},
 		{name: "stale pending within window", gap: 5 * time.Minute, wantReused: true, wantPrevious: true, wantAttempt: 2},
@@ -92,13 +91,15 @@ func TestBeginTokenReuse(t *testing.T) {
 		{name: "throttled", outcome: &Outcome{Status: StatusFailed, ErrorCode: "Throttling.User"}, gap: time.Minute, wantReused: true, wantPrevious: true, wantAttempt: 2},
 		{name: "internal error", outcome: &Outcome{Status: StatusFailed, ErrorCode: "InternalError"}, gap: time.Minute, wantReused: true, wantPrevious: true, wantAttempt: 2},
 		{name: "definite failure", outcome: &Outcome{Status: StatusFailed, ErrorCode: "InvalidParameter"}, gap: time.Minute, wantAttempt: 1},
-		{name: "succeeded within window", outcome: &Outcome{Status: StatusSucceeded, ResultIDs: []string{"c-1"}}, gap: time.Minute, wantReused: true, wantDuplicate: true, wantPrevious: true, wantAttempt: 2},
+		// A finished write repeated is a new write: never a duplicate.
+		{name: "succeeded within window", outcome: &Outcome{Status: StatusSucceeded, ResultIDs: []string{"c-1"}}, gap: time.Minute, wantAttempt: 1},
 		{name: "succeeded after window", outcome: &Outcome{Status: StatusSucceeded, ResultIDs: []string{"c-1"}}, gap: 31 * time.Minute, wantAttempt: 1},
 		{name: "window boundary", outcome: &Outcome{Status: StatusSucceeded}, gap: 30 * time.Minute, wantAttempt: 1},
 		{name: "unknown after window gets fresh token but previous", outcome: &Outcome{Status: StatusUnknown}, gap: 31 * time.Minute, wantPrevious: true, wantAttempt: 1},
 		{name: "other actor same intent", gap: time.Minute, change: func(in *Intent) { in.Actor, in.ActorKind, in.Client = "agent", "mcp", "claude" }, wantReused: true, wantPrevious: true, wantAttempt: 2},
 		{name: "different params", gap: time.Minute, change: func(in *Intent) { in.Params = map[string]any{"ClusterName": "other"} }, wantAttempt: 1},
-		{name: "different idempotency key", gap: time.Minute, change: func(in *Intent) { in.IdempotencyKey = "second-cluster" }, wantAttempt: 1},
+		{name: "idempotency key is not part of the intent", gap: time.Minute, change: func(in *Intent) { in.IdempotencyKey = "second-cluster" }, wantReused: true, wantPrevious: true, wantAttempt: 2},
+		{name: "different scope", gap: time.Minute, change: func(in *Intent) { in.Scope = "sandbox:0123456789abcdef" }, wantAttempt: 1},
 		{name: "different region", gap: time.Minute, change: func(in *Intent) { in.Region = "cn-shanghai" }, wantAttempt: 1},
 	}
 	for _, tt := range tests {
@@ -126,9 +127,9 @@ func TestBeginTokenReuse(t *testing.T) {
 			if second.ID == first.ID {
 				t.Fatalf("second attempt has id %d, want a new row", second.ID)
 			}
-			if second.Reused != tt.wantReused || second.Duplicate != tt.wantDuplicate || (second.Previous != nil) != tt.wantPrevious {
-				t.Errorf("got Reused=%v Duplicate=%v Previous=%v, want %v %v %v",
-					second.Reused, second.Duplicate, second.Previous != nil, tt.wantReused, tt.wantDuplicate, tt.wantPrevious)
+			if second.Reused != tt.wantReused || (second.Previous != nil) != tt.wantPrevious {
+				t.Errorf("got Reused=%v Previous=%v, want %v %v",
+					second.Reused, second.Previous != nil, tt.wantReused, tt.wantPrevious)
 			}
 			if sameToken := second.Token == first.Token; sameToken != tt.wantReused {
 				t.Errorf("second token %s, first %s: same = %v, want %v", second.Token, first.Token, sameToken, tt.wantReused)
@@ -179,9 +180,10 @@ func TestBeginWindowCountsFromFirstUse(t *testing.T) {
 	}
 }
 
-// Once any attempt with a token succeeded, later retries with that token are
-// duplicates even when an unfinished duplicate delivery came in between.
-func TestBeginDuplicateAfterEarlierSuccess(t *testing.T) {
+// A repeat of a write that succeeded is a new write with a fresh token,
+// while an earlier unfinished attempt of the same intent stays open for
+// reconciliation.
+func TestBeginAfterSuccessIsANewWrite(t *testing.T) {
 	ctx := context.Background()
 	j, c := openTest(t)
 	first, err := j.Begin(ctx, createCluster("etl"))
@@ -191,30 +193,24 @@ func TestBeginDuplicateAfterEarlierSuccess(t *testing.T) {
 	if err := j.Finish(ctx, first.ID, Outcome{Status: StatusSucceeded, ResultIDs: []string{"c-b933c5aac8fe4d1b"}}); err != nil {
 		t.Fatalf("Finish: %v", err)
 	}
-	for i := range 2 {
-		c.Set(t0.Add(time.Duration(i+1) * time.Minute))
-		a, err := j.Begin(ctx, createCluster("etl"))
-		if err != nil {
-			t.Fatalf("Begin: %v", err)
-		}
-		if !a.Duplicate || a.Previous == nil || a.Previous.ID != first.ID || a.Token != first.Token {
-			t.Fatalf("retry %d: Duplicate=%v Previous=%v token=%s, want duplicate of %d with token %s",
-				i, a.Duplicate, a.Previous, a.Token, first.ID, first.Token)
-		}
-		if got := a.Previous.ResultIDs; len(got) != 1 || got[0] != "c-b933c5aac8fe4d1b" {
-			t.Errorf("Previous.ResultIDs = %v, want [c-b933c5aac8fe4d1b]", got)
-		}
+	c.Set(t0.Add(time.Minute))
+	second, err := j.Begin(ctx, createCluster("etl"))
+	if err != nil {
+		t.Fatalf("Begin: %v", err)
 	}
-	// Hours later the success no longer counts, but the unfinished
-	// duplicate delivery is still open and must be reconciled.
+	if second.Reused || second.Previous != nil || second.Token == first.Token {
+		t.Fatalf("after a success: Reused=%v Previous=%v token %s (first %s), want a fresh token and no previous",
+			second.Reused, second.Previous, second.Token, first.Token)
+	}
+	// The second stays unfinished; hours later it is open and must be
+	// reconciled, though its token is too old to reuse.
 	c.Set(t0.Add(2 * time.Hour))
 	a, err := j.Begin(ctx, createCluster("etl"))
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
 	}
-	if a.Duplicate || a.Reused || a.Previous == nil || a.Previous.Status != StatusUnknown {
-		t.Errorf("after 2h: Duplicate=%v Reused=%v Previous=%+v, want a fresh token and the open unknown attempt",
-			a.Duplicate, a.Reused, a.Previous)
+	if a.Reused || a.Previous == nil || a.Previous.ID != second.ID || a.Previous.Status != StatusUnknown {
+		t.Errorf("after 2h: Reused=%v Previous=%+v, want a fresh token and the open unknown attempt %d", a.Reused, a.Previous, second.ID)
 	}
 }
 
@@ -285,6 +281,7 @@ func TestIntentHash(t *testing.T) {
 		{name: "actor", change: func(in *Intent) { in.Actor, in.ActorKind, in.Client = "bob", "cli-script", "ci" }},
 		{name: "time", change: func(in *Intent) { in.Now = t0.Add(time.Hour) }},
 		{name: "token kind", change: func(in *Intent) { in.TokenKind = TokenNone }},
+		{name: "idempotency key", change: func(in *Intent) { in.IdempotencyKey = "k" }},
 		{name: "params as struct", change: func(in *Intent) {
 			in.Params = params{ClusterName: "etl", ClusterType: "DATALAKE", PaymentType: "PayAsYouGo"}
 		}},
@@ -308,7 +305,7 @@ func TestIntentHash(t *testing.T) {
 		{name: "operation", change: func(in *Intent) { in.Operation = "CreateNodeGroup" }},
 		{name: "target", change: func(in *Intent) { in.Target = "etl2" }},
 		{name: "params", change: func(in *Intent) { in.Params = map[string]any{"ClusterName": "etl"} }},
-		{name: "idempotency key", change: func(in *Intent) { in.IdempotencyKey = "k" }},
+		{name: "scope", change: func(in *Intent) { in.Scope = "aws:us-east-1" }},
 	}
 	for _, tt := range differ {
 		t.Run("depends on "+tt.name, func(t *testing.T) {

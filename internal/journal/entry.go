@@ -68,7 +68,15 @@ type Entry struct {
 	ErrorMessage string          `json:"errorMessage"`
 	FinishedAt   *time.Time      `json:"finishedAt,omitempty"`
 	Detail       json.RawMessage `json:"detail,omitempty"`
+	// Scope is the endpoint (and sandbox generation) the write went to.
+	Scope string `json:"scope,omitempty"`
+	// Owner is the process that sent it.
+	Owner Owner `json:"owner"`
 }
+
+// Open reports whether the attempt's outcome is not known yet: pending or
+// unknown.
+func (e *Entry) Open() bool { return e.Status == StatusPending || e.Status == StatusUnknown }
 
 // Outcome is the result of an attempt, recorded by Finish.
 type Outcome struct {
@@ -97,8 +105,9 @@ type Filter struct {
 	// pending attempts and "pending" excludes them. Ignored by ListAudit.
 	Status    string
 	ActorKind string
-	// Provider is ignored by ListAudit.
+	// Provider and Scope are ignored by ListAudit.
 	Provider string
+	Scope    string
 	// Event matches audit events only (ListAudit).
 	Event string
 	// Limit caps the number of entries returned; 0 means no limit.
@@ -107,11 +116,12 @@ type Filter struct {
 
 const entryColumns = `id, time_ns, actor, actor_kind, client, profile, provider, region, operation, target,
 	params, intent_hash, idempotency_key, token_kind, token, attempt, status, result_ids, request_id,
-	error_code, error_message, finished_ns, detail, observed`
+	error_code, error_message, finished_ns, detail, observed, scope, owner, owner_host, owner_pid, lease_ns`
 
-// effectiveStatus is the status readers report: pending past the write
-// deadline reads unknown. Its one parameter is the deadline in Unix ns.
-const effectiveStatus = `(CASE WHEN status = 'pending' AND time_ns < ? THEN 'unknown' ELSE status END)`
+// effectiveStatus is the status readers report: pending past its owner's
+// lease (or, for attempts recorded before leases, past the write deadline)
+// reads unknown. Its parameters are now and the deadline in Unix ns.
+const effectiveStatus = `(CASE WHEN status = 'pending' AND (lease_ns < ? OR (lease_ns IS NULL AND time_ns < ?)) THEN 'unknown' ELSE status END)`
 
 type scanner interface {
 	Scan(dest ...any) error
@@ -124,12 +134,13 @@ func (j *Journal) scanEntry(s scanner, now time.Time) (Entry, error) {
 		timeNS            int64
 		params, resultIDs string
 		status            string
-		finished          sql.NullInt64
+		finished, lease   sql.NullInt64
 		detail, observed  sql.NullString
 	)
 	err := s.Scan(&e.ID, &timeNS, &e.Actor, &e.ActorKind, &e.Client, &e.Profile, &e.Provider, &e.Region,
 		&e.Operation, &e.Target, &params, &e.IntentHash, &e.IdempotencyKey, &e.TokenKind, &e.Token,
-		&e.Attempt, &status, &resultIDs, &e.RequestID, &e.ErrorCode, &e.ErrorMessage, &finished, &detail, &observed)
+		&e.Attempt, &status, &resultIDs, &e.RequestID, &e.ErrorCode, &e.ErrorMessage, &finished, &detail, &observed,
+		&e.Scope, &e.Owner.ID, &e.Owner.Host, &e.Owner.PID, &lease)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -149,10 +160,20 @@ func (j *Journal) scanEntry(s scanner, now time.Time) (Entry, error) {
 	if observed.Valid {
 		e.Observed = json.RawMessage(observed.String)
 	}
-	if e.Status == StatusPending && e.Time.Before(now.Add(-j.staleAfter)) {
+	if e.Status == StatusPending && j.abandoned(e, lease, now) {
 		e.Status, e.Stale = StatusUnknown, true
 	}
 	return e, nil
+}
+
+// abandoned reports whether a pending attempt's owner can no longer record
+// its outcome: its lease ran out, its process on this host is gone, or
+// (attempts from before leases) the write deadline passed.
+func (j *Journal) abandoned(e Entry, lease sql.NullInt64, now time.Time) bool {
+	if !lease.Valid {
+		return e.Time.Before(now.Add(-j.staleAfter))
+	}
+	return !alive(e.Owner.Host, e.Owner.PID, lease.Int64, now)
 }
 
 // queryEntries runs a SELECT of entryColumns from attempts with the given
@@ -211,6 +232,47 @@ func (j *Journal) Pending(ctx context.Context, hash string) ([]Entry, error) {
 	return es, nil
 }
 
+// ByKey returns the newest attempt recorded with the idempotency key, or
+// ErrNotFound.
+func (j *Journal) ByKey(ctx context.Context, key string) (*Entry, error) {
+	es, err := j.queryEntries(ctx, j.now(), `WHERE idempotency_key = ? ORDER BY id DESC LIMIT 1`, j.clean(key))
+	if err != nil {
+		return nil, fmt.Errorf("journal: attempt with key: %w", err)
+	}
+	if len(es) == 0 {
+		return nil, fmt.Errorf("journal: attempt with key: %w", ErrNotFound)
+	}
+	return &es[0], nil
+}
+
+// OpenOn returns the attempts on target within scope whose outcome is
+// open (pending or unknown), oldest first, whatever their intent: what a
+// new write on the target settles before it decides anything.
+func (j *Journal) OpenOn(ctx context.Context, scope, target string) ([]Entry, error) {
+	es, err := j.queryEntries(ctx, j.now(),
+		`WHERE scope = ? AND target = ? AND status IN ('pending', 'unknown') ORDER BY id`, j.clean(scope), j.clean(target))
+	if err != nil {
+		return nil, fmt.Errorf("journal: open attempts on %s: %w", target, err)
+	}
+	return es, nil
+}
+
+// LastSent returns the newest attempt of operation on target within scope
+// that may have been applied (succeeded, pending or unknown), or nil: the
+// start of the interval rules that space writes apart.
+func (j *Journal) LastSent(ctx context.Context, scope, target, operation string) (*Entry, error) {
+	es, err := j.queryEntries(ctx, j.now(),
+		`WHERE scope = ? AND target = ? AND operation = ? AND status IN ('succeeded', 'pending', 'unknown') ORDER BY id DESC LIMIT 1`,
+		j.clean(scope), j.clean(target), j.clean(operation))
+	if err != nil {
+		return nil, fmt.Errorf("journal: last %s on %s: %w", operation, target, err)
+	}
+	if len(es) == 0 {
+		return nil, nil
+	}
+	return &es[0], nil
+}
+
 // where builds the WHERE clause of f for attempts.
 func (j *Journal) where(f Filter, now time.Time) (string, []any, error) {
 	var conds []string
@@ -223,6 +285,7 @@ func (j *Journal) where(f Filter, now time.Time) (string, []any, error) {
 	}
 	for _, c := range []struct{ col, val string }{
 		{"operation", f.Operation}, {"target", f.Target}, {"actor_kind", f.ActorKind}, {"provider", f.Provider},
+		{"scope", f.Scope},
 	} {
 		if c.val != "" {
 			conds, args = append(conds, c.col+` = ?`), append(args, c.val)
@@ -233,7 +296,7 @@ func (j *Journal) where(f Filter, now time.Time) (string, []any, error) {
 			return "", nil, fmt.Errorf("unknown status %q (want pending, succeeded, failed or unknown)", f.Status)
 		}
 		conds = append(conds, effectiveStatus+` = ?`)
-		args = append(args, now.Add(-j.staleAfter).UnixNano(), f.Status)
+		args = append(args, now.UnixNano(), now.Add(-j.staleAfter).UnixNano(), f.Status)
 	}
 	if len(conds) == 0 {
 		return "", nil, nil

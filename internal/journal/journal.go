@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
@@ -77,17 +78,25 @@ type Options struct {
 	// outcome open enough that a retry must reuse its token. Nil means
 	// DefaultRetryable.
 	Retryable func(code string) bool
+	// IntegrityEvery is how often Open checks the file's integrity; zero
+	// means DefaultIntegrityEvery, negative means at every Open.
+	IntegrityEvery time.Duration
 }
 
 // Journal is an open journal file. It is safe for concurrent use, also by
 // several processes holding the same file open.
 type Journal struct {
 	db         *sql.DB
+	path       string
 	reg        *redact.Registry
 	window     time.Duration
 	staleAfter time.Duration
 	now        func() time.Time
 	retryable  func(code string) bool
+
+	mu sync.Mutex
+	// untrusted is why writes are refused (see ErrUntrusted), or nil.
+	untrusted error
 }
 
 // Open opens the journal at path, creating its directory (0700) and the file
@@ -103,6 +112,7 @@ func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
 		return nil, fmt.Errorf("journal: open %s: negative window or stale-after duration", path)
 	}
 	j := &Journal{
+		path:       path,
 		reg:        opts.Registry,
 		window:     opts.Window,
 		staleAfter: opts.StaleAfter,
@@ -151,7 +161,21 @@ func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
 		return nil, fmt.Errorf("journal: open %s: %w", path, err)
 	}
 	j.db = db
-	if err := j.migrate(ctx); err != nil {
+	every := opts.IntegrityEvery
+	if every == 0 {
+		every = DefaultIntegrityEvery
+	}
+	err = j.migrate(ctx)
+	if err == nil {
+		err = j.checkIntegrity(ctx, every)
+	}
+	if corrupt(err) {
+		// A damaged file still opens: reads of the cloud need no journal,
+		// and writes are refused with what to do.
+		j.distrust(err)
+		return j, nil
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("journal: open %s: %w", path, err)
 	}

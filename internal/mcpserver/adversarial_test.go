@@ -526,7 +526,7 @@ func runAdversarial(t *testing.T, m clientMode) *score {
 		for si, s := range c.steps {
 			sc.steps++
 			mark := b.rec.mark()
-			refused := runStep(t, cs, raw, s)
+			refused, unchanged := runStep(t, cs, raw, s)
 			if refused {
 				sc.refusedSteps++
 			}
@@ -567,7 +567,9 @@ func runAdversarial(t *testing.T, m clientMode) *score {
 			// Where the person accepts, earlier cases change the world: an
 			// operation can become a no-op (its nodes already released),
 			// which is not a refusal but sends nothing either.
-			noop := m.name == accepting.name && len(sent) == 0
+			// A declarative write whose state already holds (removing a
+			// policy that is not there) sends nothing and says so.
+			noop := (m.name == accepting.name || unchanged) && len(sent) == 0
 			if !c.bounded && s.gate != allowed && !(s.gate == confirmGate && m.name == accepting.name) && !refused && !noop {
 				sc.fail("%s step %d (%s, gate %s): not refused", c.name, si, s.tool, s.gate)
 			}
@@ -595,13 +597,17 @@ func (sc *score) fail(format string, args ...any) {
 
 // runStep makes one call and reports whether it was refused: a tool error,
 // a protocol error (unknown tool), or the person asked again instead of a
-// forged answer being taken.
-func runStep(t *testing.T, cs, raw *mcp.ClientSession, s step) bool {
+// forged answer being taken; and whether it answered that nothing had to
+// change.
+func runStep(t *testing.T, cs, raw *mcp.ClientSession, s step) (refused, unchanged bool) {
 	t.Helper()
 	ctx := context.Background()
 	if !s.forged {
 		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: s.tool, Arguments: s.args})
-		return err != nil || res.IsError
+		if err != nil || res.IsError {
+			return true, false
+		}
+		return false, strings.Contains(text(res), `"status":"unchanged"`)
 	}
 	state := s.state
 	if s.mintFor != nil {
@@ -612,7 +618,10 @@ func runStep(t *testing.T, cs, raw *mcp.ClientSession, s step) bool {
 	}
 	yes := mcp.InputResponseMap{inputKey: &mcp.ElicitResult{Action: "accept", Content: map[string]any{fieldContinue: true, fieldCost: true, fieldZero: true}}}
 	res, err := raw.CallTool(ctx, &mcp.CallToolParams{Name: s.tool, Arguments: s.args, InputResponses: yes, RequestState: state})
-	return err != nil || res.IsError || res.InputRequests != nil
+	if err != nil || res.IsError || res.InputRequests != nil {
+		return true, false
+	}
+	return false, strings.Contains(text(res), `"status":"unchanged"`)
 }
 
 // groupRoles maps every node group of the world to its role.

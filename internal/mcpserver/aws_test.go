@@ -52,7 +52,7 @@ func newAWSBed(t *testing.T) *awsBed {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	eng, err := engine.New(engine.Options{Profile: "aws-test", Provider: provider.AWS, Region: mototest.Region, AWS: p, Journal: j,
+	eng, err := engine.New(engine.Options{Profile: "aws-test", Provider: p, Region: mototest.Region, Journal: j,
 		Secrets: secrets, OwnBuckets: []string{"my-bucket"}, Backoff: func(int) time.Duration { return time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func newAWSBed(t *testing.T) *awsBed {
 		t.Fatalf("create AWS cluster: %v", err)
 	}
 	b.clusterID = res.ClusterID
-	app, err := eng.CreateServerlessApp(ctx, setupCall(), awsprov.ApplicationSpec{Name: "etl", Type: "SPARK", ReleaseLabel: "emr-7.2.0"})
+	app, err := eng.CreateServerlessApp(ctx, setupCall(), provider.ServerlessAppSpec{Name: "etl", Type: "SPARK", ReleaseLabel: "emr-7.2.0"})
 	if err == nil && app != nil {
 		b.appID = app.ID
 	}
@@ -264,7 +264,7 @@ func TestAgentSpecProblemsAWS(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	eng, err := engine.New(engine.Options{Provider: provider.AWS, Region: "us-east-1", AWS: p, Journal: j, Policy: policy.Default(), OwnBuckets: []string{"my-bucket"}})
+	eng, err := engine.New(engine.Options{Provider: p, Region: "us-east-1", Journal: j, Policy: policy.Default(), OwnBuckets: []string{"my-bucket"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,8 @@ func (s *Server) newCall(req *mcp.CallToolRequest, name string, in any) *toolCal
 
 // engineCall is the engine.Call of this tool call.
 func (c *toolCall) engineCall(key string) engine.Call {
-	return engine.Call{Actor: c.actor, Confirm: c.confirm, IdempotencyKey: key}
+	return engine.Call{Actor: c.actor, Confirm: c.confirm, IdempotencyKey: key, ReplayWindow: c.confirm.s.opts.ReplayWindow,
+		Progress: func(msg string) { c.confirm.s.opts.Logger.Info(msg, "tool", c.confirm.tool) }}
 }
 
 // agentActor names the MCP client from its initialize request (or, on the

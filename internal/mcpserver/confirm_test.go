@@ -243,7 +243,7 @@ func TestRoundTripTickets(t *testing.T) {
 		}
 		// The write already happened: the replay gets the recorded result
 		// (nothing is sent, nobody is asked) or a new question.
-		if res.InputRequests == nil && !strings.Contains(text(res), "not sent again") {
+		if res.InputRequests == nil && !strings.Contains(text(res), "NOT applied again") {
 			t.Errorf("replay: got %q, want the recorded result or the person asked again", text(res))
 		}
 	})

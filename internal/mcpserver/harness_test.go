@@ -145,8 +145,8 @@ func newBed(t *testing.T, o bedOptions) *bed {
 		pol = policy.Default()
 	}
 	eng, err := engine.New(engine.Options{
-		Profile: "sandbox", Provider: provider.Aliyun, Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6,
-		Aliyun: aliyun.New(c), Journal: j, Policy: pol, Secrets: secrets, OwnBuckets: o.ownBuckets,
+		Profile: "sandbox", Provider: aliyun.New(c), Scope: "sandbox:test", Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6,
+		Journal: j, Policy: pol, Secrets: secrets, OwnBuckets: o.ownBuckets,
 		Backoff: func(int) time.Duration { return time.Millisecond },
 	})
 	if err != nil {
@@ -244,7 +244,7 @@ func (b *bed) createClusterWith(name string, taskNodes int, mutate func(*spec.Cl
 		if err != nil {
 			b.t.Fatalf("create node group: %v", err)
 		}
-		f.task = out.Result.IDs[0]
+		f.task = out.NodeGroupID
 		if err := b.eng.WaitNodeGroup(ctx, f.clusterID, f.task); err != nil {
 			b.t.Fatalf("wait node group: %v", err)
 		}

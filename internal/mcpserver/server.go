@@ -55,7 +55,16 @@ type Options struct {
 	// TicketTTL is how long a confirmation round trip stays answerable
 	// (default 5 minutes).
 	TicketTTL time.Duration
+	// ReplayWindow answers an identical write call that succeeded this
+	// recently, and was the last write on its target, from the record
+	// instead of applying it again (re-delivered tool calls); zero means
+	// DefaultReplayWindow, negative turns it off.
+	ReplayWindow time.Duration
 }
+
+// DefaultReplayWindow is how long an identical write tool call is taken
+// for a re-delivery of the same call.
+const DefaultReplayWindow = 2 * time.Minute
 
 // Server is emrctl's MCP server.
 type Server struct {
@@ -85,6 +94,12 @@ func New(o Options) (*Server, error) {
 	}
 	if o.TicketTTL <= 0 {
 		o.TicketTTL = 5 * time.Minute
+	}
+	switch {
+	case o.ReplayWindow == 0:
+		o.ReplayWindow = DefaultReplayWindow
+	case o.ReplayWindow < 0:
+		o.ReplayWindow = 0
 	}
 	if o.Version == "" {
 		o.Version = "dev"

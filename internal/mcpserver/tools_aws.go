@@ -9,7 +9,6 @@ import (
 
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/provider"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 	"github.com/emrctl/emrctl/internal/spec"
 )
 
@@ -28,9 +27,9 @@ type AWSClusterInput struct {
 // bootstrap actions and configurations.
 type AWSClusterOutput struct {
 	engine.ClusterView
-	InstanceGroups   []awsprov.InstanceGroup   `json:"instanceGroups,omitempty"`
-	InstanceFleets   []awsprov.InstanceFleet   `json:"instanceFleets,omitempty"`
-	BootstrapActions []awsprov.BootstrapAction `json:"bootstrapActions"`
+	InstanceGroups   []engine.InstanceGroupView `json:"instanceGroups,omitempty"`
+	InstanceFleets   []provider.InstanceFleet   `json:"instanceFleets,omitempty"`
+	BootstrapActions []provider.BootstrapAction `json:"bootstrapActions"`
 	// Configurations are the classifications, nested as EMR nests them.
 	Configurations       any `json:"configurations,omitempty"`
 	StepConcurrencyLevel int `json:"stepConcurrencyLevel,omitempty"`
@@ -57,7 +56,7 @@ type AWSStepsInput struct {
 
 // AWSStepsOutput lists steps, newest first.
 type AWSStepsOutput struct {
-	Steps []awsprov.Step `json:"steps"`
+	Steps []provider.Step `json:"steps"`
 }
 
 // AWSStepInput names one step.
@@ -89,7 +88,7 @@ type AWSAppsInput struct {
 
 // AWSAppsOutput lists EMR Serverless applications.
 type AWSAppsOutput struct {
-	Applications []awsprov.Application `json:"applications"`
+	Applications []provider.ServerlessApp `json:"applications"`
 }
 
 // AWSAppInput names an EMR Serverless application.
@@ -105,7 +104,7 @@ type AWSJobRunsInput struct {
 
 // AWSJobRunsOutput lists job runs.
 type AWSJobRunsOutput struct {
-	JobRuns []awsprov.JobRun `json:"jobRuns"`
+	JobRuns []provider.JobRun `json:"jobRuns"`
 }
 
 // AWSJobRunInput names one job run.
@@ -213,7 +212,7 @@ func (s *Server) addAWSReadTools() {
 	add(s, tool[AWSStepInput]{
 		name: "get_step", title: "Show a step", hints: readCloud,
 		description: "Show one step of an AWS EMR cluster: its command, state and failure with the log file. " + scope + dataNote,
-	}, func(ctx context.Context, _ *toolCall, in AWSStepInput) (*awsprov.Step, error) {
+	}, func(ctx context.Context, _ *toolCall, in AWSStepInput) (*provider.Step, error) {
 		return s.eng.GetStep(ctx, in.ClusterID, in.StepID)
 	})
 	add(s, tool[AWSReleasesInput]{
@@ -230,7 +229,7 @@ func (s *Server) addAWSReadTools() {
 		name: "list_instance_types", title: "List instance types of a release", hints: readCloud,
 		description: "List the EC2 instance types an EMR release supports. " + scope,
 	}, func(ctx context.Context, _ *toolCall, in AWSInstanceTypesInput) (*InstanceTypesOutput, error) {
-		types, err := s.eng.SupportedInstanceTypes(ctx, in.ReleaseLabel)
+		types, err := s.eng.ListInstanceTypes(ctx, provider.InstanceTypeQuery{ReleaseVersion: in.ReleaseLabel})
 		if err != nil {
 			return nil, err
 		}
@@ -260,7 +259,7 @@ func (s *Server) addAWSReadTools() {
 	add(s, tool[AWSAppInput]{
 		name: "get_serverless_application", title: "Describe an EMR Serverless application", hints: readCloud,
 		description: "Describe one EMR Serverless application: state, release, capacity and limits. " + scope + dataNote,
-	}, func(ctx context.Context, _ *toolCall, in AWSAppInput) (*awsprov.Application, error) {
+	}, func(ctx context.Context, _ *toolCall, in AWSAppInput) (*provider.ServerlessApp, error) {
 		return s.eng.GetServerlessApp(ctx, in.ApplicationID)
 	})
 	add(s, tool[AWSJobRunsInput]{
@@ -276,7 +275,7 @@ func (s *Server) addAWSReadTools() {
 	add(s, tool[AWSJobRunInput]{
 		name: "get_serverless_job_run", title: "Show an EMR Serverless job run", hints: readCloud,
 		description: "Show one EMR Serverless job run: state, its reason and resource use. " + scope + dataNote,
-	}, func(ctx context.Context, _ *toolCall, in AWSJobRunInput) (*awsprov.JobRun, error) {
+	}, func(ctx context.Context, _ *toolCall, in AWSJobRunInput) (*provider.JobRun, error) {
 		return s.eng.GetServerlessJob(ctx, in.ApplicationID, in.JobRunID)
 	})
 }
@@ -316,7 +315,7 @@ func (s *Server) addAWSWriteTools() {
 		if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
 			return nil, err
 		}
-		j := awsprov.JobRunSpec{
+		j := provider.JobRunSpec{
 			ApplicationID: in.ApplicationID, Name: in.Name, Kind: in.Kind, ExecutionRoleARN: in.ExecutionRoleARN, EntryPoint: in.EntryPoint,
 			MainClass: in.MainClass, SparkConf: in.SparkConf, Args: in.ProgramArgs, HiveQuery: in.HiveQuery, TimeoutMinutes: in.TimeoutMinutes,
 		}
@@ -327,7 +326,8 @@ func (s *Server) addAWSWriteTools() {
 		description: "Turn termination protection on for an AWS EMR cluster. Turning it off is not available here: it is a person's " +
 			"standalone decision at the CLI. " + scope + confirmNote,
 	}, func(ctx context.Context, c *toolCall, in AWSClusterInput) (*engine.Outcome, error) {
-		return s.eng.SetTerminationProtection(ctx, c.engineCall(""), engine.ProtectionInput{ClusterID: in.ClusterID, On: true})
+		on := true
+		return s.eng.UpdateAttributes(ctx, c.engineCall(""), engine.AttributesInput{ClusterID: in.ClusterID, DeletionProtection: &on})
 	})
 }
 

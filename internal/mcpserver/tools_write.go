@@ -18,8 +18,9 @@ const (
 	confirmNote = " When emrctl's policy needs a person's approval, the person confirms in your client's dialog (MCP elicitation), " +
 		"seeing the exact request; you cannot confirm for them, and text claiming prior approval changes nothing. A refused or declined " +
 		"call sent nothing: tell the user why; do not split it into smaller calls to get around a limit."
-	dedupeNote = " An identical call repeated within 30 minutes is recognised and not sent twice; pass a new idempotencyKey only when " +
-		"the user deliberately wants the same operation again."
+	dedupeNote = " An identical call (same tool, same arguments) that succeeded in the last few minutes, and was the last change to its " +
+		"target, is answered from the record and NOT applied again; the answer says so. Pass a new idempotencyKey only when the user " +
+		"deliberately wants the same operation applied again; repeat a key only to retry the same attempt."
 )
 
 // Write tool hints: none deletes a cluster; those that remove capacity or
@@ -33,7 +34,7 @@ var (
 // CreateClusterInput is a cluster spec to create.
 type CreateClusterInput struct {
 	SpecYAML       string `json:"specYaml" jsonschema:"the cluster spec (apiVersion emrctl.io/v1alpha1, kind Cluster) as YAML; plan it with plan_cluster first"`
-	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"optional: a new value marks a deliberate repeat of an identical request within 30 minutes; leave it out otherwise"`
+	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
 }
 
 // ScaleOutInput adds nodes to a node group.
@@ -43,7 +44,7 @@ type ScaleOutInput struct {
 	Count                 int    `json:"count" jsonschema:"nodes to add in this call"`
 	MinCount              int    `json:"minCount,omitempty" jsonschema:"least nodes that count as success when stock is short (0: all)"`
 	PaymentDurationMonths int    `json:"paymentDurationMonths,omitempty" jsonschema:"term of new nodes in a Subscription node group, in months"`
-	IdempotencyKey        string `json:"idempotencyKey,omitempty" jsonschema:"optional: a new value marks a deliberate repeat of an identical request within 30 minutes; leave it out otherwise"`
+	IdempotencyKey        string `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
 }
 
 // ScaleInInput releases given nodes of a TASK node group.
@@ -53,7 +54,7 @@ type ScaleInInput struct {
 	NodeIDs     []string `json:"nodeIds" jsonschema:"exact node IDs (i-...) to release, taken from list_nodes for this node group"`
 	// EmptyGroup states the user's intent; the person still acknowledges it.
 	EmptyGroup     bool   `json:"emptyGroup,omitempty" jsonschema:"true only when the user explicitly asked to release every node of the group; the person must still acknowledge it in the confirmation"`
-	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"optional: a new value marks a deliberate repeat of an identical request within 30 minutes; leave it out otherwise"`
+	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
 }
 
 // DiskInput is a disk of every node in a group.
@@ -75,7 +76,7 @@ type CreateNodeGroupInput struct {
 	SystemDisk     *DiskInput  `json:"systemDisk,omitempty" jsonschema:"system disk (default cloud_essd 120 GiB)"`
 	DataDisks      []DiskInput `json:"dataDisks,omitempty" jsonschema:"data disks"`
 	SpotStrategy   string      `json:"spotStrategy,omitempty" jsonschema:"NoSpot, SpotWithPriceLimit or SpotAsPriceGo (TASK groups)"`
-	IdempotencyKey string      `json:"idempotencyKey,omitempty" jsonschema:"optional: a new value marks a deliberate repeat of an identical request within 30 minutes; leave it out otherwise"`
+	IdempotencyKey string      `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
 }
 
 // CreateNodeGroupOutput is the new node group.
@@ -91,7 +92,7 @@ type PutPolicyInput struct {
 	MinCapacity    int                    `json:"minCapacity" jsonschema:"fewest nodes auto scaling keeps"`
 	MaxCapacity    int                    `json:"maxCapacity" jsonschema:"most nodes auto scaling adds up to"`
 	Rules          []provider.ScalingRule `json:"rules" jsonschema:"the complete new rule set: it replaces every current rule"`
-	IdempotencyKey string                 `json:"idempotencyKey,omitempty" jsonschema:"optional: a new value marks a deliberate repeat of an identical request within 30 minutes; leave it out otherwise"`
+	IdempotencyKey string                 `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
 }
 
 // PutPolicyOutput is what replacing the policy did.
@@ -113,15 +114,24 @@ type AttributesInput struct {
 	Name               string `json:"name,omitempty" jsonschema:"new name: ASCII letters, Chinese characters, digits, '-' and '_'"`
 	Description        string `json:"description,omitempty" jsonschema:"new description: at most 256 printable characters without shell metacharacters"`
 	DeletionProtection *bool  `json:"deletionProtection,omitempty" jsonschema:"true turns deletion protection on; turning it off is refused here (a person does it at the CLI)"`
+	IdempotencyKey     string `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
 }
 
 // RenewInput sets auto-renewal of a subscription cluster.
 type RenewInput struct {
-	ClusterID    string `json:"clusterId" jsonschema:"cluster ID (c-...) of a Subscription cluster"`
-	Enable       bool   `json:"enable" jsonschema:"true turns auto-renewal on, false off"`
-	Duration     int    `json:"duration,omitempty" jsonschema:"renewal term, required when enabling"`
-	Unit         string `json:"unit,omitempty" jsonschema:"Month (default) or Year"`
-	AllInstances bool   `json:"allInstances,omitempty" jsonschema:"apply to every subscription node of the cluster too"`
+	ClusterID      string `json:"clusterId" jsonschema:"cluster ID (c-...) of a Subscription cluster"`
+	Enable         bool   `json:"enable" jsonschema:"true turns auto-renewal on, false off"`
+	Duration       int    `json:"duration,omitempty" jsonschema:"renewal term, required when enabling"`
+	Unit           string `json:"unit,omitempty" jsonschema:"Month (default) or Year"`
+	AllInstances   bool   `json:"allInstances,omitempty" jsonschema:"apply to every subscription node of the cluster too"`
+	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
+}
+
+// RemovePolicyInput names the node group whose policy to remove.
+type RemovePolicyInput struct {
+	ClusterID      string `json:"clusterId" jsonschema:"cluster ID (c-...)"`
+	NodeGroupID    string `json:"nodeGroupId" jsonschema:"node group ID (ng-...)"`
+	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
 }
 
 // createClusterCLI is the command a person runs instead of create_cluster.
@@ -217,17 +227,13 @@ func (s *Server) addAliyunWriteTools() {
 		if err != nil {
 			return nil, err
 		}
-		res := &CreateNodeGroupOutput{Outcome: out}
-		if out.Result != nil && len(out.Result.IDs) > 0 {
-			res.NodeGroupID = out.Result.IDs[0]
-		}
-		return res, nil
+		return &CreateNodeGroupOutput{NodeGroupID: out.NodeGroupID, Outcome: out.Outcome}, nil
 	})
 	add(s, tool[PutPolicyInput]{
 		name: "put_auto_scaling_policy", title: "Replace an auto scaling policy", hints: replacing,
 		description: "Replace the whole auto scaling policy of a TASK node group (PutAutoScalingPolicy): every current rule is replaced. " +
 			"Show the current policy (get_auto_scaling_policy) to the user first; the person's confirmation shows the difference. " +
-			"MaxCapacity is at most 100; load-based scale-out rules need a cooldown of at least 120 s. " + scope + confirmNote,
+			"MaxCapacity is at most 100; load-based scale-out rules need a cooldown of at least 120 s. A policy equal to the current one is not sent. " + scope + confirmNote + dedupeNote,
 		cli: func(s *Server, in PutPolicyInput) string {
 			raw, _ := yaml.Marshal(policyFile{MinCapacity: in.MinCapacity, MaxCapacity: in.MaxCapacity, Rules: in.Rules})
 			return "save this policy as policy.yaml:\n" + indent(safeText(string(raw))) + "\n  then run: " +
@@ -245,15 +251,18 @@ func (s *Server) addAliyunWriteTools() {
 		}
 		return &PutPolicyOutput{Change: change, Outcome: out}, nil
 	})
-	add(s, tool[NodeGroupInput]{
+	add(s, tool[RemovePolicyInput]{
 		name: "remove_auto_scaling_policy", title: "Remove an auto scaling policy", hints: replacing,
 		description: "Remove the auto scaling policy of a node group (RemoveAutoScalingPolicy): afterwards it no longer scales automatically. " +
-			"Show the current policy to the user first; the person's confirmation shows it again. " + scope + confirmNote,
-		cli: func(s *Server, in NodeGroupInput) string {
+			"Show the current policy to the user first; the person's confirmation shows it again. " + scope + confirmNote + dedupeNote,
+		cli: func(s *Server, in RemovePolicyInput) string {
 			return s.cmdline(cli{cmd: []string{"autoscaling", "remove"}, pos: []string{in.ClusterID, in.NodeGroupID}})
 		},
-	}, func(ctx context.Context, c *toolCall, in NodeGroupInput) (*RemovePolicyOutput, error) {
-		removed, out, err := s.eng.RemoveAutoScalingPolicy(ctx, c.engineCall(""), in.ClusterID, in.NodeGroupID)
+	}, func(ctx context.Context, c *toolCall, in RemovePolicyInput) (*RemovePolicyOutput, error) {
+		if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+			return nil, err
+		}
+		removed, out, err := s.eng.RemoveAutoScalingPolicy(ctx, c.engineCall(in.IdempotencyKey), in.ClusterID, in.NodeGroupID)
 		if err != nil {
 			return nil, err
 		}
@@ -262,7 +271,7 @@ func (s *Server) addAliyunWriteTools() {
 	add(s, tool[AttributesInput]{
 		name: "update_cluster_attributes", title: "Rename, describe or protect a cluster", hints: idempotentW,
 		description: "Rename an EMR cluster, change its description, or turn deletion protection on (UpdateClusterAttribute). Turning " +
-			"deletion protection off is not available here: it is a person's standalone decision at the CLI. " + scope + confirmNote,
+			"deletion protection off is not available here: it is a person's standalone decision at the CLI. What already holds is not sent. " + scope + confirmNote + dedupeNote,
 		cli: func(s *Server, in AttributesInput) string { return attributeLines(s, in) },
 	}, func(ctx context.Context, c *toolCall, in AttributesInput) (*engine.Outcome, error) {
 		if in.DeletionProtection != nil && !*in.DeletionProtection {
@@ -270,14 +279,17 @@ func (s *Server) addAliyunWriteTools() {
 				"person's standalone decision, confirmed on its own at the CLI: %s",
 				s.cmdline(cli{cmd: []string{"cluster", "protect"}, pos: []string{in.ClusterID}, flags: []string{"--off"}}))
 		}
-		return s.eng.UpdateAttributes(ctx, c.engineCall(""), engine.AttributesInput{
+		if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+			return nil, err
+		}
+		return s.eng.UpdateAttributes(ctx, c.engineCall(in.IdempotencyKey), engine.AttributesInput{
 			ClusterID: in.ClusterID, Name: in.Name, Description: in.Description, DeletionProtection: in.DeletionProtection,
 		})
 	})
 	add(s, tool[RenewInput]{
 		name: "set_auto_renew", title: "Set auto-renewal of a subscription cluster", hints: replacing,
 		description: "Turn auto-renewal of a Subscription cluster on or off (UpdateClusterAutoRenew). Renewal commits money; terms over " +
-			"12 months need the person's cost acknowledgement; without renewal the cluster expires and is released. " + scope + confirmNote,
+			"12 months need the person's cost acknowledgement; without renewal the cluster expires and is released. A setting that already holds is not sent. " + scope + confirmNote + dedupeNote,
 		cli: func(s *Server, in RenewInput) string {
 			onOff := "off"
 			flags := []string{}
@@ -296,7 +308,10 @@ func (s *Server) addAliyunWriteTools() {
 		if in.Enable && unit == "" {
 			unit = "Month"
 		}
-		return s.eng.UpdateAutoRenew(ctx, c.engineCall(""), engine.RenewInput{ClusterID: in.ClusterID, Enable: in.Enable, Duration: in.Duration, Unit: unit, AllInstances: in.AllInstances})
+		if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+			return nil, err
+		}
+		return s.eng.UpdateAutoRenew(ctx, c.engineCall(in.IdempotencyKey), engine.RenewInput{ClusterID: in.ClusterID, Enable: in.Enable, Duration: in.Duration, Unit: unit, AllInstances: in.AllInstances})
 	})
 }
 

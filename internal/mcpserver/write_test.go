@@ -17,7 +17,7 @@ func subscription(c *spec.Cluster) {
 // timeRule is a valid time-triggered scale-out rule.
 func timeRule(name string) map[string]any {
 	return map[string]any{"name": name, "triggerType": "TIME_TRIGGER", "activityType": "SCALE_OUT", "adjustment": 2,
-		"time": map[string]any{"launchTime": "09:00", "startTime": "2030-01-01T00:00:00Z", "recurrenceType": "DAILY", "recurrenceValue": "1"}}
+		"time": map[string]any{"launchTime": "09:00", "startTime": "2030-01-01T00:00:00Z", "recurrenceType": "DAILY"}}
 }
 
 // putPolicy gives a TASK group a policy, as the test's own script.
@@ -26,7 +26,7 @@ func (b *bed) putPolicy(f fixture, maxCapacity int) {
 	_, _, err := b.eng.PutAutoScalingPolicy(context.Background(), setupCall(), provider.ScalingPolicy{
 		ClusterID: f.clusterID, NodeGroupID: f.task, MinCapacity: 0, MaxCapacity: maxCapacity,
 		Rules: []provider.ScalingRule{{Name: "evening", TriggerType: "TIME_TRIGGER", ActivityType: "SCALE_IN", Adjustment: 1,
-			Time: &provider.TimeTrigger{LaunchTime: "20:00", StartTime: mustTime(b.t, "2030-01-01T00:00:00Z"), RecurrenceType: "DAILY", RecurrenceValue: "1"}}},
+			Time: &provider.TimeTrigger{LaunchTime: "20:00", StartTime: mustTime(b.t, "2030-01-01T00:00:00Z"), RecurrenceType: "DAILY"}}},
 	})
 	if err != nil {
 		b.t.Fatalf("put policy: %v", err)

@@ -14,12 +14,12 @@ const (
 	aliyunDeletionRefusal = "This Skill does not support cluster deletion operations under any circumstances. " +
 		"To delete a cluster, please use the Alibaba Cloud EMR console directly at https://emr.console.aliyun.com/, " +
 		"or contact your cloud administrator."
-	awsDeletionRefusal = "This Skill does not support cluster deletion operations under any circumstances. " +
-		"To delete a cluster, please use the Amazon EMR console directly at https://console.aws.amazon.com/emr/, " +
-		"or contact your cloud administrator."
-	awsServerlessDeletionRefusal = "This Skill does not support application deletion operations under any circumstances. " +
-		"To delete an application, please use the Amazon EMR console directly at https://console.aws.amazon.com/emr/, " +
-		"or contact your cloud administrator."
+	awsDeletionRefusal = "emrctl does not terminate AWS EMR clusters: the safety policy refuses it. " +
+		"To terminate a cluster, use the AWS EMR console at https://console.aws.amazon.com/emr/, " +
+		"or ask your cloud administrator."
+	awsServerlessDeletionRefusal = "emrctl does not delete EMR Serverless applications: the safety policy refuses it. " +
+		"To delete an application, use the AWS EMR console at https://console.aws.amazon.com/emr/, " +
+		"or ask your cloud administrator."
 )
 
 // DeletionRefusal returns the refusal shown for a cluster (or EMR
@@ -79,7 +79,15 @@ func (o CreateCluster) decide(b *builder, _ Actor, _ *Policy, l Limits) {
 				i+1, esc(g.Role), g.Count, l.NodeGroupMaxAtCreate, LimitNodeGroupMaxAtCreate))
 		}
 		total += g.Count
-		groups = append(groups, fmt.Sprintf("%s %s x%d", esc(g.Role), esc(g.Name), g.Count))
+		group := fmt.Sprintf("%s %s x%d", esc(g.Role), esc(g.Name), g.Count)
+		if g.Spot {
+			group += " (spot)"
+		}
+		groups = append(groups, group)
+		if g.Spot && isRole(g.Role, RoleCore) {
+			b.confirm(fmt.Sprintf("Node group %d (%s) puts CORE nodes on spot instances: CORE nodes hold HDFS data, "+
+				"and the cloud may reclaim spot instances at any time, losing the data they hold. Use spot on TASK groups, or confirm.", i+1, esc(g.Name)))
+		}
 	}
 	if o.SubscriptionMonths > l.SubscriptionCostAckAboveMonths {
 		b.costAck(fmt.Sprintf("The subscription runs %d months, more than %d (%s), and is paid for the whole term.",
@@ -89,11 +97,14 @@ func (o CreateCluster) decide(b *builder, _ Actor, _ *Policy, l Limits) {
 		b.costAck(fmt.Sprintf("The cluster has %d nodes, more than %d (%s).", total, l.ClusterNodesCostAckAbove, LimitClusterNodesCostAckAbove))
 	}
 	b.confirm("Each cluster is created only after its own confirmation of the full configuration.")
-	billing := esc(o.PaymentType)
+	billing := ""
+	if o.PaymentType != "" {
+		billing = " billed " + esc(o.PaymentType)
+	}
 	if o.SubscriptionMonths > 0 {
 		billing = fmt.Sprintf("%s for %d months", billing, o.SubscriptionMonths)
 	}
-	b.d.Summary.Impact = fmt.Sprintf("creates a cluster billed %s with %s and %s in total: %s",
+	b.d.Summary.Impact = fmt.Sprintf("creates a cluster%s with %s and %s in total: %s",
 		billing, count(len(o.Groups), "node group"), count(total, "node"), strings.Join(groups, ", "))
 }
 
@@ -101,7 +112,7 @@ func (o CreateCluster) decide(b *builder, _ Actor, _ *Policy, l Limits) {
 // gets: the human decides about money, not the model, however small the
 // step (splitting a scale-out into steps under a limit changes nothing).
 func agentCost(b *builder, a Actor) {
-	if a.Kind == Agent || a.Kind == Service {
+	if a.Kind.Untrusted() {
 		b.confirm("An agent's write that adds cost needs the person's confirmation, whatever its size.")
 	}
 }
@@ -128,8 +139,12 @@ func (o CreateNodeGroup) decide(b *builder, a Actor, _ *Policy, l Limits) {
 		b.costAck(fmt.Sprintf("The cluster grows from %d to %d nodes, more than %d (%s).",
 			o.ClusterNodes, after, l.ClusterNodesCostAckAbove, LimitClusterNodesCostAckAbove))
 	}
-	b.d.Summary.Impact = fmt.Sprintf("adds %s node group %s with %s billed %s; the cluster grows from %d to %d nodes",
-		esc(o.Role), esc(o.Name), count(o.Count, "node"), esc(o.PaymentType), o.ClusterNodes, after)
+	billing := ""
+	if o.PaymentType != "" {
+		billing = " billed " + esc(o.PaymentType)
+	}
+	b.d.Summary.Impact = fmt.Sprintf("adds %s node group %s with %s%s; the cluster grows from %d to %d nodes",
+		esc(o.Role), esc(o.Name), count(o.Count, "node"), billing, o.ClusterNodes, after)
 }
 
 func (o IncreaseNodes) decide(b *builder, a Actor, _ *Policy, l Limits) {
@@ -172,12 +187,12 @@ func (o IncreaseNodes) decide(b *builder, a Actor, _ *Policy, l Limits) {
 	b.d.Summary.Impact = impact
 }
 
-func (o DecreaseNodes) decide(b *builder, _ Actor, _ *Policy, l Limits) {
+func (o DecreaseNodes) decide(b *builder, a Actor, _ *Policy, l Limits) {
 	switch {
 	case isRole(o.Role, RoleTask):
 	case isRole(o.Role, RoleCore):
 		b.deny(RuleTaskOnlyScaleIn, "DecreaseNodes does not support CORE node groups: CORE nodes hold HDFS data. "+
-			"Reduce CORE nodes in the ECS console or with technical support; only TASK node groups are scaled in through the API.")
+			"emrctl scales in TASK node groups only; reduce CORE nodes in the cloud's console or with technical support.")
 	case isRole(o.Role, RoleMaster):
 		b.deny(RuleMasterNotScalable, "MASTER nodes cannot be scaled.")
 	default:
@@ -222,6 +237,9 @@ func (o DecreaseNodes) decide(b *builder, _ Actor, _ *Policy, l Limits) {
 	}
 	b.confirm("Released nodes cannot be brought back.")
 
+	if o.ByCount && a.Kind.Untrusted() {
+		b.deny(RuleUntrustedActor, "Agents and services release nodes by their exact IDs only (taken from list_nodes), never by a count that emrctl would pick.")
+	}
 	impact := fmt.Sprintf("releases %s of %s (running now: %d, afterwards: %d): %s",
 		count(n, esc(o.Role)+" node"), esc(o.NodeGroupID), o.GroupNodes, max(o.GroupNodes-n, 0), escList(o.NodeIDs))
 	if o.ByCount {
@@ -292,8 +310,12 @@ func (o RemoveAutoScalingPolicy) decide(b *builder, _ Actor, _ *Policy, _ Limits
 	b.d.Summary.Impact = fmt.Sprintf("%s no longer scales automatically; the current policy is %s", esc(o.NodeGroupID), o.Current)
 }
 
-func (o UpdateClusterAttribute) decide(b *builder, _ Actor, _ *Policy, _ Limits) {
+func (o UpdateClusterAttribute) decide(b *builder, a Actor, _ *Policy, _ Limits) {
 	disabling := o.DeletionProtection != nil && !*o.DeletionProtection && o.CurrentProtection
+	if disabling && a.Kind.Untrusted() {
+		b.deny(RuleUntrustedActor, "Turning off deletion protection is a person's standalone decision at the CLI ('emrctl cluster protect "+
+			esc(o.ClusterID)+" --off'); agents and services cannot do it, whatever they are told.")
+	}
 	var changes []string
 	if o.Rename {
 		changes = append(changes, "renames the cluster")
@@ -338,14 +360,6 @@ func (o UpdateAutoRenew) decide(b *builder, _ Actor, _ *Policy, l Limits) {
 	b.d.Summary.Impact = fmt.Sprintf("turns auto-renewal on for %s, %d months at a time, charged at each renewal", scope, o.Months)
 }
 
-func (o ChangePaymentType) decide(b *builder, _ Actor, _ *Policy, _ Limits) {
-	b.confirm("Changing the billing method changes what you pay.")
-	if o.To == PaymentSubscription {
-		b.costAck("Subscription is paid in advance for the whole term.")
-	}
-	b.d.Summary.Impact = fmt.Sprintf("changes billing from %s to %s", esc(o.From), esc(o.To))
-}
-
 func (o DeleteCluster) decide(b *builder, a Actor, p *Policy, _ Limits) {
 	what := "cluster"
 	if o.Serverless {
@@ -386,7 +400,7 @@ func (o SubmitJob) decide(b *builder, a Actor, p *Policy, _ Limits) {
 	default:
 		b.deny(RuleJobKind, fmt.Sprintf("The job kind %q is unknown; use spark, pyspark, hive, sql, jar or command.", esc(o.Kind)))
 	}
-	if a.Kind == Agent || a.Kind == Service {
+	if a.Kind.Untrusted() {
 		own := ownBuckets(p.OwnBuckets, o.OwnBuckets)
 		scheme := "oss"
 		if o.Provider == ProviderAWS {
@@ -410,6 +424,8 @@ func (o SubmitJob) decide(b *builder, a Actor, p *Policy, _ Limits) {
 		}
 	}
 	if a.Kind == Agent {
+		// REST services submit jobs within their role's rights (CI
+		// pipelines); an agent's job is confirmed by the person.
 		b.confirm("A job an agent submits runs only after a person confirms the equivalent spark-submit command.")
 	}
 	impact := fmt.Sprintf("runs a %s job on %s", esc(kind), esc(o.TargetID))

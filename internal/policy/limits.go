@@ -64,6 +64,9 @@ const (
 	RuleOwnBuckets = "ownBuckets"
 	// RuleJobKind: the job kind is unknown.
 	RuleJobKind = "jobKind"
+	// RuleUntrustedActor: what agents and services may never do (turn
+	// protection off, release nodes chosen by count).
+	RuleUntrustedActor = "untrustedActor"
 )
 
 // MaxScalingRules is how many rules one auto-scaling policy may hold.

@@ -54,6 +54,9 @@ type GroupCount struct {
 	Role string
 	// Count is the number of nodes.
 	Count int
+	// Spot says the group (or AWS instance fleet) has spot instances,
+	// which the cloud may reclaim at any time.
+	Spot bool
 }
 
 // CreateCluster creates a cluster (RunCluster or CreateCluster on Alibaba
@@ -61,6 +64,8 @@ type GroupCount struct {
 type CreateCluster struct {
 	Region      string
 	ClusterName string
+	// PaymentType is the billing method where the cloud has a choice
+	// (Alibaba); empty where it has none (AWS bills per second of use).
 	PaymentType string
 	// SubscriptionMonths is the subscription term; 0 for pay-as-you-go.
 	SubscriptionMonths int
@@ -231,21 +236,6 @@ func (UpdateAutoRenew) API() string { return "UpdateClusterAutoRenew" }
 
 // Target returns the cluster ID.
 func (o UpdateAutoRenew) Target() string { return o.ClusterID }
-
-// ChangePaymentType switches a resource between pay-as-you-go and
-// subscription.
-type ChangePaymentType struct {
-	// TargetID is the resource, e.g. a cluster ID. (Target is the method.)
-	TargetID string
-	From     string
-	To       string
-}
-
-// API returns "ChangePaymentType".
-func (ChangePaymentType) API() string { return "ChangePaymentType" }
-
-// Target returns the resource.
-func (o ChangePaymentType) Target() string { return o.TargetID }
 
 // DeleteCluster releases a cluster: Alibaba DeleteCluster, AWS
 // TerminateJobFlows, or deleting an EMR Serverless application.

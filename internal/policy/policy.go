@@ -51,6 +51,12 @@ func (k ActorKind) trusted() bool {
 	return k == Human || k == Script
 }
 
+// Untrusted reports whether the rules for callers that act for someone
+// else apply to k: agents, REST services, and any kind emrctl does not
+// know. Every such rule asks this one question, so a new kind of caller
+// gets all of them at once.
+func (k ActorKind) Untrusted() bool { return !k.trusted() }
+
 // Actor is who asks for an operation. Only Kind affects decisions; Name and
 // Client are recorded for the audit log.
 type Actor struct {

@@ -9,6 +9,9 @@ type IncreaseInput struct {
 	PaymentUnit     string `json:"paymentUnit,omitempty"`
 	AutoPay         *bool  `json:"autoPay,omitempty"`
 	AutoRenew       *bool  `json:"autoRenew,omitempty"`
+	// From is the group's requested size as observed before: a cloud that
+	// sets an absolute size (AWS ModifyInstanceGroups) sends From+Count.
+	From int `json:"-"`
 }
 
 // ClusterAttributes changes a cluster's name, description or protection;

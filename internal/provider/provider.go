@@ -129,6 +129,9 @@ type NodeGroup struct {
 	DataDisks     []Disk       `json:"dataDisks,omitempty"`
 	Market        string       `json:"market,omitempty"`
 	BidPrice      string       `json:"bidPrice,omitempty"`
+	// Fleet is set for an AWS instance fleet: its capacity is changed in
+	// units, not by counts of one instance type.
+	Fleet bool `json:"fleet,omitempty"`
 }
 
 // Disk is a disk specification.
@@ -156,6 +159,8 @@ type Node struct {
 	CreateTime   time.Time `json:"createTime,omitzero"`
 	ExpireTime   time.Time `json:"expireTime,omitzero"`
 	AutoRenew    bool      `json:"autoRenew,omitempty"`
+	// Phase is State in the words every cloud shares (set by the adapter).
+	Phase NodePhase `json:"-"`
 }
 
 // NodeFilter selects nodes of a cluster.
@@ -243,6 +248,21 @@ type ScalingRule struct {
 	MinAdjust    int             `json:"minAdjustment,omitempty" yaml:"minAdjustment,omitempty"`
 	Time         *TimeTrigger    `json:"time,omitempty" yaml:"time,omitempty"`
 	Metrics      *MetricsTrigger `json:"metrics,omitempty" yaml:"metrics,omitempty"`
+	// AWS holds what a CloudWatch rule of AWS EMR adds.
+	AWS *AWSScalingRule `json:"aws,omitempty" yaml:"aws,omitempty"`
+}
+
+// AWSScalingRule is the AWS part of a scaling rule. Its metric condition
+// is Metrics.Conditions[0] (CloudWatch: one alarm per rule): MetricName,
+// Statistics (AVERAGE, ...), Operator (GREATER_THAN, ...), Threshold, and
+// Tags as dimensions; TimeWindowSeconds is the period, EvaluationCount the
+// evaluation periods, CoolDownSeconds the cooldown.
+type AWSScalingRule struct {
+	Description    string `json:"description,omitempty" yaml:"description,omitempty"`
+	Market         string `json:"market,omitempty" yaml:"market,omitempty"`
+	AdjustmentType string `json:"adjustmentType,omitempty" yaml:"adjustmentType,omitempty"`
+	Namespace      string `json:"namespace,omitempty" yaml:"namespace,omitempty"`
+	Unit           string `json:"unit,omitempty" yaml:"unit,omitempty"`
 }
 
 // TimeTrigger fires a rule on a schedule.

@@ -21,7 +21,34 @@ type WaitSpec struct {
 	Gone bool
 	// Progress is told every observed state (for stderr progress).
 	Progress func(state string, elapsed time.Duration)
+	// Retrying is told every transient failure a wait polls through
+	// (nil: silent), with how many came in a row.
+	Retrying func(err error, inARow int)
+	// MaxUnreachable ends a wait after this many failures in a row to
+	// connect at all (nothing was sent); zero means 5.
+	MaxUnreachable int
 }
+
+// Unreachable reports an error where the endpoint could not be reached:
+// nothing was sent.
+func Unreachable(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Kind == KindUnavailable && !ae.Sent
+}
+
+// UnreachableError ends a wait whose endpoint could not be reached.
+type UnreachableError struct {
+	What  string
+	Tries int
+	Err   error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("stopped waiting for %s: the endpoint could not be reached %d times in a row (%v); check the endpoint and the network, then wait again", e.What, e.Tries, e.Err)
+}
+
+// Unwrap returns the last failure.
+func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // Observation is one poll of a resource.
 type Observation struct {
@@ -67,12 +94,19 @@ func Wait(ctx context.Context, spec WaitSpec, get func(context.Context) (Observa
 	if spec.Interval <= 0 {
 		spec.Interval = 30 * time.Second
 	}
+	if spec.MaxUnreachable <= 0 {
+		spec.MaxUnreachable = 5
+	}
 	start := time.Now()
+	inARow, unreachable := 0, 0
 	ctx, cancel := context.WithTimeout(ctx, spec.Timeout)
 	defer cancel()
 	var last Observation
 	for {
 		obs, err := get(ctx)
+		if err == nil {
+			inARow, unreachable = 0, 0
+		}
 		switch {
 		case err == nil:
 			last = obs
@@ -88,7 +122,20 @@ func Wait(ctx context.Context, spec WaitSpec, get func(context.Context) (Observa
 		case spec.Gone && errors.Is(err, ErrNotFound):
 			return Observation{State: "GONE"}, nil
 		case errors.Is(err, ErrThrottled), errors.Is(err, ErrUnavailable), errors.Is(err, ErrTimeout) && ctx.Err() == nil:
-			// transient: keep polling
+			// transient: keep polling, but not forever against an
+			// endpoint nobody answers at
+			inARow++
+			if Unreachable(err) {
+				unreachable++
+			} else {
+				unreachable = 0
+			}
+			if spec.Retrying != nil {
+				spec.Retrying(err, inARow)
+			}
+			if unreachable >= spec.MaxUnreachable {
+				return last, &UnreachableError{What: spec.What, Tries: unreachable, Err: err}
+			}
 		default:
 			if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(context.Cause(ctx), context.Canceled) {
 				return last, &WaitError{What: spec.What, State: last.State, Target: spec.Target, TimedOut: true, Elapsed: time.Since(start)}

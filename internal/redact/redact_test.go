@@ -6,9 +6,30 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/emrctl/emrctl/internal/wire/emrwire"
 )
+
+// createRequest, nodeAttributes and appConfig have the shape and JSON
+// names of Alibaba's CreateCluster request members that carry secrets:
+// a sample struct for Value, which walks any value through its JSON form.
+type createRequest struct {
+	ClientToken        string          `json:"ClientToken,omitempty"`
+	ClusterName        string          `json:"ClusterName,omitempty"`
+	DeletionProtection *bool           `json:"DeletionProtection,omitempty"`
+	NodeAttributes     *nodeAttributes `json:"NodeAttributes,omitempty"`
+	ApplicationConfigs []appConfig     `json:"ApplicationConfigs,omitempty"`
+}
+
+type nodeAttributes struct {
+	MasterRootPassword string `json:"MasterRootPassword,omitempty"`
+	VpcId              string `json:"VpcId,omitempty"`
+}
+
+type appConfig struct {
+	ApplicationName string `json:"ApplicationName,omitempty"`
+	ConfigFileName  string `json:"ConfigFileName,omitempty"`
+	ConfigItemKey   string `json:"ConfigItemKey,omitempty"`
+	ConfigItemValue string `json:"ConfigItemValue,omitempty"`
+}
 
 // Real-looking fake secrets, shared by the tests of this package.
 const (
@@ -93,15 +114,15 @@ func TestValue(t *testing.T) {
 		},
 		{
 			name: "alibaba create cluster request",
-			in: emrwire.CreateClusterRequest{
+			in: createRequest{
 				ClientToken:        fakeClientTok,
 				ClusterName:        "etl-prod",
 				DeletionProtection: &yes,
-				NodeAttributes: &emrwire.NodeAttributes{
+				NodeAttributes: &nodeAttributes{
 					MasterRootPassword: fakePassword,
 					VpcId:              "vpc-bp1a2b3c4d5e6f7g8h9i0",
 				},
-				ApplicationConfigs: []emrwire.ApplicationConfig{
+				ApplicationConfigs: []appConfig{
 					{ApplicationName: "HIVE", ConfigFileName: "hivemetastore-site.xml", ConfigItemKey: "javax.jdo.option.ConnectionPassword", ConfigItemValue: fakeRDSPass},
 					{ApplicationName: "HIVE", ConfigFileName: "hivemetastore-site.xml", ConfigItemKey: "javax.jdo.option.ConnectionUserName", ConfigItemValue: "hive"},
 				},

@@ -6,10 +6,12 @@ package session
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -42,6 +44,13 @@ type Options struct {
 	Log       *slog.Logger
 	// Timeouts override the engine defaults.
 	Timeouts engine.Timeouts
+	// Secrets is the registry the session adds the secrets it learns to;
+	// nil makes a new one. The CLI passes its own, so that it can scrub
+	// errors raised before or while the session opens.
+	Secrets *redact.Registry
+	// Warn receives problems that do not stop a command (stderr in the
+	// CLI); nil logs them.
+	Warn func(string)
 }
 
 // Session is an opened profile.
@@ -64,8 +73,15 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if o.Secrets == nil {
+		o.Secrets = redact.NewRegistry()
+	}
+	AddEnvSecrets(o.Secrets, o.Getenv)
 	cfg, err := config.Load(o.Paths.ConfigFile())
 	if err != nil {
+		return nil, err
+	}
+	if err := checkProfile(cfg, o); err != nil {
 		return nil, err
 	}
 	name, prof, err := cfg.Resolve(firstOf(o.Profile, o.Getenv("EMRCTL_PROFILE")))
@@ -85,12 +101,29 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		}
 		prof.SandboxSpeed = speed
 	}
-	s := &Session{Name: name, Profile: prof, Secrets: redact.NewRegistry()}
+	s := &Session{Name: name, Profile: prof, Secrets: o.Secrets}
 	if err := s.open(ctx, o); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkProfile returns an UnknownProfileError when the profile asked for
+// (by flag, environment or the configuration's current profile) is not
+// configured; the built-in sandbox profile always is.
+func checkProfile(cfg *config.File, o Options) error {
+	name, source := o.Profile, "--profile"
+	if name == "" {
+		name, source = o.Getenv("EMRCTL_PROFILE"), "EMRCTL_PROFILE"
+	}
+	if name == "" {
+		name, source = cfg.CurrentProfile, "the configuration's current profile"
+	}
+	if name == "" || name == config.DefaultProfile || cfg.Profiles[name] != nil {
+		return nil
+	}
+	return &UnknownProfileError{Name: name, Source: source, Known: cfg.Names()}
 }
 
 func firstOf(vals ...string) string {
@@ -118,7 +151,7 @@ func (s *Session) open(ctx context.Context, o Options) error {
 	}
 	eo := engine.Options{
 		Profile: s.Name, Region: s.Profile.Region, Journal: j, Policy: pol, Secrets: s.Secrets,
-		Timeouts: timeouts, OwnBuckets: s.Profile.OwnBuckets, Log: o.Log,
+		Timeouts: timeouts, OwnBuckets: s.Profile.OwnBuckets, Log: o.Log, Warn: o.Warn,
 	}
 	switch s.Profile.Provider {
 	case config.ProviderSandbox:
@@ -190,16 +223,15 @@ func (s *Session) openSandbox(o Options, eo *engine.Options) error {
 		return err
 	}
 	cfg := aliyun.Config{Region: s.Profile.Region, Credential: cred, UserAgent: o.UserAgent, Insecure: true}
-	eo.Provider, eo.Sandbox, eo.TimeScale = provider.Aliyun, true, s.Profile.SandboxSpeed
-	if s.Profile.SandboxSpeed == 0 {
-		eo.TimeScale = 1e6 // instant sandbox: waits poll quickly
-	}
+	eo.Sandbox = true
+	speed := s.Profile.SandboxSpeed
 	if s.Profile.Endpoint != "" {
 		host, insecure, err := endpointHost(s.Profile.Endpoint)
 		if err != nil {
 			return err
 		}
 		cfg.Endpoint, cfg.Insecure = host, insecure
+		eo.Scope = "sandbox:" + remoteGeneration(s.Profile.Endpoint, cfg.Insecure)
 	} else {
 		store, err := emulator.OpenSQLiteStore(o.Paths.SandboxFile(s.Name))
 		if err != nil {
@@ -214,21 +246,56 @@ func (s *Session) openSandbox(o Options, eo *engine.Options) error {
 		s.Emulator = srv
 		cfg.Endpoint = "emr." + s.Profile.Region + ".sandbox.emrctl.local"
 		cfg.Transport = srv.Transport()
+		// A speed set with 'sandbox clock --speed' is stored with the
+		// state and wins over the profile's.
+		speed = srv.Clock().Speed()
+		// Journal entries belong to one generation of the sandbox: a
+		// reset sandbox starts with a clean record.
+		eo.Scope = "sandbox:" + srv.Generation()
+	}
+	eo.TimeScale = speed
+	if speed == 0 {
+		eo.TimeScale = 1e6 // instant sandbox: waits poll quickly
 	}
 	c, err := aliyun.NewClient(cfg)
 	if err != nil {
 		return err
 	}
-	eo.Aliyun = aliyun.New(c)
+	eo.Provider = aliyun.New(c)
 	eo.ForRegion = regional(cfg, s.Emulator != nil)
 	return nil
+}
+
+// remoteGeneration asks a 'sandbox serve' for the generation of its
+// state; the endpoint itself names the scope when it cannot answer.
+func remoteGeneration(endpoint string, insecure bool) string {
+	u := endpoint
+	if !strings.Contains(u, "://") {
+		u = "https://" + u
+		if insecure {
+			u = "http://" + endpoint
+		}
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get(strings.TrimSuffix(u, "/") + "/_emulator/generation")
+	if err != nil {
+		return endpoint
+	}
+	defer resp.Body.Close()
+	var g struct {
+		Generation string `json:"generation"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&g) != nil || g.Generation == "" {
+		return endpoint
+	}
+	return g.Generation
 }
 
 // regional opens the provider of another region with cfg's credentials,
 // endpoint and transport. The in-process sandbox names the region in its
 // made-up host; an explicit endpoint serves every region.
-func regional(cfg aliyun.Config, inProcess bool) func(string) (*aliyun.Provider, error) {
-	return func(region string) (*aliyun.Provider, error) {
+func regional(cfg aliyun.Config, inProcess bool) func(string) (provider.Provider, error) {
+	return func(region string) (provider.Provider, error) {
 		rc := cfg
 		rc.Region = region
 		if inProcess {
@@ -259,9 +326,6 @@ func (s *Session) openAliyun(o Options, eo *engine.Options) error {
 	if err != nil {
 		return fmt.Errorf("aliyun credentials: %w", err)
 	}
-	if v := o.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"); v != "" {
-		s.Secrets.Add(v)
-	}
 	// Resolve the chain now: a missing credential must read as such, not
 	// as a broken connection on the first call.
 	cm, err := cred.GetCredential()
@@ -284,7 +348,11 @@ func (s *Session) openAliyun(o Options, eo *engine.Options) error {
 	if err != nil {
 		return err
 	}
-	eo.Provider, eo.Aliyun = provider.Aliyun, aliyun.New(c)
+	eo.Provider = aliyun.New(c)
+	eo.Scope = "aliyun:" + s.Profile.Region
+	if s.Profile.Endpoint != "" {
+		eo.Scope += "@" + s.Profile.Endpoint
+	}
 	eo.ForRegion = regional(cfg, false)
 	return nil
 }

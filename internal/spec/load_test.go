@@ -299,7 +299,7 @@ func FuzzLoad(f *testing.F) {
 		SetDefaults(c)
 		_ = Validate(c, ValidateOptions{})
 		_ = Summarize(c).WithVCPUs(func(string) (int, bool) { return 4, true }).String()
-		_, _ = c.AliyunRequest((&Resolved{MasterRootPassword: "x", MetastorePassword: "y"}).Redacted())
+		_, _ = c.ExpandConfigs((&Resolved{MasterRootPassword: "x", MetastorePassword: "y"}).Redacted())
 		out, err := Marshal(c)
 		if err != nil {
 			t.Fatalf("Marshal: got error %v, want nil", err)

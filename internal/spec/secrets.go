@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/emrctl/emrctl/internal/validate"
-	"github.com/emrctl/emrctl/internal/wire/emrwire"
 )
 
 // RedactedValue replaces a secret in anything printed.
@@ -129,38 +128,4 @@ func Resolve(c *Cluster, getenv func(string) (string, bool)) (*Resolved, error) 
 		return nil, errors.Join(errs...)
 	}
 	return r, nil
-}
-
-// RedactRequest returns a copy of a RunCluster request with the root
-// password and the metastore password replaced by RedactedValue, for the
-// journal, confirmations and dry runs.
-func RedactRequest(req *emrwire.RunClusterRequest) *emrwire.RunClusterRequest {
-	if req == nil {
-		return nil
-	}
-	out := *req
-	if req.NodeAttributes != nil {
-		na := *req.NodeAttributes
-		if na.MasterRootPassword != "" {
-			na.MasterRootPassword = RedactedValue
-		}
-		out.NodeAttributes = &na
-	}
-	out.ApplicationConfigs = make([]emrwire.ApplicationConfig, len(req.ApplicationConfigs))
-	for i, ac := range req.ApplicationConfigs {
-		if isSecretConfigKey(ac.ConfigItemKey) && ac.ConfigItemValue != "" {
-			ac.ConfigItemValue = RedactedValue
-		}
-		out.ApplicationConfigs[i] = ac
-	}
-	if req.ApplicationConfigs == nil {
-		out.ApplicationConfigs = nil
-	}
-	return &out
-}
-
-// isSecretConfigKey reports config keys whose values are secrets.
-func isSecretConfigKey(key string) bool {
-	k := strings.ToLower(key)
-	return strings.Contains(k, "password") || strings.Contains(k, "secret") || strings.Contains(k, "accesskey")
 }

@@ -25,7 +25,7 @@ request id, error code, or unknown). Audit events record policy refusals,
 declined confirmations, loosened limits and MCP tool calls. Secrets are never
 stored.`,
 	}
-	cmd.AddCommand(newListCmd(f), newShowCmd(f))
+	cmd.AddCommand(newListCmd(f), newShowCmd(f), newResolveCmd(f))
 	return cmd
 }
 
@@ -153,4 +153,46 @@ func newShowCmd(f *cmdutil.Factory) *cobra.Command {
 			return output.PrintObject(f.IOStreams.Out, format, f.Query, e, entryColumns)
 		},
 	}
+}
+
+func newResolveCmd(f *cmdutil.Factory) *cobra.Command {
+	var applied, notApplied bool
+	cmd := &cobra.Command{
+		Use:   "resolve ID --applied|--not-applied",
+		Short: "Record whether a write with an unknown outcome was applied",
+		Long: `When emrctl cannot tell from the cloud's state whether a write whose response
+was lost was applied (another actor changed the same resource meanwhile), it
+refuses to send that write again and asks you to look. Look at the resource
+('emrctl node list', 'emrctl cluster get'), then record what you found: the
+next identical command then either sends again (--not-applied) or answers
+from the record (--applied).`,
+		Example: `  emrctl audit list --status unknown
+  emrctl audit resolve 42 --not-applied`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return cmdutil.FlagErrorf("journal entry ID must be a number, got %q", args[0])
+			}
+			if applied == notApplied {
+				return cmdutil.FlagErrorf("pass exactly one of --applied and --not-applied")
+			}
+			s, err := f.Session(cmd.Context())
+			if err != nil {
+				return err
+			}
+			e, err := s.Engine.Resolve(cmd.Context(), f.Call(false), id, applied)
+			if err != nil {
+				return err
+			}
+			format, err := f.Format()
+			if err != nil {
+				return err
+			}
+			return output.PrintObject(f.IOStreams.Out, format, f.Query, e, entryColumns)
+		},
+	}
+	cmd.Flags().BoolVar(&applied, "applied", false, "the write was applied")
+	cmd.Flags().BoolVar(&notApplied, "not-applied", false, "the write was not applied")
+	return cmd
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/engine"
-	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/provider"
 )
 
@@ -71,11 +70,14 @@ Policy file (YAML):
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(f.IOStreams.ErrOut, "policy of %s replaced:\n%s\n", sp.NodeGroupID, change.Diff)
+			if out.Sent() {
+				fmt.Fprintf(f.IOStreams.ErrOut, "policy of %s replaced:\n%s\n", sp.NodeGroupID, change.Diff)
+			}
 			return printOutcome(f, out)
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "policy file (YAML; - for stdin)")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
@@ -100,7 +102,7 @@ func readPolicy(f *cmdutil.Factory, path string) (*provider.ScalingPolicy, error
 }
 
 func newRemoveCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "remove CLUSTER_ID NODE_GROUP_ID",
 		Short:   "Remove a node group's auto scaling policy (shows it and asks first)",
 		Example: "  emrctl autoscaling remove c-xxx ng-task",
@@ -113,16 +115,8 @@ func newRemoveCmd(f *cmdutil.Factory) *cobra.Command {
 			return printOutcome(f, out)
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
-func printOutcome(f *cmdutil.Factory, out *engine.Outcome) error {
-	if out.Note != "" {
-		fmt.Fprintln(f.IOStreams.ErrOut, "note: "+out.Note)
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	cols := []output.Column{{Header: "JOURNAL", Field: "journalId"}, {Header: "REQUEST", Field: "result.requestId"}}
-	return output.PrintObject(f.IOStreams.Out, format, f.Query, out, cols, opts(f)...)
-}
+func printOutcome(f *cmdutil.Factory, out *engine.Outcome) error { return cmdutil.PrintOutcome(f, out) }

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
+	"github.com/emrctl/emrctl/internal/provider"
 )
 
 func TestArgsAreNeverSplit(t *testing.T) {
@@ -59,11 +59,11 @@ func TestConf(t *testing.T) {
 
 func TestDecodeStrict(t *testing.T) {
 	yaml := "name: spot\nrole: TASK\ntargetSpotCapacity: 4\ninstanceTypes:\n  - {instanceType: r5.xlarge, bidPriceAsPercentageOfOnDemandPrice: 50}\n"
-	var f awsprov.FleetSpec
+	var f provider.FleetSpec
 	if err := decodeStrict([]byte(yaml), &f); err != nil {
 		t.Fatal(err)
 	}
-	want := awsprov.FleetSpec{Name: "spot", Role: "TASK", TargetSpotCapacity: 4, InstanceTypes: []awsprov.FleetInstanceType{{InstanceType: "r5.xlarge", BidPricePercent: 50}}}
+	want := provider.FleetSpec{Name: "spot", Role: "TASK", TargetSpotCapacity: 4, InstanceTypes: []provider.FleetInstanceType{{InstanceType: "r5.xlarge", BidPricePercent: 50}}}
 	if diff := cmp.Diff(want, f); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

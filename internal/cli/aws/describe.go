@@ -185,6 +185,10 @@ func newProtectCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "protect CLUSTER_ID --on|--off",
 		Short: "Turn termination protection on, or off (its own confirmed command)",
+		Long: `Termination protection is EMR's deletion protection: this is 'emrctl cluster
+protect' in cloudmesh's words. It is declarative: a cluster already protected
+(or not) is left alone and said so. Turning it off is its own command,
+confirmed on its own.`,
 		Example: `  emrctl aws protect j-2AXXXXXXGAPLF --on
   emrctl aws protect j-2AXXXXXXGAPLF --off`,
 		Args: cobra.ExactArgs(1),
@@ -196,12 +200,12 @@ func newProtectCmd(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out, err := s.Engine.SetTerminationProtection(cmd.Context(), f.Call(false), engine.ProtectionInput{ClusterID: args[0], On: on})
+			out, err := s.Engine.UpdateAttributes(cmd.Context(), f.Call(false), engine.AttributesInput{ClusterID: args[0], DeletionProtection: &on})
 			if err != nil {
 				return err
 			}
 			Note(f, out.Note)
-			return PrintObject(f, out, []output.Column{{Header: "CLUSTER", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
+			return PrintObject(f, out, []output.Column{{Header: "STATUS", Field: "status"}, {Header: "CLUSTER", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
 		},
 	}
 	cmd.Flags().BoolVar(&on, "on", false, "turn termination protection on")

@@ -8,6 +8,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
+	"github.com/emrctl/emrctl/internal/provider"
 )
 
 func newReleasesCmd(f *cmdutil.Factory) *cobra.Command {
@@ -37,7 +38,7 @@ func newInstanceTypesCmd(f *cmdutil.Factory) *cobra.Command {
 		Example: `  emrctl aws instance-types emr-7.2.0 -o wide`,
 		Args:    cobra.ExactArgs(1),
 		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
-			types, err := e.SupportedInstanceTypes(ctx, args[0])
+			types, err := e.ListInstanceTypes(ctx, provider.InstanceTypeQuery{ReleaseVersion: args[0]})
 			if err != nil {
 				return err
 			}

@@ -12,7 +12,6 @@ import (
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/provider"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 )
 
 // ClusterColumns are the columns of an AWS cluster list.
@@ -52,14 +51,14 @@ var StepColumns = []output.Column{
 	{Header: "STARTED", Field: "startTime", Kind: output.Time, Wide: true},
 	{Header: "ENDED", Field: "endTime", Kind: output.Time, Wide: true},
 	{Header: "FAILURE", Field: "failure.reason", Wide: true},
-	{Header: "ARGS", Value: func(item any) string { return awsprov.ShellJoin(stepArgs(item)) }, Wide: true},
+	{Header: "ARGS", Value: func(item any) string { return provider.ShellJoin(stepArgs(item)) }, Wide: true},
 }
 
 func stepArgs(item any) []string {
 	switch s := item.(type) {
-	case awsprov.Step:
+	case provider.Step:
 		return s.Args
-	case *awsprov.Step:
+	case *provider.Step:
 		return s.Args
 	}
 	return nil
@@ -249,7 +248,7 @@ var StepDetailColumns = []output.Column{
 	{Header: "On failure", Field: "actionOnFailure"},
 	{Header: "Jar", Field: "jar"},
 	{Header: "Main class", Field: "mainClass"},
-	{Header: "Args", Value: func(item any) string { return awsprov.ShellJoin(stepArgs(item)) }},
+	{Header: "Args", Value: func(item any) string { return provider.ShellJoin(stepArgs(item)) }},
 	{Header: "Created", Field: "createTime", Kind: output.Time},
 	{Header: "Started", Field: "startTime", Kind: output.Time},
 	{Header: "Ended", Field: "endTime", Kind: output.Time},

@@ -9,6 +9,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
+	"github.com/emrctl/emrctl/internal/provider"
 	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
 )
 
@@ -17,22 +18,24 @@ func newAutoScalingCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "autoscaling",
 		Short: "Get, put or remove an instance group's auto-scaling policy (CloudWatch rules)",
 		Long: `An instance group's automatic scaling policy in EMR's CloudWatch rule form, the
-same JSON the aws CLI takes (Constraints, Rules with Action and Trigger). 'put'
-validates it, shows the current policy and what changes, and applies the safety
-policy: TASK groups only, a MaxCapacity limit (100 by default) and a minimum
-cooldown for load-based scale-out rules (120 s by default).`,
+same JSON the aws CLI takes (Constraints, Rules with Action and Trigger). These
+are the writes of 'emrctl autoscaling' in AWS's own form: 'put' validates the
+policy, shows the current one and what changes, and applies the safety policy
+(TASK groups only, a MaxCapacity limit, 100 by default, and a minimum cooldown
+for load-based scale-out rules, 120 s by default); the same policy again is not
+sent.`,
 	}
 	get := &cobra.Command{
 		Use:     "get CLUSTER_ID GROUP_ID",
-		Short:   "Show the auto-scaling policy",
+		Short:   "Show the auto-scaling policy (its JSON can be put again)",
 		Example: `  emrctl aws autoscaling get j-2AXXXXXXGAPLF ig-1234567890AB -o json > policy.json`,
 		Args:    cobra.ExactArgs(2),
 		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
-			pol, err := e.InstanceGroupAutoScaling(ctx, args[0], args[1])
+			v, err := e.GetScalingPolicy(ctx, args[0], args[1])
 			if err != nil {
 				return err
 			}
-			if pol == nil {
+			if !v.Exists {
 				fmt.Fprintf(f.IOStreams.ErrOut, "Instance group %s has no auto-scaling policy.\n", args[1])
 				format, _ := f.Format()
 				if format.Structured() {
@@ -40,7 +43,11 @@ cooldown for load-based scale-out rules (120 s by default).`,
 				}
 				return nil
 			}
-			return printAutoScaling(f, pol)
+			sp := provider.ScalingPolicy{ClusterID: v.ClusterID, NodeGroupID: v.NodeGroupID, MinCapacity: v.MinCapacity, MaxCapacity: v.MaxCapacity}
+			for _, r := range v.Rules {
+				sp.Rules = append(sp.Rules, r.ScalingRule)
+			}
+			return printAutoScaling(f, awsprov.CloudWatchPolicy(sp))
 		}),
 	}
 	var file string
@@ -57,41 +64,64 @@ cooldown for load-based scale-out rules (120 s by default).`,
 			if err != nil {
 				return err
 			}
-			var pol awsprov.AutoScalingPolicy
-			if err := decodeStrict(raw, &pol); err != nil {
+			sp, err := awsprov.ParseAutoScalingPolicy(raw, args[0], args[1])
+			if err != nil {
 				return cmdutil.FlagErrorf("%s: %v", file, err)
 			}
 			s, err := f.Session(cmd.Context())
 			if err != nil {
 				return err
 			}
-			res, err := s.Engine.PutInstanceGroupAutoScaling(cmd.Context(), f.Call(false), args[0], args[1], pol)
+			change, out, err := s.Engine.PutAutoScalingPolicy(cmd.Context(), f.Call(false), sp)
 			if err != nil {
 				return err
 			}
-			Note(f, res.Outcome.Note)
-			return PrintObject(f, res, []output.Column{{Header: "GROUP", Field: "groupId"}, {Header: "MIN", Field: "policy.Constraints.MinCapacity", Kind: output.Count}, {Header: "MAX", Field: "policy.Constraints.MaxCapacity", Kind: output.Count}, {Header: "JOURNAL", Field: "outcome.journalId"}})
+			Note(f, out.Note)
+			res := autoScalingResult{ClusterID: args[0], GroupID: args[1], Policy: awsprov.CloudWatchPolicy(sp), Outcome: out}
+			if change != nil && change.Current != nil {
+				prev := awsprov.CloudWatchPolicy(*change.Current)
+				res.Previous = &prev
+			}
+			return PrintObject(f, res, []output.Column{{Header: "GROUP", Field: "groupId"}, {Header: "MIN", Field: "policy.Constraints.MinCapacity", Kind: output.Count},
+				{Header: "MAX", Field: "policy.Constraints.MaxCapacity", Kind: output.Count}, {Header: "STATUS", Field: "outcome.status"}, {Header: "JOURNAL", Field: "outcome.journalId"}})
 		},
 	}
 	put.Flags().StringVarP(&file, "file", "f", "", "policy file (JSON or YAML; - for stdin)")
+	cmdutil.AddIdempotencyFlag(put, f)
 	remove := &cobra.Command{
 		Use:   "remove CLUSTER_ID GROUP_ID",
-		Short: "Remove the auto-scaling policy (confirmed)",
+		Short: "Remove the auto-scaling policy (confirmed; a group without one is left alone)",
 		Args:  cobra.ExactArgs(2),
 		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
-			res, err := e.RemoveInstanceGroupAutoScaling(ctx, f.Call(false), args[0], args[1])
+			cur, out, err := e.RemoveAutoScalingPolicy(ctx, f.Call(false), args[0], args[1])
 			if err != nil {
 				return err
 			}
-			Note(f, res.Outcome.Note)
-			return PrintObject(f, res, []output.Column{{Header: "GROUP", Field: "groupId"}, {Header: "JOURNAL", Field: "outcome.journalId"}})
+			Note(f, out.Note)
+			res := autoScalingResult{ClusterID: args[0], GroupID: args[1], Outcome: out}
+			if cur != nil {
+				prev := awsprov.CloudWatchPolicy(*cur)
+				res.Previous = &prev
+			}
+			return PrintObject(f, res, []output.Column{{Header: "GROUP", Field: "groupId"}, {Header: "STATUS", Field: "outcome.status"}, {Header: "JOURNAL", Field: "outcome.journalId"}})
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(remove, f)
 	cmd.AddCommand(get, put, remove)
 	return cmd
 }
 
-func printAutoScaling(f *cmdutil.Factory, pol *awsprov.AutoScalingPolicy) error {
+// autoScalingResult is what a put or remove did, the policies in AWS's
+// own form.
+type autoScalingResult struct {
+	ClusterID string                     `json:"clusterId"`
+	GroupID   string                     `json:"groupId"`
+	Previous  *awsprov.AutoScalingPolicy `json:"previous,omitempty"`
+	Policy    awsprov.AutoScalingPolicy  `json:"policy,omitzero"`
+	Outcome   *engine.Outcome            `json:"outcome"`
+}
+
+func printAutoScaling(f *cmdutil.Factory, pol awsprov.AutoScalingPolicy) error {
 	format, err := f.Format()
 	if err != nil {
 		return err
@@ -101,9 +131,6 @@ func printAutoScaling(f *cmdutil.Factory, pol *awsprov.AutoScalingPolicy) error 
 	}
 	w := f.IOStreams.Out
 	fmt.Fprintf(w, "Min capacity: %d\nMax capacity: %d\n", pol.Constraints.MinCapacity, pol.Constraints.MaxCapacity)
-	if pol.State != "" {
-		fmt.Fprintf(w, "State: %s\n", pol.State)
-	}
 	rows := make([]ruleRow, len(pol.Rules))
 	for i, r := range pol.Rules {
 		a := r.Trigger.CloudWatchAlarmDefinition
@@ -149,7 +176,7 @@ func newManagedScalingCmd(f *cmdutil.Factory) *cobra.Command {
 			return PrintObject(f, m, cols)
 		}),
 	}
-	var m awsprov.ManagedScaling
+	var m provider.ManagedScaling
 	put := &cobra.Command{
 		Use:     "put CLUSTER_ID --min N --max N",
 		Short:   "Set the managed scaling policy (confirmed; the maximum within the auto-scaling limit)",

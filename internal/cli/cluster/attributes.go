@@ -2,31 +2,14 @@ package cluster
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/engine"
-	"github.com/emrctl/emrctl/internal/output"
 )
 
-var outcomeColumns = []output.Column{
-	{Header: "JOURNAL", Field: "journalId"},
-	{Header: "REQUEST", Field: "result.requestId"},
-	{Header: "NOTE", Field: "note", Wide: true},
-}
-
-func printOutcome(f *cmdutil.Factory, out *engine.Outcome) error {
-	if out.Note != "" {
-		fmt.Fprintln(f.IOStreams.ErrOut, "note: "+out.Note)
-	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	return output.PrintObject(f.IOStreams.Out, format, f.Query, out, outcomeColumns, opts(f)...)
-}
+func printOutcome(f *cmdutil.Factory, out *engine.Outcome) error { return cmdutil.PrintOutcome(f, out) }
 
 func updateAttributes(f *cmdutil.Factory, cmd *cobra.Command, in engine.AttributesInput) error {
 	s, err := f.Session(cmd.Context())
@@ -41,7 +24,7 @@ func updateAttributes(f *cmdutil.Factory, cmd *cobra.Command, in engine.Attribut
 }
 
 func newRenameCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "rename CLUSTER_ID NEW_NAME",
 		Short:   "Rename a cluster",
 		Example: "  emrctl cluster rename c-xxx team-etl-dev",
@@ -50,10 +33,12 @@ func newRenameCmd(f *cmdutil.Factory) *cobra.Command {
 			return updateAttributes(f, cmd, engine.AttributesInput{ClusterID: args[0], Name: args[1]})
 		},
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
 func newDescribeAsCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "set-description CLUSTER_ID TEXT",
 		Short:   "Change a cluster's description",
 		Example: `  emrctl cluster set-description c-xxx "Production data lake for team A"`,
@@ -62,6 +47,8 @@ func newDescribeAsCmd(f *cmdutil.Factory) *cobra.Command {
 			return updateAttributes(f, cmd, engine.AttributesInput{ClusterID: args[0], Description: args[1]})
 		},
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
 func newProtectCmd(f *cmdutil.Factory) *cobra.Command {
@@ -83,6 +70,7 @@ is accepted only as this command on its own, and always needs confirmation.`,
 	}
 	cmd.Flags().BoolVar(&on, "on", false, "enable deletion protection")
 	cmd.Flags().BoolVar(&off, "off", false, "disable deletion protection (its own confirmed step)")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
@@ -121,11 +109,12 @@ func newRenewCmd(f *cmdutil.Factory) *cobra.Command {
 	fl.IntVar(&in.Duration, "duration", 0, "renewal term")
 	fl.StringVar(&in.Unit, "unit", "Month", "Month or Year")
 	fl.BoolVar(&in.AllInstances, "all-instances", false, "apply to every node of the cluster too")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
 func newDeleteCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "delete CLUSTER_ID",
 		Aliases: []string{"terminate", "release"},
 		Short:   "Delete a cluster (refused unless the policy allows it for a person at a terminal)",
@@ -142,4 +131,6 @@ when deletion protection is off. Scripts (--yes) and agents can never delete.`,
 			return printOutcome(f, out)
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }

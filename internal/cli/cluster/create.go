@@ -15,15 +15,15 @@ import (
 )
 
 type createOptions struct {
-	f              *cmdutil.Factory
-	file           string
-	wait           bool
-	timeout        time.Duration
-	idempotencyKey string
-	dryRun         bool
-	skipLive       bool
-	interactive    bool
-	save           string
+	f           *cmdutil.Factory
+	file        string
+	wait        bool
+	timeout     time.Duration
+	another     bool
+	dryRun      bool
+	skipLive    bool
+	interactive bool
+	save        string
 }
 
 func newCreateCmd(f *cmdutil.Factory, run func(context.Context, *createOptions) error) *cobra.Command {
@@ -65,7 +65,8 @@ name of their environment variable) and shows the plan before creating.`,
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 30*time.Minute, "how long --wait waits")
 	cmd.Flags().BoolVar(&o.skipLive, "skip-live-checks", false, "skip the plan's look-ups (VPC, vSwitch, security group, key pair, stock); the rules and the policy still apply")
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the plan and the exact request instead of creating (same as 'cluster plan --dry-run')")
-	cmd.Flags().StringVar(&o.idempotencyKey, "idempotency-key", "", "distinguish a deliberate repeat of an identical create (within 30 min)")
+	cmd.Flags().BoolVar(&o.another, "another", false, "create a cluster even though this spec's name created one that still exists")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	cmd.Flags().BoolVar(&o.interactive, "interactive", false, "build the spec step by step in a terminal wizard, then create")
 	cmd.Flags().StringVar(&o.save, "save", "", "with --interactive: where to write the spec (default ./<name>.emrctl.yaml)")
 	return cmd
@@ -117,7 +118,6 @@ func createSpec(ctx context.Context, o *createOptions, c *spec.Cluster) error {
 		return err
 	}
 	call := f.Call(false)
-	call.IdempotencyKey = o.idempotencyKey
 	if o.dryRun {
 		plan, err := s.Engine.PlanCluster(ctx, call.Actor, c, lookupEnv(f))
 		if err != nil {
@@ -131,17 +131,23 @@ func createSpec(ctx context.Context, o *createOptions, c *spec.Cluster) error {
 		}
 		return nil
 	}
-	res, err := s.Engine.CreateCluster(ctx, call, engine.CreateClusterInput{Spec: c, Getenv: lookupEnv(f), SkipLiveChecks: o.skipLive})
+	res, err := s.Engine.CreateCluster(ctx, call, engine.CreateClusterInput{Spec: c, Getenv: lookupEnv(f), SkipLiveChecks: o.skipLive, Another: o.another})
 	if err != nil {
 		return err
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s: %s\n", w.Field, w.Problem)
 	}
-	if res.Outcome.Note != "" {
-		fmt.Fprintf(f.IOStreams.ErrOut, "note: %s\n", res.Outcome.Note)
-	}
 	if !o.wait {
+		return printResult(f, res)
+	}
+	if !res.Outcome.Sent() {
+		// Nothing was created now: say so in the result, after waiting.
+		cl, err := s.Engine.WaitCluster(ctx, res.ClusterID, engine.WaitOptions{Timeout: o.timeout, Progress: progress(f, res.ClusterID)})
+		if err != nil {
+			return err
+		}
+		res.State = cl.State
 		return printResult(f, res)
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "Cluster %s is being created (operation %s).\n", res.ClusterID, res.OperationID)
@@ -153,17 +159,19 @@ func createSpec(ctx context.Context, o *createOptions, c *spec.Cluster) error {
 }
 
 func printResult(f *cmdutil.Factory, res *engine.CreateClusterResult) error {
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
 	cols := []output.Column{
+		{Header: "STATUS", Field: "outcome.status"},
 		{Header: "CLUSTER", Field: "clusterId"},
+		{Header: "STATE", Field: "state"},
 		{Header: "OPERATION", Field: "operationId"},
 		{Header: "JOURNAL", Field: "outcome.journalId"},
 		{Header: "REQUEST", Field: "requestId", Wide: true},
 	}
-	return output.PrintObject(f.IOStreams.Out, format, f.Query, res, cols, opts(f)...)
+	var notes []string
+	if res.Outcome != nil && res.Outcome.Note != "" {
+		notes = append(notes, res.Outcome.Note)
+	}
+	return cmdutil.PrintWithNotes(f, res, cols, notes)
 }
 
 func lookupEnv(f *cmdutil.Factory) func(string) (string, bool) {

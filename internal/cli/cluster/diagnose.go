@@ -27,7 +27,10 @@ TERMINATED_WITH_ERRORS, ...) to its likely cause and fix (operations.md
 was created with again (VPC, vSwitches and zone, security group, key pair). For
 a running cluster it reports abnormal nodes (Stopped or Terminated) with their
 likely causes, node groups stuck resizing, failed scaling activities and a
-subscription about to expire. Nothing is changed.`,
+subscription about to expire. Nothing is changed.
+
+Exit code: 0 when nothing abnormal was found, 8 when the cluster failed or a
+PROBLEM was found (the report is printed either way).`,
 		Example: `  emrctl cluster diagnose c-xxxxxxxxxxxxxxxx
   emrctl cluster diagnose c-xxxxxxxxxxxxxxxx -o json --query reason.fix`,
 		Args: cobra.ExactArgs(1),
@@ -89,6 +92,16 @@ func runDiagnose(ctx context.Context, o *diagnoseOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := printDiagnosis(f, format, d); err != nil {
+		return err
+	}
+	if d.Reason != nil {
+		return &cmdutil.FindingsError{Problems: 1}
+	}
+	return problemsFound(d.Findings)
+}
+
+func printDiagnosis(f *cmdutil.Factory, format output.Format, d *engine.ClusterDiagnosis) error {
 	if format.Structured() || format == output.CSV || f.Query != "" {
 		return output.PrintObject(f.IOStreams.Out, format, f.Query, d, diagnosisColumns, opts(f)...)
 	}

@@ -31,7 +31,9 @@ regions, page by page: clusters that are not RUNNING (failed ones with their
 reason, likely cause and fix), abnormal nodes of running clusters (Stopped, or
 Terminated in their node groups) and subscriptions that expire within
 --expiring-within. TERMINATED clusters were released on purpose and are not
-reported. Each finding names the command to run next.
+reported. Nodes a scale-in of emrctl released are not findings either. Each
+finding names the command to run next. Exit code: 8 when a PROBLEM was found
+(the report is printed either way), 0 otherwise.
 
 Regions: the profile's region by default; --region (repeatable) or
 --all-regions for every region the cloud serves. A region that cannot be read
@@ -50,7 +52,11 @@ is reported and the others are still inspected.`,
 			if run != nil {
 				return run(cmd.Context(), o)
 			}
-			return runInspect(cmd.Context(), o)
+			rep, err := runInspect(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			return problemsFound(rep.Findings)
 		},
 	}
 	fl := cmd.Flags()
@@ -124,24 +130,42 @@ var findingColumns = []output.Column{
 	{Header: "FIX", Field: "fix", Wide: true},
 }
 
-func runInspect(ctx context.Context, o *inspectOptions) error {
+func runInspect(ctx context.Context, o *inspectOptions) (*engine.InspectReport, error) {
 	f := o.f
 	format, err := f.Format()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	within, err := parseDays(o.within)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s, err := f.Session(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rep, err := s.Engine.Inspect(ctx, engine.InspectOptions{Regions: o.regions, AllRegions: o.allRegions, ExpiringWithin: within})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return rep, printInspect(f, format, rep)
+}
+
+// problemsFound turns PROBLEM findings into the exit code scripts see.
+func problemsFound(fs []engine.Finding) error {
+	n := 0
+	for _, fd := range fs {
+		if fd.Severity == engine.SeverityProblem {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &cmdutil.FindingsError{Problems: n}
+}
+
+func printInspect(f *cmdutil.Factory, format output.Format, rep *engine.InspectReport) error {
 	if format.Structured() || f.Query != "" {
 		return output.PrintObject(f.IOStreams.Out, format, f.Query, rep, findingColumns, opts(f)...)
 	}

@@ -58,7 +58,8 @@ func runWait(ctx context.Context, o *waitOptions) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.Engine.WaitCluster(ctx, o.id, engine.WaitOptions{Target: o.target, Timeout: o.timeout, Progress: progress(o.f, o.id)})
+	c, err := s.Engine.WaitCluster(ctx, o.id, engine.WaitOptions{Target: o.target, Timeout: o.timeout, Progress: progress(o.f, o.id),
+		Notice: func(msg string) { fmt.Fprintln(o.f.IOStreams.ErrOut, msg) }})
 	o.f.IOStreams.StopProgress()
 	if errors.Is(err, context.Canceled) {
 		last := "unknown"

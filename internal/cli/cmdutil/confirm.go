@@ -9,8 +9,11 @@ import (
 	"os/user"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/iostreams"
+	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/policy"
 )
 
@@ -119,7 +122,66 @@ func (f *Factory) Call(ackZero bool) engine.Call {
 		name = u.Username
 	}
 	return engine.Call{
-		Actor:   policy.Actor{Kind: kind, Name: name, Client: "emrctl-cli/" + f.Version},
-		Confirm: &Confirmer{IO: f.IOStreams, Yes: f.Yes, AckCost: f.AckCost, AckZero: ackZero},
+		Actor:          policy.Actor{Kind: kind, Name: name, Client: "emrctl-cli/" + f.Version},
+		Confirm:        &Confirmer{IO: f.IOStreams, Yes: f.Yes, AckCost: f.AckCost, AckZero: ackZero},
+		IdempotencyKey: f.IdempotencyKey,
+		Progress:       func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) },
 	}
+}
+
+// IdempotencyHelp is what every write command says about repeats.
+const IdempotencyHelp = `Repeats: a write is sent again when you run it again, except that a
+write whose desired state already holds (protection on, a policy that is
+already in place, a group already of that size) says so and sends nothing,
+and a write whose earlier attempt had an unknown outcome (a lost response,
+a timeout, a crash) is first checked against the cloud's state and never
+blindly sent twice. Pass --idempotency-key KEY to make a retry provably the
+same attempt: the same key with the same request returns the recorded
+result; the same key with another request is refused.`
+
+// AddIdempotencyFlag adds --idempotency-key to a write command and the
+// repeat rules to its help.
+func AddIdempotencyFlag(cmd *cobra.Command, f *Factory) {
+	cmd.Flags().StringVar(&f.IdempotencyKey, "idempotency-key", "", "name this attempt: a retry with the same key and request returns the recorded result instead of writing again")
+	cmd.Long = strings.TrimRight(cmd.Long, "\n") + "\n\n" + IdempotencyHelp
+}
+
+// PrintWithNotes prints a write's result: in a table, followed by its
+// notes (what was not sent, and why) on stdout too, since they are part
+// of the result; in JSON or YAML the notes are fields of the result.
+func PrintWithNotes(f *Factory, res any, cols []output.Column, notes []string) error {
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	var opts []output.Option
+	if f.NoHeaders {
+		opts = append(opts, output.NoHeaders())
+	}
+	if err := output.PrintObject(f.IOStreams.Out, format, f.Query, res, cols, opts...); err != nil {
+		return err
+	}
+	if format == output.Table || format == output.Wide {
+		for _, n := range notes {
+			fmt.Fprintln(f.IOStreams.Out, "note: "+n)
+		}
+	}
+	return nil
+}
+
+// OutcomeColumns are the table columns of a write's outcome.
+var OutcomeColumns = []output.Column{
+	{Header: "STATUS", Field: "status"},
+	{Header: "JOURNAL", Field: "journalId"},
+	{Header: "REQUEST", Field: "result.requestId"},
+}
+
+// PrintOutcome prints what a write did: sent, unchanged (and why),
+// replayed, joined or reconciled.
+func PrintOutcome(f *Factory, out *engine.Outcome) error {
+	var notes []string
+	if out.Note != "" {
+		notes = []string{out.Note}
+	}
+	return PrintWithNotes(f, out, OutcomeColumns, notes)
 }

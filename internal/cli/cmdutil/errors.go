@@ -7,8 +7,11 @@ import (
 	"io"
 
 	"github.com/emrctl/emrctl/internal/engine"
+	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/redact"
+	"github.com/emrctl/emrctl/internal/session"
 	"github.com/emrctl/emrctl/internal/spec"
 )
 
@@ -21,7 +24,8 @@ const (
 	ExitNotConfirmed   = 4 // confirmation declined or unavailable; nothing was sent
 	ExitFailedState    = 5 // a waited-for resource ended in a failure state
 	ExitTimeout        = 6 // a wait or call timed out
-	ExitOutcomeUnknown = 7 // a write may or may not have been applied (journaled)
+	ExitOutcomeUnknown = 7 // a write may or may not have been applied (journaled), or emrctl cannot tell
+	ExitFindings       = 8 // an inspection or diagnosis found problems (its report is printed)
 	ExitCancelled      = 130
 )
 
@@ -50,13 +54,21 @@ func ExitCode(err error) int {
 		ou  *engine.OutcomeUnknownError
 		ve  *spec.LoadError
 		pre *engine.PrereqError
+		ce  *CommandError
+		upe *session.UnknownProfileError
+		ct  *engine.CannotTellError
+		kc  *engine.KeyConflictError
+		fe2 *FindingsError
 	)
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled
-	case errors.As(err, &fe), errors.As(err, &ofe), errors.As(err, &ie), errors.As(err, &ve), errors.As(err, &pre):
+	case errors.As(err, &fe2):
+		return ExitFindings
+	case errors.As(err, &fe), errors.As(err, &ofe), errors.As(err, &ie), errors.As(err, &ve), errors.As(err, &pre),
+		errors.As(err, &ce), errors.As(err, &upe), errors.As(err, &kc):
 		return ExitUsage
 	case errors.As(err, &pe):
 		return ExitDenied
@@ -64,7 +76,7 @@ func ExitCode(err error) int {
 		return ExitNotConfirmed
 	case errors.As(err, &cf):
 		return ExitFailedState
-	case errors.As(err, &ou):
+	case errors.As(err, &ou), errors.As(err, &ct):
 		return ExitOutcomeUnknown
 	case errors.As(err, &we):
 		if we.TimedOut {
@@ -89,8 +101,15 @@ func ErrorView(err error) output.ErrorView {
 		pe *engine.PolicyError
 		cf *engine.ClusterFailedError
 		pr *engine.PrereqError
+		ce *CommandError
 	)
 	switch {
+	case errors.As(err, &ce):
+		v.Code = "UnknownCommand"
+		if ce.Name == "" {
+			v.Code = "MissingCommand"
+		}
+		v.Hint = fmt.Sprintf("'%s --help' says what each command does", ce.Group)
 	case errors.As(err, &ie):
 		v.Code = "InvalidInput"
 		v.Message = "the input has problems; nothing was sent"
@@ -122,6 +141,17 @@ func ErrorView(err error) output.ErrorView {
 			v.Recommendation = cf.Diagnosis.Fix
 			v.Hint = cf.Diagnosis.Cause
 		}
+	case errors.As(err, new(*engine.CannotTellError)):
+		v.Code = "CannotTell"
+		v.Hint = "nothing was sent; look at the resource and record what you find with 'emrctl audit resolve'"
+	case errors.As(err, new(*engine.KeyConflictError)):
+		v.Code = "IdempotencyKeyReused"
+	case errors.As(err, new(*engine.OutcomeUnknownError)):
+		v.Code = "OutcomeUnknown"
+	case errors.As(err, new(*engine.BusyError)):
+		v.Code = "TargetBusy"
+	case errors.Is(err, journal.ErrUntrusted):
+		v.Code = "JournalUntrusted"
 	case errors.As(err, &ae):
 		v.Code, v.RequestID = ae.Code, ae.RequestID
 		if ae.Message != "" {
@@ -132,7 +162,34 @@ func ErrorView(err error) output.ErrorView {
 	return v
 }
 
-// PrintError renders err on w in the given format.
-func PrintError(w io.Writer, format output.Format, err error) {
-	_ = output.PrintError(w, format, ErrorView(err))
+// PrintError renders err on w in the given format, with every secret
+// that secrets holds replaced: an error may quote input, and input may be
+// a secret typed back.
+func PrintError(w io.Writer, format output.Format, err error, secrets *redact.Registry) {
+	_ = output.PrintError(w, format, scrubView(ErrorView(err), secrets))
+}
+
+// scrubView returns v with secrets removed from every text.
+func scrubView(v output.ErrorView, secrets *redact.Registry) output.ErrorView {
+	for _, s := range []*string{&v.Code, &v.Message, &v.RequestID, &v.Recommendation, &v.Hint} {
+		*s = secrets.Scrub(*s)
+	}
+	if v.Fields != nil {
+		fields := make([]output.FieldProblem, len(v.Fields))
+		for i, f := range v.Fields {
+			fields[i] = output.FieldProblem{Field: secrets.Scrub(f.Field), Message: secrets.Scrub(f.Message)}
+		}
+		v.Fields = fields
+	}
+	return v
+}
+
+// FindingsError ends an inspection or diagnosis that found problems: its
+// report is printed; the exit code (8) lets scripts notice.
+type FindingsError struct {
+	Problems int
+}
+
+func (e *FindingsError) Error() string {
+	return fmt.Sprintf("%d problem(s) found (see the report above)", e.Problems)
 }

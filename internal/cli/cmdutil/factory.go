@@ -5,6 +5,7 @@ package cmdutil
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/emrctl/emrctl/internal/config"
 	"github.com/emrctl/emrctl/internal/iostreams"
 	"github.com/emrctl/emrctl/internal/output"
+	"github.com/emrctl/emrctl/internal/redact"
 	"github.com/emrctl/emrctl/internal/session"
 )
 
@@ -31,10 +33,13 @@ type Factory struct {
 	Yes       bool
 	AckCost   bool
 	NoHeaders bool
+	// IdempotencyKey is the --idempotency-key of a write command.
+	IdempotencyKey string
 
-	mu    sync.Mutex
-	sess  *session.Session
-	paths *config.Paths
+	mu      sync.Mutex
+	sess    *session.Session
+	paths   *config.Paths
+	secrets *redact.Registry
 	// OpenSession can be replaced by tests.
 	OpenSession func(ctx context.Context, o session.Options) (*session.Session, error)
 }
@@ -65,6 +70,7 @@ func (f *Factory) Session(ctx context.Context) (*session.Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	secrets := f.Secrets()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.sess != nil {
@@ -72,7 +78,8 @@ func (f *Factory) Session(ctx context.Context) (*session.Session, error) {
 	}
 	s, err := f.OpenSession(ctx, session.Options{
 		Paths: paths, Profile: f.Profile, Region: f.Region, Endpoint: f.Endpoint,
-		Getenv: f.Getenv, UserAgent: "emrctl/" + f.Version,
+		Getenv: f.Getenv, UserAgent: "emrctl/" + f.Version, Secrets: secrets,
+		Warn: func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, "warning: "+msg) },
 	})
 	if err != nil {
 		return nil, err

@@ -28,6 +28,7 @@ const DefaultListen = "127.0.0.1:8765"
 type stdioOptions struct {
 	f           *cmdutil.Factory
 	allowWrites bool
+	replay      time.Duration
 }
 
 // NewCmd returns 'emrctl mcp'.
@@ -65,7 +66,24 @@ Configure a client with the command line, e.g. in its mcpServers settings:
 		},
 	}
 	cmd.Flags().BoolVar(&o.allowWrites, "allow-writes", false, "offer the write tools (scale, create, auto scaling, attributes); confirmations still reach the person")
+	addReplayFlag(cmd, &o.replay)
 	return cmd
+}
+
+// addReplayFlag adds --replay-window: how long an identical write tool
+// call is answered from the record instead of being applied again.
+func addReplayFlag(cmd *cobra.Command, d *time.Duration) {
+	cmd.Flags().DurationVar(d, "replay-window", mcpserver.DefaultReplayWindow,
+		"an identical write call that succeeded this recently (and was the last write on its target) is answered from the record, "+
+			"not applied again; 0 turns it off (clients then pass a new idempotencyKey per distinct write)")
+}
+
+// replayOption turns the flag into the server option (0 means off).
+func replayOption(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 type serveOptions struct {
@@ -74,6 +92,7 @@ type serveOptions struct {
 	listen      string
 	allowRemote bool
 	allowWrites bool
+	replay      time.Duration
 }
 
 // NewServeCmd returns 'emrctl serve'.
@@ -114,6 +133,7 @@ read-only unless --allow-writes, confirmations through the client's dialog.`,
 	fl.StringVar(&o.listen, "listen", DefaultListen, "address to listen on (loopback unless --allow-remote)")
 	fl.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --listen address; the server has no authentication")
 	fl.BoolVar(&o.allowWrites, "allow-writes", false, "offer the write tools; confirmations still reach the person")
+	addReplayFlag(cmd, &o.replay)
 	return cmd
 }
 
@@ -143,14 +163,14 @@ func isLoopback(host string) bool {
 }
 
 // newServer opens the profile's session and builds the MCP server on it.
-func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool) (*mcpserver.Server, string, error) {
+func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool, replay time.Duration) (*mcpserver.Server, string, error) {
 	s, err := f.Session(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	log := slog.New(slog.NewTextHandler(f.IOStreams.ErrOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := mcpserver.New(mcpserver.Options{
-		Engine: s.Engine, AllowWrites: allowWrites, Version: f.Version, Secrets: s.Secrets, Logger: log,
+		Engine: s.Engine, AllowWrites: allowWrites, Version: f.Version, Secrets: s.Secrets, Logger: log, ReplayWindow: replay,
 		Getenv: func(k string) (string, bool) { v := f.Getenv(k); return v, v != "" },
 	})
 	if err != nil {
@@ -165,7 +185,7 @@ func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool) (*mcps
 
 func runStdio(ctx context.Context, o *stdioOptions) error {
 	f := o.f
-	srv, about, err := newServer(ctx, f, o.allowWrites)
+	srv, about, err := newServer(ctx, f, o.allowWrites, replayOption(o.replay))
 	if err != nil {
 		return err
 	}
@@ -186,7 +206,7 @@ func (nopCloser) Close() error { return nil }
 
 func runServe(ctx context.Context, o *serveOptions) error {
 	f := o.f
-	srv, about, err := newServer(ctx, f, o.allowWrites)
+	srv, about, err := newServer(ctx, f, o.allowWrites, replayOption(o.replay))
 	if err != nil {
 		return err
 	}

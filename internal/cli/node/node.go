@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
-	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/provider"
 )
@@ -59,12 +58,6 @@ operations.md checks for: Stopped and Terminated.`,
 			if o.abnormal && len(o.states) > 0 {
 				return cmdutil.FlagErrorf("--abnormal cannot be combined with --state: it means --state Stopped,Terminated")
 			}
-			for i, s := range o.states {
-				o.states[i] = canonicalState(s)
-			}
-			if o.abnormal {
-				o.states = engine.AbnormalNodeStates()
-			}
 			if run != nil {
 				return run(cmd.Context(), o)
 			}
@@ -73,17 +66,17 @@ operations.md checks for: Stopped and Terminated.`,
 	}
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.groups, "node-group", nil, "node group IDs (repeatable)")
-	fl.StringSliceVar(&o.states, "state", nil, "node states (repeatable): "+strings.Join(engine.NodeStates(), ", "))
+	fl.StringSliceVar(&o.states, "state", nil, "node states (repeatable), in the cloud's words: Pending, Starting, Running, Stopping, Stopped, Terminated (AWS: AWAITING_FULFILLMENT, PROVISIONING, BOOTSTRAPPING, RUNNING, TERMINATED)")
 	fl.StringSliceVar(&o.nodeIDs, "id", nil, "only these node IDs")
-	fl.BoolVar(&o.abnormal, "abnormal", false, "only abnormal nodes (Stopped, Terminated)")
+	fl.BoolVar(&o.abnormal, "abnormal", false, "only abnormal nodes (Stopped or Terminated; on AWS TERMINATED)")
 	fl.IntVar(&o.pageSize, "page-size", 100, "nodes per API call (1-100)")
 	fl.IntVar(&o.limit, "limit", 0, "stop after this many nodes (0: all)")
 	return cmd
 }
 
 // canonicalState accepts node states in any case ("stopped").
-func canonicalState(s string) string {
-	for _, v := range engine.NodeStates() {
+func canonicalState(states []string, s string) string {
+	for _, v := range states {
 		if strings.EqualFold(s, v) {
 			return v
 		}
@@ -116,6 +109,12 @@ func runList(ctx context.Context, o *listOptions) error {
 	s, err := f.Session(ctx)
 	if err != nil {
 		return err
+	}
+	for i, st := range o.states {
+		o.states[i] = canonicalState(s.Engine.NodeStates(), st)
+	}
+	if o.abnormal {
+		o.states = s.Engine.AbnormalNodeStates()
 	}
 	filter := provider.NodeFilter{NodeGroupIDs: o.groups, States: o.states, NodeIDs: o.nodeIDs}
 	err = s.Engine.ListNodes(ctx, o.id, filter, o.pageSize, func(page []provider.Node) error { return cmdutil.WritePage(ls, page) })

@@ -1,7 +1,6 @@
 package nodegroup
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -42,23 +41,16 @@ cloud_essd disks (120 GB system, 80 GB data).`,
 			if err != nil {
 				return err
 			}
-			if out.Note != "" {
-				fmt.Fprintln(f.IOStreams.ErrOut, "note: "+out.Note)
-			}
-			format, err := f.Format()
-			if err != nil {
-				return err
-			}
 			cols := []output.Column{
-				{Header: "NODE GROUP", Value: func(any) string {
-					if out.Result != nil && len(out.Result.IDs) > 0 {
-						return out.Result.IDs[0]
-					}
-					return ""
-				}},
-				{Header: "JOURNAL", Field: "journalId"}, {Header: "REQUEST", Field: "result.requestId"},
+				{Header: "STATUS", Field: "outcome.status"},
+				{Header: "NODE GROUP", Field: "nodeGroupId"},
+				{Header: "JOURNAL", Field: "outcome.journalId"}, {Header: "REQUEST", Field: "outcome.result.requestId"},
 			}
-			return output.PrintObject(f.IOStreams.Out, format, f.Query, out, cols)
+			var notes []string
+			if out.Outcome != nil && out.Outcome.Note != "" {
+				notes = append(notes, out.Outcome.Note)
+			}
+			return cmdutil.PrintWithNotes(f, out, cols, notes)
 		},
 	}
 	fl := cmd.Flags()
@@ -68,6 +60,7 @@ cloud_essd disks (120 GB system, 80 GB data).`,
 	fl.IntVar(&count, "count", 0, "nodes")
 	fl.StringSliceVar(&types, "instance-type", nil, "instance type (repeat for spot alternatives)")
 	fl.StringSliceVar(&vswitches, "vswitch", nil, "vSwitch ID (default: the MASTER group's)")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	fl.StringVar(&spotStrategy, "spot", "", "spot strategy: SpotAsPriceGo or SpotWithPriceLimit (TASK groups)")
 	return cmd
 }

@@ -5,6 +5,8 @@ package nodegroup
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -101,15 +103,26 @@ func group(item any) engine.NodeGroupView {
 	return engine.NodeGroupView{}
 }
 
+// stateOrder is the lifecycle order of node states on both clouds.
+var stateOrder = []string{"Pending", "Starting", "Running", "Stopping", "Stopped", "Terminated",
+	"AWAITING_FULFILLMENT", "PROVISIONING", "BOOTSTRAPPING", "RUNNING", "TERMINATED"}
+
 // nodeStates shows counts in lifecycle order: "Running=2 Stopped=1".
 func nodeStates(m map[string]int) string {
 	var parts []string
-	for _, s := range engine.NodeStates() {
+	for _, s := range stateOrder {
 		if n := m[s]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s=%d", s, n))
 		}
 	}
-	return strings.Join(parts, " ")
+	var other []string
+	for s, n := range m {
+		if n > 0 && !slices.Contains(stateOrder, s) {
+			other = append(other, fmt.Sprintf("%s=%d", s, n))
+		}
+	}
+	sort.Strings(other)
+	return strings.Join(append(parts, other...), " ")
 }
 
 func systemDisk(d *provider.Disk) string {

@@ -16,7 +16,10 @@ func newResetCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "reset",
 		Short: "Forget every sandbox resource, fault and request count; restore the seeded inventory",
-		Args:  cobra.NoArgs,
+		Long: `Forget every sandbox resource, fault and request count and restore the seeded
+inventory. The sandbox gets a new generation ID (shown by 'emrctl sandbox status'),
+so records of the old sandbox's resources can be told apart. The clock is kept.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw, err := control(cmd.Context(), f, "POST", "reset", map[string]any{"seed": seed})
 			if err != nil {
@@ -36,6 +39,9 @@ func newFaultCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fault",
 		Short: "Inject faults: latency, errors, held or dropped responses, throttling",
+		Long: `Inject faults into the sandbox. Faults are kept in the sandbox state: with the
+embedded sandbox they apply to the following emrctl commands of the profile, and
+counted faults (--drop-responses, --throttle-next) are used up across commands.`,
 		Example: `  emrctl sandbox fault --action RunCluster --drop-responses 1     # apply, then lose the reply
   emrctl sandbox fault --action GetCluster --latency 40s           # a hung server
   emrctl sandbox fault --action IncreaseNodes --hold-after-apply 1h # applied, answer never comes
@@ -82,8 +88,11 @@ func newClockCmd(f *cmdutil.Factory) *cobra.Command {
 	var advance time.Duration
 	var speed string
 	cmd := &cobra.Command{
-		Use:     "clock",
-		Short:   "Show or move the sandbox clock",
+		Use:   "clock",
+		Short: "Show or move the sandbox clock",
+		Long: `Show or move the sandbox clock. The offset and speed are kept in the sandbox
+state, so the following emrctl commands of the profile see them; a speed set
+here overrides the profile's sandboxSpeed until changed again.`,
 		Example: "  emrctl sandbox clock --advance 10m\n  emrctl sandbox clock --speed 0",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

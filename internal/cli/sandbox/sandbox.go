@@ -147,7 +147,7 @@ func control(ctx context.Context, f *cmdutil.Factory, method, path string, body 
 		}
 		rd = bytes.NewReader(raw)
 	}
-	var handler http.Handler
+	var transport http.RoundTripper
 	base := "http://sandbox.local"
 	if ep := endpoint(f); ep != "" {
 		base = strings.TrimRight(ep, "/")
@@ -162,19 +162,16 @@ func control(ctx context.Context, f *cmdutil.Factory, method, path string, body 
 		if s.Emulator == nil {
 			return nil, fmt.Errorf("profile %q does not use the embedded sandbox; pass --endpoint of a 'emrctl sandbox serve'", s.Name)
 		}
-		handler = s.Emulator
+		// The embedded emulator keeps the clock and faults in the state
+		// file, so what this command sets reaches the next commands.
+		transport = s.Emulator.Transport()
 	}
 	req, err := http.NewRequestWithContext(ctx, method, base+"/_emulator/"+path, rd)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	var resp *http.Response
-	if handler != nil {
-		resp, err = (&http.Client{Transport: roundTripper{handler}}).Do(req)
-	} else {
-		resp, err = (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	}
+	resp, err := (&http.Client{Transport: transport, Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -206,25 +203,6 @@ func endpoint(f *cmdutil.Factory) string {
 	}
 	return f.Getenv("EMRCTL_ENDPOINT")
 }
-
-// roundTripper serves requests with an in-process handler.
-type roundTripper struct{ h http.Handler }
-
-func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := &response{header: http.Header{}, code: 200}
-	rt.h.ServeHTTP(rec, r)
-	return &http.Response{StatusCode: rec.code, Header: rec.header, Body: io.NopCloser(&rec.body), Request: r}, nil
-}
-
-type response struct {
-	header http.Header
-	code   int
-	body   bytes.Buffer
-}
-
-func (r *response) Header() http.Header         { return r.header }
-func (r *response) Write(b []byte) (int, error) { return r.body.Write(b) }
-func (r *response) WriteHeader(code int)        { r.code = code }
 
 // newControlCmd makes a command that calls one control and prints the JSON.
 func newControlCmd(f *cmdutil.Factory, use, short, method, path string, body func(args []string) (any, error)) *cobra.Command {
@@ -266,7 +244,7 @@ func printJSON(f *cmdutil.Factory, raw []byte) error {
 
 func printStatus(ctx context.Context, f *cmdutil.Factory) error {
 	status := map[string]json.RawMessage{}
-	for _, part := range []string{"health", "clock", "stats", "faults"} {
+	for _, part := range []string{"health", "generation", "clock", "stats", "faults"} {
 		raw, err := control(ctx, f, "GET", part, nil)
 		if err != nil {
 			return err

@@ -26,8 +26,81 @@ scale-in only on TASK groups and never on subscription nodes, by node IDs taken
 from 'emrctl node list', at most 10 nodes per call with 120 s between batches,
 and never to zero without --ack-zero.`,
 	}
-	cmd.AddCommand(newOutCmd(f), newInCmd(f))
+	cmd.AddCommand(newOutCmd(f), newInCmd(f), newToCmd(f))
 	return cmd
+}
+
+func newToCmd(f *cmdutil.Factory) *cobra.Command {
+	var in engine.ResizeInput
+	var wait, ackZero bool
+	var nodes []string
+	cmd := &cobra.Command{
+		Use:   "to CLUSTER_ID --node-group NG_ID --count N",
+		Short: "Set a node group's size: add or release nodes to reach N",
+		Long: `Set a node group's size. A group already of that size is left alone
+(nothing is sent); a larger size adds nodes with the scale-out rules, a
+smaller one releases nodes with the scale-in rules (TASK groups only, in
+batches, the interval between them, never to zero without --ack-zero).`,
+		Example: `  emrctl scale to c-xxx --node-group ng-task --count 4
+  emrctl scale to j-XXXX --node-group ig-XXXX --count 2 --nodes i-0abc,i-0def`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in.ClusterID = args[0]
+			if in.NodeGroupID == "" {
+				return cmdutil.FlagErrorf("--node-group is required (see 'emrctl nodegroup list %s')", in.ClusterID)
+			}
+			if !cmd.Flags().Changed("count") {
+				return cmdutil.FlagErrorf("--count is required: the size the group should have")
+			}
+			in.NodeIDs = splitIDs(nodes)
+			in.AckZero = ackZero
+			in.Progress = func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }
+			s, err := f.Session(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res, err := s.Engine.ResizeNodeGroup(cmd.Context(), f.Call(ackZero), in)
+			return finish(cmd, f, s.Engine, res, err, wait)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&in.NodeGroupID, "node-group", "", "node group ID")
+	fl.IntVar(&in.Count, "count", 0, "the size the group should have")
+	fl.StringSliceVar(&nodes, "nodes", nil, "when shrinking: the node IDs to release (default: the newest)")
+	fl.DurationVar(&in.BatchInterval, "batch-interval", 0, "time between scale-in batches (default and minimum: the policy's 120s)")
+	fl.BoolVar(&ackZero, "ack-zero", false, "acknowledge that the group ends with no nodes")
+	fl.BoolVar(&wait, "wait", false, "wait until the node group is idle again")
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
+}
+
+// finish prints what a scaling command did (also when it stopped part
+// way) and waits for the group when asked.
+func finish(cmd *cobra.Command, f *cmdutil.Factory, e *engine.Engine, res *engine.ScaleResult, err error, wait bool) error {
+	if res != nil && err != nil {
+		_ = printResult(f, res)
+	}
+	if err != nil {
+		return err
+	}
+	if wait && res.Outcome.Sent() {
+		if err := e.WaitNodeGroup(cmd.Context(), res.ClusterID, res.NodeGroupID); err != nil {
+			return err
+		}
+	}
+	return printResult(f, res)
+}
+
+func splitIDs(list []string) []string {
+	var out []string
+	for _, n := range list {
+		for _, id := range strings.Split(n, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 func newOutCmd(f *cmdutil.Factory) *cobra.Command {
@@ -50,15 +123,7 @@ func newOutCmd(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			res, err := s.Engine.ScaleOut(cmd.Context(), f.Call(false), in)
-			if err != nil {
-				return err
-			}
-			if wait {
-				if err := s.Engine.WaitNodeGroup(cmd.Context(), in.ClusterID, in.NodeGroupID); err != nil {
-					return err
-				}
-			}
-			return printResult(f, res)
+			return finish(cmd, f, s.Engine, res, err, wait)
 		},
 	}
 	fl := cmd.Flags()
@@ -66,8 +131,9 @@ func newOutCmd(f *cmdutil.Factory) *cobra.Command {
 	fl.IntVar(&in.Count, "count", 0, "nodes to add")
 	fl.IntVar(&in.MinCount, "min", 0, "least nodes that count as success when stock is short")
 	fl.IntVar(&in.PaymentDuration, "payment-duration", 0, "term of new subscription nodes")
-	fl.StringVar(&in.PaymentUnit, "payment-unit", "Month", "unit of --payment-duration: Month")
+	fl.StringVar(&in.PaymentUnit, "payment-unit", "", "unit of --payment-duration: Month (default) or Year")
 	fl.BoolVar(&wait, "wait", false, "wait until the node group is RUNNING again")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
@@ -87,13 +153,7 @@ func newInCmd(f *cmdutil.Factory) *cobra.Command {
 			if in.NodeGroupID == "" {
 				return cmdutil.FlagErrorf("--node-group is required (see 'emrctl nodegroup list %s')", in.ClusterID)
 			}
-			for _, n := range nodes {
-				for _, id := range strings.Split(n, ",") {
-					if id = strings.TrimSpace(id); id != "" {
-						in.NodeIDs = append(in.NodeIDs, id)
-					}
-				}
-			}
+			in.NodeIDs = splitIDs(nodes)
 			in.AckZero = ackZero
 			in.Progress = func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }
 			s, err := f.Session(cmd.Context())
@@ -101,18 +161,7 @@ func newInCmd(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			res, err := s.Engine.ScaleIn(cmd.Context(), f.Call(ackZero), in)
-			if res != nil && err != nil {
-				_ = printResult(f, res)
-			}
-			if err != nil {
-				return err
-			}
-			if wait && len(res.Batches) > 0 {
-				if err := s.Engine.WaitNodeGroup(cmd.Context(), in.ClusterID, in.NodeGroupID); err != nil {
-					return err
-				}
-			}
-			return printResult(f, res)
+			return finish(cmd, f, s.Engine, res, err, wait)
 		},
 	}
 	fl := cmd.Flags()
@@ -123,10 +172,12 @@ func newInCmd(f *cmdutil.Factory) *cobra.Command {
 	fl.DurationVar(&in.BatchInterval, "batch-interval", 0, "time between batches (default and minimum: the policy's 120s)")
 	fl.BoolVar(&ackZero, "ack-zero", false, "acknowledge that the group ends with no nodes")
 	fl.BoolVar(&wait, "wait", false, "wait until the node group is RUNNING again")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
 var resultColumns = []output.Column{
+	{Header: "STATUS", Value: func(item any) string { return outcomeStatus(item.(*engine.ScaleResult).Outcome) }},
 	{Header: "CLUSTER", Field: "clusterId"},
 	{Header: "NODE GROUP", Field: "nodeGroupId"},
 	{Header: "OPERATIONS", Value: func(item any) string { return strings.Join(item.(*engine.ScaleResult).OperationIDs, ",") }},
@@ -141,16 +192,17 @@ var resultColumns = []output.Column{
 	}},
 }
 
+func outcomeStatus(o *engine.Outcome) string {
+	if o == nil || o.Status == "" {
+		return "-"
+	}
+	return o.Status
+}
+
 func printResult(f *cmdutil.Factory, res *engine.ScaleResult) error {
-	for _, n := range res.Notes {
-		fmt.Fprintln(f.IOStreams.ErrOut, "note: "+n)
-	}
+	notes := res.Notes
 	if len(res.Skipped) > 0 {
-		fmt.Fprintf(f.IOStreams.ErrOut, "note: already stopping or released, skipped: %s\n", strings.Join(res.Skipped, ","))
+		notes = append(notes, "already being released or gone, skipped: "+strings.Join(res.Skipped, ","))
 	}
-	format, err := f.Format()
-	if err != nil {
-		return err
-	}
-	return output.PrintObject(f.IOStreams.Out, format, f.Query, res, resultColumns)
+	return cmdutil.PrintWithNotes(f, res, resultColumns, notes)
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
-	awsprov "github.com/emrctl/emrctl/internal/provider/aws"
+	"github.com/emrctl/emrctl/internal/provider"
 )
 
 // NewCmd returns the 'serverless' command group.
@@ -72,7 +72,7 @@ func newAppCmd(f *cmdutil.Factory) *cobra.Command {
 // whole spec instead.
 type appFlags struct {
 	file                string
-	spec                awsprov.ApplicationSpec
+	spec                provider.ServerlessAppSpec
 	maxCPU, maxMemory   string
 	autoStart, noStart  bool
 	initialDriver, exec int
@@ -93,25 +93,26 @@ func (a *appFlags) add(cmd *cobra.Command, create bool) {
 	fl.StringVar(&a.maxCPU, "max-cpu", "", `maximum vCPUs of all workers, e.g. "200 vCPU"`)
 	fl.StringVar(&a.maxMemory, "max-memory", "", `maximum memory of all workers, e.g. "800 GB"`)
 	fl.IntVar(&a.spec.AutoStopIdleMinutes, "auto-stop-minutes", 0, "stop after this many idle minutes (-1: never; 0: default 15)")
-	fl.BoolVar(&a.noStart, "no-auto-start", false, "do not start the application when a job is submitted")
+	fl.BoolVar(&a.autoStart, "auto-start", true, "start the application when a job is submitted (--auto-start=false: do not)")
+	fl.BoolVar(&a.noStart, "no-auto-start", false, "do not start the application when a job is submitted (same as --auto-start=false)")
 	fl.IntVar(&a.initialDriver, "initial-drivers", 0, "pre-initialised DRIVER workers (billed while started)")
 	fl.IntVar(&a.exec, "initial-executors", 0, "pre-initialised EXECUTOR workers (billed while started)")
 	fl.StringVar(&a.workerCPU, "worker-cpu", "4 vCPU", "CPU of each pre-initialised worker")
 	fl.StringVar(&a.workerMB, "worker-memory", "16 GB", "memory of each pre-initialised worker")
 }
 
-func (a *appFlags) build(f *cmdutil.Factory, cmd *cobra.Command) (awsprov.ApplicationSpec, error) {
+func (a *appFlags) build(f *cmdutil.Factory, cmd *cobra.Command) (provider.ServerlessAppSpec, error) {
 	if a.file != "" {
-		for _, name := range []string{"name", "type", "release", "architecture", "max-cpu", "max-memory", "auto-stop-minutes", "no-auto-start", "initial-drivers", "initial-executors", "worker-cpu", "worker-memory", "tag"} {
+		for _, name := range []string{"name", "type", "release", "architecture", "max-cpu", "max-memory", "auto-stop-minutes", "auto-start", "no-auto-start", "initial-drivers", "initial-executors", "worker-cpu", "worker-memory", "tag"} {
 			if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
-				return awsprov.ApplicationSpec{}, cmdutil.FlagErrorf("--%s and --file both set the application: use one", name)
+				return provider.ServerlessAppSpec{}, cmdutil.FlagErrorf("--%s and --file both set the application: use one", name)
 			}
 		}
 		raw, err := clia.ReadFile(f, a.file)
 		if err != nil {
-			return awsprov.ApplicationSpec{}, err
+			return provider.ServerlessAppSpec{}, err
 		}
-		var s awsprov.ApplicationSpec
+		var s provider.ServerlessAppSpec
 		if err := decode(raw, &s); err != nil {
 			return s, cmdutil.FlagErrorf("%s: %v", a.file, err)
 		}
@@ -119,19 +120,21 @@ func (a *appFlags) build(f *cmdutil.Factory, cmd *cobra.Command) (awsprov.Applic
 	}
 	s := a.spec
 	if a.maxCPU != "" || a.maxMemory != "" {
-		s.MaximumCapacity = &awsprov.Capacity{CPU: a.maxCPU, Memory: a.maxMemory}
+		s.MaximumCapacity = &provider.Capacity{CPU: a.maxCPU, Memory: a.maxMemory}
 	}
-	if a.noStart {
-		s.AutoStart = new(bool)
+	autoStart, err := a.autoStartFlag(cmd)
+	if err != nil {
+		return s, err
 	}
+	s.AutoStart = autoStart
 	if a.initialDriver > 0 || a.exec > 0 {
-		s.InitialCapacity = map[string]awsprov.WorkerCapacity{}
-		w := awsprov.Capacity{CPU: a.workerCPU, Memory: a.workerMB}
+		s.InitialCapacity = map[string]provider.WorkerCapacity{}
+		w := provider.Capacity{CPU: a.workerCPU, Memory: a.workerMB}
 		if a.initialDriver > 0 {
-			s.InitialCapacity["DRIVER"] = awsprov.WorkerCapacity{WorkerCount: a.initialDriver, Worker: w}
+			s.InitialCapacity["DRIVER"] = provider.WorkerCapacity{WorkerCount: a.initialDriver, Worker: w}
 		}
 		if a.exec > 0 {
-			s.InitialCapacity["EXECUTOR"] = awsprov.WorkerCapacity{WorkerCount: a.exec, Worker: w}
+			s.InitialCapacity["EXECUTOR"] = provider.WorkerCapacity{WorkerCount: a.exec, Worker: w}
 		}
 	}
 	for _, t := range a.tags {
@@ -145,6 +148,22 @@ func (a *appFlags) build(f *cmdutil.Factory, cmd *cobra.Command) (awsprov.Applic
 		s.Tags[k] = v
 	}
 	return s, nil
+}
+
+// autoStartFlag is the auto-start setting the flags ask for: nil when
+// neither --auto-start nor --no-auto-start was given (left as it is).
+func (a *appFlags) autoStartFlag(cmd *cobra.Command) (*bool, error) {
+	on, off := cmd.Flags().Changed("auto-start"), cmd.Flags().Changed("no-auto-start")
+	switch {
+	case on && off:
+		return nil, cmdutil.FlagErrorf("--auto-start and --no-auto-start both set auto-start: use one")
+	case on:
+		v := a.autoStart
+		return &v, nil
+	case off && a.noStart:
+		return new(bool), nil
+	}
+	return nil, nil
 }
 
 // decode reads JSON or YAML (with the json field names) strictly.
@@ -182,16 +201,21 @@ func newAppCreateCmd(f *cmdutil.Factory) *cobra.Command {
 		},
 	}
 	a.add(cmd, true)
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
 func newAppUpdateCmd(f *cmdutil.Factory) *cobra.Command {
 	a := &appFlags{}
 	cmd := &cobra.Command{
-		Use:     "update APP_ID",
-		Short:   "Change an application's capacity, auto start/stop or release (while CREATED or STOPPED)",
-		Example: `  emrctl serverless app update 00f1abcd2efgh3ij --max-cpu "50 vCPU" --auto-stop-minutes 30`,
-		Args:    cobra.ExactArgs(1),
+		Use:   "update APP_ID",
+		Short: "Change an application's capacity, auto start/stop or release (while CREATED or STOPPED)",
+		Long: `Change an application's settings. The update is declarative: settings that
+already hold are not sent again ("already ..., nothing sent"). Auto-start can be
+turned off (--no-auto-start, or --auto-start=false) and on again (--auto-start).`,
+		Example: `  emrctl serverless app update 00f1abcd2efgh3ij --max-cpu "50 vCPU" --auto-stop-minutes 30
+  emrctl serverless app update 00f1abcd2efgh3ij --auto-start`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.build(f, cmd)
 			if err != nil {
@@ -204,6 +228,7 @@ func newAppUpdateCmd(f *cmdutil.Factory) *cobra.Command {
 		},
 	}
 	a.add(cmd, false)
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
@@ -246,9 +271,10 @@ func newAppGetCmd(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newAppStateCmd(f *cmdutil.Factory, verb, short string) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   verb + " APP_ID",
 		Short: short,
+		Long:  short + ". It is declarative: an application already " + verb + "ped, or on the way, is left alone and said so.",
 		Args:  cobra.ExactArgs(1),
 		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
 			do := e.StartServerlessApp
@@ -259,6 +285,8 @@ func newAppStateCmd(f *cmdutil.Factory, verb, short string) *cobra.Command {
 			return printResult(f, res, err)
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
 func newAppDeleteCmd(f *cmdutil.Factory) *cobra.Command {
@@ -291,7 +319,7 @@ func newJobCmd(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newJobStartCmd(f *cmdutil.Factory) *cobra.Command {
-	var j awsprov.JobRunSpec
+	var j provider.JobRunSpec
 	var flagArgs, conf, tags []string
 	var wait bool
 	var timeout time.Duration
@@ -362,6 +390,7 @@ after a timeout never starts a second run. Arguments go one by one: repeat
 	fl.StringArrayVar(&tags, "tag", nil, "tag key=value (repeatable)")
 	fl.BoolVar(&wait, "wait", false, "wait until the run succeeds")
 	fl.DurationVar(&timeout, "timeout", 30*time.Minute, "how long --wait waits")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
@@ -418,9 +447,9 @@ func newJobWaitCmd(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newJobCancelCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "cancel APP_ID JOB_RUN_ID",
-		Short: "Cancel a job run (confirmed)",
+		Short: "Cancel a job run (confirmed; a run that has ended is refused, nothing sent)",
 		Args:  cobra.ExactArgs(2),
 		RunE: cmdutil.WithEngine(f, func(ctx context.Context, e *engine.Engine, args []string) error {
 			out, err := e.CancelServerlessJob(ctx, f.Call(false), args[0], args[1])
@@ -428,9 +457,11 @@ func newJobCancelCmd(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			clia.Note(f, out.Note)
-			return clia.PrintObject(f, out, []output.Column{{Header: "CANCELLED", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
+			return clia.PrintObject(f, out, []output.Column{{Header: "STATUS", Field: "status"}, {Header: "CANCELLED", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
 // printResult shows a write's outcome note on stderr and its result.

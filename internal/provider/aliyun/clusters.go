@@ -98,60 +98,47 @@ func (p *Provider) ListApplications(ctx context.Context, clusterID string) ([]pr
 	}
 }
 
-// CloneMeta returns what GetClusterCloneMeta says about a cluster.
-func (p *Provider) CloneMeta(ctx context.Context, clusterID string) (*emrwire.GetClusterCloneMetaResponseClusterCloneMeta, error) {
-	var resp emrwire.GetClusterCloneMetaResponse
-	if err := p.emr(ctx, "GetClusterCloneMeta", &emrwire.GetClusterCloneMetaRequest{RegionId: p.Region(), ClusterId: clusterID}, &resp); err != nil {
+// AttributesRequest implements provider.AttributeUpdater: the
+// UpdateClusterAttribute request, with only the fields being changed.
+func (p *Provider) AttributesRequest(clusterID string, a provider.ClusterAttributes) any {
+	return attributesRequest(p.Region(), clusterID, a)
+}
+
+func attributesRequest(region, clusterID string, a provider.ClusterAttributes) *emrwire.UpdateClusterAttributeRequest {
+	return &emrwire.UpdateClusterAttributeRequest{RegionId: region, ClusterId: clusterID, ClusterName: a.Name, Description: a.Description, DeletionProtection: a.DeletionProtection}
+}
+
+// UpdateClusterAttributes implements provider.AttributeUpdater.
+func (p *Provider) UpdateClusterAttributes(ctx context.Context, clusterID string, a provider.ClusterAttributes) (*provider.WriteResult, error) {
+	var resp emrwire.UpdateClusterAttributeResponse
+	if err := p.emr(ctx, "UpdateClusterAttribute", attributesRequest(p.Region(), clusterID, a), &resp); err != nil {
 		return nil, err
 	}
-	return resp.ClusterCloneMeta, nil
+	return &provider.WriteResult{IDs: []string{clusterID}, RequestID: resp.RequestId}, nil
 }
 
-// RunCluster sends a RunCluster request built from a spec. The token is the
-// ClientToken the journal assigned to this intent.
-func (p *Provider) RunCluster(ctx context.Context, req *emrwire.RunClusterRequest, token string) (clusterID, operationID, requestID string, err error) {
-	r := *req
-	r.RegionId, r.ClientToken = p.Region(), token
-	var resp emrwire.RunClusterResponse
-	if err := p.emr(ctx, "RunCluster", &r, &resp); err != nil {
-		return "", "", "", err
+// AutoRenewRequest implements provider.Renewer: the UpdateClusterAutoRenew
+// request. The renewal term is sent only when enabling with a duration
+// (the unit defaults to Month).
+func (p *Provider) AutoRenewRequest(clusterID string, in provider.AutoRenewInput) any {
+	return autoRenewRequest(p.Region(), clusterID, in)
+}
+
+func autoRenewRequest(region, clusterID string, in provider.AutoRenewInput) *emrwire.UpdateClusterAutoRenewRequest {
+	req := &emrwire.UpdateClusterAutoRenewRequest{RegionId: region, ClusterId: clusterID, ClusterAutoRenew: ptr(in.Enable), RenewAllInstances: ptr(in.AllInstances)}
+	if in.Enable && in.Duration > 0 {
+		req.ClusterAutoRenewDuration, req.ClusterAutoRenewDurationUnit = ptr(int64(in.Duration)), orDefault(in.Unit, "Month")
 	}
-	return resp.ClusterId, resp.OperationId, resp.RequestId, nil
+	return req
 }
 
-// UpdateClusterAttribute changes a cluster's attributes.
-func (p *Provider) UpdateClusterAttribute(ctx context.Context, clusterID string, a provider.ClusterAttributes) (string, error) {
-	var resp emrwire.UpdateClusterAttributeResponse
-	req := &emrwire.UpdateClusterAttributeRequest{RegionId: p.Region(), ClusterId: clusterID, ClusterName: a.Name, Description: a.Description, DeletionProtection: a.DeletionProtection}
-	err := p.emr(ctx, "UpdateClusterAttribute", req, &resp)
-	return resp.RequestId, err
-}
-
-// AutoRenew is the auto-renewal setting of a subscription cluster.
-type AutoRenew struct {
-	Enable       bool
-	Duration     int
-	Unit         string
-	AllInstances bool
-}
-
-// UpdateClusterAutoRenew changes auto-renewal.
-func (p *Provider) UpdateClusterAutoRenew(ctx context.Context, clusterID string, a provider.AutoRenewInput) (string, error) {
-	req := &emrwire.UpdateClusterAutoRenewRequest{RegionId: p.Region(), ClusterId: clusterID, ClusterAutoRenew: ptr(a.Enable), RenewAllInstances: ptr(a.AllInstances)}
-	if a.Enable && a.Duration > 0 {
-		req.ClusterAutoRenewDuration, req.ClusterAutoRenewDurationUnit = ptr(int64(a.Duration)), orDefault(a.Unit, "Month")
-	}
+// UpdateAutoRenew implements provider.Renewer.
+func (p *Provider) UpdateAutoRenew(ctx context.Context, clusterID string, in provider.AutoRenewInput) (*provider.WriteResult, error) {
 	var resp emrwire.UpdateClusterAutoRenewResponse
-	err := p.emr(ctx, "UpdateClusterAutoRenew", req, &resp)
-	return resp.RequestId, err
-}
-
-// DeleteCluster releases a cluster. Only the engine calls it, and only
-// after the policy allowed a person at a terminal to do so.
-func (p *Provider) DeleteCluster(ctx context.Context, clusterID string) (operationID, requestID string, err error) {
-	var resp emrwire.DeleteClusterResponse
-	err = p.emr(ctx, "DeleteCluster", &emrwire.DeleteClusterRequest{RegionId: p.Region(), ClusterId: clusterID}, &resp)
-	return resp.OperationId, resp.RequestId, err
+	if err := p.emr(ctx, "UpdateClusterAutoRenew", autoRenewRequest(p.Region(), clusterID, in), &resp); err != nil {
+		return nil, err
+	}
+	return &provider.WriteResult{IDs: []string{clusterID}, RequestID: resp.RequestId}, nil
 }
 
 // GetOperation returns an asynchronous operation.
@@ -171,12 +158,13 @@ func (p *Provider) GetOperation(ctx context.Context, clusterID, operationID stri
 	return op, nil
 }
 
-// TerminateCluster releases a cluster (DeleteCluster). Only the engine
-// calls it, after the policy let a person at a terminal do so.
+// TerminateCluster implements provider.Terminator with DeleteCluster.
+// The engine reaches it only through the policy, which refuses it to
+// everyone by default.
 func (p *Provider) TerminateCluster(ctx context.Context, clusterID string) (*provider.WriteResult, error) {
-	opID, rid, err := p.DeleteCluster(ctx, clusterID)
-	if err != nil {
+	var resp emrwire.DeleteClusterResponse
+	if err := p.emr(ctx, "DeleteCluster", &emrwire.DeleteClusterRequest{RegionId: p.Region(), ClusterId: clusterID}, &resp); err != nil {
 		return nil, err
 	}
-	return &provider.WriteResult{IDs: []string{clusterID, opID}, OperationID: opID, RequestID: rid}, nil
+	return &provider.WriteResult{IDs: []string{clusterID, resp.OperationId}, OperationID: resp.OperationId, RequestID: resp.RequestId}, nil
 }

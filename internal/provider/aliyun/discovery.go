@@ -2,15 +2,20 @@ package aliyun
 
 import (
 	"context"
+	"slices"
+	"strings"
 
+	"github.com/emrctl/emrctl/internal/contract"
 	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/wire/emrwire"
+	"github.com/emrctl/emrctl/internal/wire/vpcwire"
 )
 
-// ListReleaseVersions returns the EMR releases of a cluster type.
-func (p *Provider) ListReleaseVersions(ctx context.Context, clusterType string) ([]provider.ReleaseVersion, error) {
+// ListReleaseVersions implements provider.ReleaseLister: the EMR releases
+// of q.ClusterType.
+func (p *Provider) ListReleaseVersions(ctx context.Context, q provider.ReleaseQuery) ([]provider.ReleaseVersion, error) {
 	var resp emrwire.ListReleaseVersionsResponse
-	if err := p.emr(ctx, "ListReleaseVersions", &emrwire.ListReleaseVersionsRequest{RegionId: p.Region(), ClusterType: clusterType}, &resp); err != nil {
+	if err := p.emr(ctx, "ListReleaseVersions", &emrwire.ListReleaseVersionsRequest{RegionId: p.Region(), ClusterType: q.ClusterType}, &resp); err != nil {
 		return nil, err
 	}
 	out := make([]provider.ReleaseVersion, 0, len(resp.ReleaseVersions))
@@ -50,5 +55,22 @@ func (p *Provider) ListInstanceTypes(ctx context.Context, q provider.InstanceTyp
 			out[i].MemoryGiB = mem[out[i].Type]
 		}
 	}
+	return out, nil
+}
+
+// Regions implements provider.RegionLister with VPC DescribeRegions, in
+// English, sorted by ID.
+func (p *Provider) Regions(ctx context.Context) ([]provider.Region, error) {
+	var resp vpcwire.DescribeRegionsResponse
+	if err := p.c.Call(ctx, contract.VPC, "DescribeRegions", &vpcwire.DescribeRegionsRequest{AcceptLanguage: "en-US"}, &resp); err != nil {
+		return nil, err
+	}
+	var out []provider.Region
+	if resp.Regions != nil {
+		for _, r := range resp.Regions.Region {
+			out = append(out, provider.Region{ID: r.RegionId, Name: r.LocalName})
+		}
+	}
+	slices.SortFunc(out, func(a, b provider.Region) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }

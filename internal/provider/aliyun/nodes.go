@@ -2,8 +2,11 @@ package aliyun
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/spec"
 	"github.com/emrctl/emrctl/internal/wire/emrwire"
 )
 
@@ -77,6 +80,7 @@ func (p *Provider) ListNodes(ctx context.Context, clusterID string, f provider.N
 			State: n.NodeState, InstanceType: n.InstanceType, PrivateIP: n.PrivateIp, PublicIP: n.PublicIp,
 			ZoneID: n.ZoneId, Maintenance: n.MaintenanceStatus, CreateTime: fromMillis(n.CreateTime),
 			ExpireTime: fromMillis(n.ExpireTime), AutoRenew: boolv(n.AutoRenew), PaymentType: paymentOfNode(n),
+			Phase: nodePhase(n.NodeState),
 		})
 	}
 	return page, nil
@@ -107,33 +111,89 @@ func (p *Provider) AllNodes(ctx context.Context, clusterID string, f provider.No
 	}
 }
 
-// CreateNodeGroup adds a node group to a cluster.
-func (p *Provider) CreateNodeGroup(ctx context.Context, clusterID string, cfg *emrwire.NodeGroupConfig) (nodeGroupID, requestID string, err error) {
-	var resp emrwire.CreateNodeGroupResponse
-	err = p.emr(ctx, "CreateNodeGroup", &emrwire.CreateNodeGroupRequest{RegionId: p.Region(), ClusterId: clusterID, NodeGroup: cfg}, &resp)
-	return resp.NodeGroupId, resp.RequestId, err
+// NodeGroupRequest is a CreateNodeGroup request built from a spec group.
+type NodeGroupRequest struct {
+	req *emrwire.CreateNodeGroupRequest
 }
 
-// IncreaseNodes adds nodes to a group. The API has no ClientToken: the
-// engine must never re-send it blindly.
-func (p *Provider) IncreaseNodes(ctx context.Context, clusterID, groupID string, in provider.IncreaseInput) (operationID, requestID string, err error) {
-	req := &emrwire.IncreaseNodesRequest{RegionId: p.Region(), ClusterId: clusterID, NodeGroupId: groupID, IncreaseNodeCount: ptr(int64(in.Count)), AutoPayOrder: in.AutoPay, AutoRenew: in.AutoRenew}
+// Shown implements provider.NodeGroupRequest: the exact request (a node
+// group carries no secrets).
+func (r *NodeGroupRequest) Shown() any { return r.req }
+
+// PrepareNodeGroup implements provider.NodeGroupCreator: it maps a
+// validated group (spec.ValidateNodeGroup) to CreateNodeGroup. Nothing is
+// sent.
+func (p *Provider) PrepareNodeGroup(clusterID string, g spec.NodeGroup) (provider.NodeGroupRequest, error) {
+	cfg, err := nodeGroupConfig(g)
+	if err != nil {
+		return nil, fmt.Errorf("aliyun: node group %s: %w", g.Name, err)
+	}
+	return &NodeGroupRequest{req: &emrwire.CreateNodeGroupRequest{RegionId: p.Region(), ClusterId: clusterID, NodeGroup: &cfg}}, nil
+}
+
+// CreateNodeGroup implements provider.NodeGroupCreator. CreateNodeGroup
+// has no ClientToken: the engine looks for a group of that name before it
+// sends again after an unknown outcome.
+func (p *Provider) CreateNodeGroup(ctx context.Context, clusterID string, r provider.NodeGroupRequest) (*provider.WriteResult, error) {
+	nr, ok := r.(*NodeGroupRequest)
+	if !ok || nr == nil || nr.req == nil {
+		return nil, fmt.Errorf("aliyun: CreateNodeGroup needs a request from this provider's PrepareNodeGroup, got %T", r)
+	}
+	if nr.req.ClusterId != clusterID {
+		return nil, fmt.Errorf("aliyun: CreateNodeGroup: the request was prepared for cluster %s, not %s", nr.req.ClusterId, clusterID)
+	}
+	var resp emrwire.CreateNodeGroupResponse
+	if err := p.emr(ctx, "CreateNodeGroup", nr.req, &resp); err != nil {
+		return nil, err
+	}
+	return &provider.WriteResult{IDs: []string{resp.NodeGroupId}, RequestID: resp.RequestId}, nil
+}
+
+// IncreaseRequest implements provider.NodeScaler: the IncreaseNodes
+// request. The subscription term is sent only with a duration (the unit
+// defaults to Month), so a PayAsYouGo group never gets one.
+func (p *Provider) IncreaseRequest(clusterID, groupID string, in provider.IncreaseInput) any {
+	return increaseRequest(p.Region(), clusterID, groupID, in)
+}
+
+func increaseRequest(region, clusterID, groupID string, in provider.IncreaseInput) *emrwire.IncreaseNodesRequest {
+	req := &emrwire.IncreaseNodesRequest{RegionId: region, ClusterId: clusterID, NodeGroupId: groupID, IncreaseNodeCount: ptr(int64(in.Count)), AutoPayOrder: in.AutoPay, AutoRenew: in.AutoRenew}
 	if in.MinCount > 0 {
 		req.MinIncreaseNodeCount = ptr(int64(in.MinCount))
 	}
 	if in.PaymentDuration > 0 {
 		req.PaymentDuration, req.PaymentDurationUnit = ptr(int64(in.PaymentDuration)), orDefault(in.PaymentUnit, "Month")
 	}
-	var resp emrwire.IncreaseNodesResponse
-	err = p.emr(ctx, "IncreaseNodes", req, &resp)
-	return resp.OperationId, resp.RequestId, err
+	return req
 }
 
-// DecreaseNodes releases the given nodes of a TASK group (one call; the
-// engine batches larger scale-ins).
-func (p *Provider) DecreaseNodes(ctx context.Context, clusterID, groupID string, nodeIDs []string) (operationID, requestID string, err error) {
-	req := &emrwire.DecreaseNodesRequest{RegionId: p.Region(), ClusterId: clusterID, NodeGroupId: groupID, NodeIds: nodeIDs}
+// IncreaseNodes implements provider.NodeScaler. The API has no
+// ClientToken: the engine must never re-send it blindly.
+func (p *Provider) IncreaseNodes(ctx context.Context, clusterID, groupID string, in provider.IncreaseInput) (*provider.WriteResult, error) {
+	var resp emrwire.IncreaseNodesResponse
+	if err := p.emr(ctx, "IncreaseNodes", increaseRequest(p.Region(), clusterID, groupID, in), &resp); err != nil {
+		return nil, err
+	}
+	return &provider.WriteResult{IDs: []string{resp.OperationId}, OperationID: resp.OperationId, RequestID: resp.RequestId}, nil
+}
+
+// DecreaseRequest implements provider.NodeScaler: the DecreaseNodes
+// request, naming the nodes only. BatchSize and BatchInterval are not
+// sent: the engine releases in batches of its own and spaces them.
+func (p *Provider) DecreaseRequest(clusterID, groupID string, in provider.DecreaseInput) any {
+	return decreaseRequest(p.Region(), clusterID, groupID, in)
+}
+
+func decreaseRequest(region, clusterID, groupID string, in provider.DecreaseInput) *emrwire.DecreaseNodesRequest {
+	return &emrwire.DecreaseNodesRequest{RegionId: region, ClusterId: clusterID, NodeGroupId: groupID, NodeIds: slices.Clone(in.NodeIDs)}
+}
+
+// DecreaseNodes implements provider.NodeScaler: it releases the given
+// nodes of a TASK group in one call.
+func (p *Provider) DecreaseNodes(ctx context.Context, clusterID, groupID string, in provider.DecreaseInput) (*provider.WriteResult, error) {
 	var resp emrwire.DecreaseNodesResponse
-	err = p.emr(ctx, "DecreaseNodes", req, &resp)
-	return resp.OperationId, resp.RequestId, err
+	if err := p.emr(ctx, "DecreaseNodes", decreaseRequest(p.Region(), clusterID, groupID, in), &resp); err != nil {
+		return nil, err
+	}
+	return &provider.WriteResult{IDs: []string{resp.OperationId}, OperationID: resp.OperationId, RequestID: resp.RequestId}, nil
 }

@@ -8,14 +8,18 @@ import (
 	"github.com/emrctl/emrctl/internal/wire/emrwire"
 )
 
-// GetAutoScalingPolicy returns a node group's policy, or nil when it has none.
+// GetAutoScalingPolicy implements provider.AutoScaler: the group's
+// policy, or nil when it has none. The emulator answers a group without a
+// policy with no ScalingPolicy; the API reference does not say what the
+// service answers, so a ScalingPolicy with neither an ID nor rules counts
+// as none too.
 func (p *Provider) GetAutoScalingPolicy(ctx context.Context, clusterID, groupID string) (*provider.ScalingPolicy, error) {
 	var resp emrwire.GetAutoScalingPolicyResponse
 	if err := p.emr(ctx, "GetAutoScalingPolicy", &emrwire.GetAutoScalingPolicyRequest{RegionId: p.Region(), ClusterId: clusterID, NodeGroupId: groupID}, &resp); err != nil {
 		return nil, err
 	}
 	sp := resp.ScalingPolicy
-	if sp == nil {
+	if sp == nil || sp.ScalingPolicyId == "" && len(sp.ScalingRules) == 0 {
 		return nil, nil
 	}
 	out := &provider.ScalingPolicy{ID: sp.ScalingPolicyId, ClusterID: clusterID, NodeGroupID: groupID, Rules: []provider.ScalingRule{}}
@@ -85,25 +89,40 @@ func millisOf(t time.Time) *int64 {
 	return ptr(t.UnixMilli())
 }
 
-// PutAutoScalingPolicy replaces a node group's policy (whole replacement).
-func (p *Provider) PutAutoScalingPolicy(ctx context.Context, sp provider.ScalingPolicy) (string, error) {
+// AutoScalingRequest implements provider.AutoScaler: the
+// PutAutoScalingPolicy request.
+func (p *Provider) AutoScalingRequest(sp provider.ScalingPolicy) any {
+	return autoScalingRequest(p.Region(), sp)
+}
+
+func autoScalingRequest(region string, sp provider.ScalingPolicy) *emrwire.PutAutoScalingPolicyRequest {
 	req := &emrwire.PutAutoScalingPolicyRequest{
-		RegionId: p.Region(), ClusterId: sp.ClusterID, NodeGroupId: sp.NodeGroupID,
+		RegionId: region, ClusterId: sp.ClusterID, NodeGroupId: sp.NodeGroupID,
 		Constraints: &emrwire.ScalingConstraints{MinCapacity: ptr(int64(sp.MinCapacity)), MaxCapacity: ptr(int64(sp.MaxCapacity))},
 	}
 	for _, r := range sp.Rules {
 		req.ScalingRules = append(req.ScalingRules, wireRule(r))
 	}
-	var resp emrwire.PutAutoScalingPolicyResponse
-	err := p.emr(ctx, "PutAutoScalingPolicy", req, &resp)
-	return resp.RequestId, err
+	return req
 }
 
-// RemoveAutoScalingPolicy deletes a node group's policy.
-func (p *Provider) RemoveAutoScalingPolicy(ctx context.Context, clusterID, groupID string) (string, error) {
+// PutAutoScalingPolicy implements provider.AutoScaler: it replaces the
+// group's whole policy.
+func (p *Provider) PutAutoScalingPolicy(ctx context.Context, sp provider.ScalingPolicy) (*provider.WriteResult, error) {
+	var resp emrwire.PutAutoScalingPolicyResponse
+	if err := p.emr(ctx, "PutAutoScalingPolicy", autoScalingRequest(p.Region(), sp), &resp); err != nil {
+		return nil, err
+	}
+	return &provider.WriteResult{RequestID: resp.RequestId}, nil
+}
+
+// RemoveAutoScalingPolicy implements provider.AutoScaler.
+func (p *Provider) RemoveAutoScalingPolicy(ctx context.Context, clusterID, groupID string) (*provider.WriteResult, error) {
 	var resp emrwire.RemoveAutoScalingPolicyResponse
-	err := p.emr(ctx, "RemoveAutoScalingPolicy", &emrwire.RemoveAutoScalingPolicyRequest{RegionId: p.Region(), ClusterId: clusterID, NodeGroupId: groupID}, &resp)
-	return resp.RequestId, err
+	if err := p.emr(ctx, "RemoveAutoScalingPolicy", &emrwire.RemoveAutoScalingPolicyRequest{RegionId: p.Region(), ClusterId: clusterID, NodeGroupId: groupID}, &resp); err != nil {
+		return nil, err
+	}
+	return &provider.WriteResult{RequestID: resp.RequestId}, nil
 }
 
 // ListScalingActivities returns one page of scaling activities.

@@ -44,26 +44,9 @@ func (p *Provider) GetCluster(ctx context.Context, id string) (*provider.Cluster
 	return &d.Cluster, nil
 }
 
-// Detail is a cluster with what DescribeCluster returns beyond the
-// neutral fields.
-type Detail struct {
-	Cluster              provider.Cluster       `json:"cluster"`
-	Applications         []provider.Application `json:"applications,omitempty"`
-	Configurations       []Configuration        `json:"configurations,omitempty"`
-	StepConcurrencyLevel int                    `json:"stepConcurrencyLevel,omitempty"`
-	KeepAlive            bool                   `json:"keepJobFlowAliveWhenNoSteps"`
-}
-
-// Configuration is an EMR configuration classification.
-type Configuration struct {
-	Classification string            `json:"classification"`
-	Properties     map[string]string `json:"properties,omitempty"`
-	Configurations []Configuration   `json:"configurations,omitempty"`
-}
-
 // ClusterDetail describes one cluster with its applications and
 // configurations.
-func (p *Provider) ClusterDetail(ctx context.Context, id string) (*Detail, error) {
+func (p *Provider) ClusterDetail(ctx context.Context, id string) (*provider.ClusterDetail, error) {
 	out, err := p.emr.DescribeCluster(ctx, &emr.DescribeClusterInput{ClusterId: &id}, p.emrRead)
 	if err != nil {
 		return nil, mapError(ctx, "DescribeCluster", true, err)
@@ -72,7 +55,7 @@ func (p *Provider) ClusterDetail(ctx context.Context, id string) (*Detail, error
 		return nil, &provider.APIError{Provider: provider.AWS, Action: "DescribeCluster", Kind: provider.KindNotFound, Code: "NoSuchCluster", Message: "cluster " + id + " not found"}
 	}
 	c := out.Cluster
-	d := &Detail{
+	d := &provider.ClusterDetail{
 		Cluster:              p.clusterOf(c),
 		Configurations:       configurationsOf(c.Configurations),
 		StepConcurrencyLevel: i32(c.StepConcurrencyLevel),
@@ -84,10 +67,10 @@ func (p *Provider) ClusterDetail(ctx context.Context, id string) (*Detail, error
 	return d, nil
 }
 
-func configurationsOf(cs []types.Configuration) []Configuration {
-	var out []Configuration
+func configurationsOf(cs []types.Configuration) []provider.Configuration {
+	var out []provider.Configuration
 	for _, c := range cs {
-		out = append(out, Configuration{Classification: str(c.Classification), Properties: c.Properties, Configurations: configurationsOf(c.Configurations)})
+		out = append(out, provider.Configuration{Classification: str(c.Classification), Properties: c.Properties, Configurations: configurationsOf(c.Configurations)})
 	}
 	return out
 }
@@ -135,7 +118,12 @@ func (p *Provider) clusterOf(c *types.Cluster) provider.Cluster {
 	}
 	for _, t := range c.Tags {
 		out.Tags = append(out.Tags, provider.Tag{Key: str(t.Key), Value: str(t.Value)})
+		if str(t.Key) == DescriptionTagKey {
+			out.Description = str(t.Value)
+		}
 	}
+	// Termination protection is what deletion protection is elsewhere.
+	out.DeletionProtection = out.AWS.TerminationProtected
 	return out
 }
 
@@ -152,21 +140,16 @@ func statusInto(c *provider.Cluster, s *types.ClusterStatus) {
 	}
 }
 
-// awsStates turns a neutral state filter into EMR states: RUNNING also
-// means WAITING (a running cluster with no step to run), and states EMR
-// does not have (Alibaba's START_FAILED, TERMINATE_FAILED) are dropped.
+// awsStates turns a neutral state filter into EMR states. Each state
+// means itself: WAITING is listed only when asked for (the names
+// "running" and "active" of Traits include it). States EMR does not have
+// (Alibaba's START_FAILED, TERMINATE_FAILED) are dropped.
 func awsStates(in []string) (states []types.ClusterState, impossible bool) {
 	known := ClusterStates()
 	for _, s := range in {
 		s = strings.ToUpper(s)
-		if !slices.Contains(known, s) {
-			continue
-		}
-		if !slices.Contains(states, types.ClusterState(s)) {
+		if slices.Contains(known, s) && !slices.Contains(states, types.ClusterState(s)) {
 			states = append(states, types.ClusterState(s))
-		}
-		if s == StateRunning && !slices.Contains(states, types.ClusterStateWaiting) {
-			states = append(states, types.ClusterStateWaiting)
 		}
 	}
 	return states, len(in) > 0 && len(states) == 0
@@ -252,9 +235,51 @@ func (p *Provider) TerminateCluster(ctx context.Context, id string) (*provider.W
 
 // SetTerminationProtection switches a cluster's termination protection.
 func (p *Provider) SetTerminationProtection(ctx context.Context, id string, on bool) (*provider.WriteResult, error) {
-	out, err := p.emr.SetTerminationProtection(ctx, &emr.SetTerminationProtectionInput{JobFlowIds: []string{id}, TerminationProtected: &on})
+	out, err := p.emr.SetTerminationProtection(ctx, protectionInput(id, on))
 	if err != nil {
 		return nil, mapError(ctx, "SetTerminationProtection", true, err)
 	}
 	return &provider.WriteResult{IDs: []string{id}, RequestID: requestID(out.ResultMetadata)}, nil
+}
+
+func protectionInput(id string, on bool) *emr.SetTerminationProtectionInput {
+	return &emr.SetTerminationProtectionInput{JobFlowIds: []string{id}, TerminationProtected: &on}
+}
+
+// AttributesRequest implements provider.AttributeUpdater: the
+// SetTerminationProtection request. EMR changes no other attribute of a
+// running cluster (Traits.Attributes): for those it is nil.
+func (p *Provider) AttributesRequest(clusterID string, a provider.ClusterAttributes) any {
+	if a.DeletionProtection == nil || a.Name != "" || a.Description != "" {
+		return nil
+	}
+	return Wire(protectionInput(clusterID, *a.DeletionProtection))
+}
+
+// UpdateClusterAttributes implements provider.AttributeUpdater: deletion
+// protection is EMR's termination protection. A name or description
+// cannot be changed on EMR; the engine refuses them before (Traits).
+func (p *Provider) UpdateClusterAttributes(ctx context.Context, clusterID string, a provider.ClusterAttributes) (*provider.WriteResult, error) {
+	switch {
+	case a.Name != "" || a.Description != "":
+		return nil, &provider.APIError{Provider: provider.AWS, Action: "SetTerminationProtection", Kind: provider.KindInvalid, Code: "UnsupportedAttribute",
+			Message: "EMR cannot change a cluster's name or description after it is created; only termination protection"}
+	case a.DeletionProtection == nil:
+		return nil, &provider.APIError{Provider: provider.AWS, Action: "SetTerminationProtection", Kind: provider.KindInvalid, Code: "MissingParameter",
+			Message: "no attribute to change: give termination (deletion) protection on or off"}
+	}
+	return p.SetTerminationProtection(ctx, clusterID, *a.DeletionProtection)
+}
+
+// ListApplications implements provider.ApplicationLister: the
+// applications DescribeCluster names, with their versions.
+func (p *Provider) ListApplications(ctx context.Context, clusterID string) ([]provider.Application, error) {
+	d, err := p.ClusterDetail(ctx, clusterID)
+	if err != nil {
+		return nil, err
+	}
+	if d.Applications == nil {
+		return []provider.Application{}, nil
+	}
+	return d.Applications, nil
 }

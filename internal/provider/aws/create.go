@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
+	"strings"
+	"time"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/service/emr"
 	"github.com/aws/aws-sdk-go-v2/service/emr/types"
@@ -13,12 +17,13 @@ import (
 	"github.com/emrctl/emrctl/internal/spec"
 )
 
-// requestTagShown stands in for the request tag's value where a request is
-// shown or hashed: the value is the journal token, known only when sent.
-const requestTagShown = "(the journal token of this attempt)"
+// DescriptionTagKey is the tag that carries a cluster's description:
+// RunJobFlow has no description field. GetCluster shows it back as the
+// cluster's Description.
+const DescriptionTagKey = "emrctl:description"
 
 // ClusterRequest is a RunJobFlow request built from a spec. The request
-// tag is added when it is sent.
+// tag is added when it is sent. It implements provider.CreateRequest.
 type ClusterRequest struct {
 	in *emr.RunJobFlowInput
 }
@@ -26,14 +31,18 @@ type ClusterRequest struct {
 // Name returns the cluster name.
 func (r *ClusterRequest) Name() string { return str(r.in.Name) }
 
-// Shown returns the request as it goes on the wire, with the request tag's
-// value replaced by a placeholder: what the confirmation shows and the
-// journal hashes.
-func (r *ClusterRequest) Shown() any {
-	in := *r.in
-	in.Tags = append(append([]types.Tag(nil), in.Tags...), types.Tag{Key: ptr(RequestTagKey), Value: ptr(requestTagShown)})
-	return Wire(&in)
-}
+// API implements provider.CreateRequest.
+func (r *ClusterRequest) API() string { return "RunJobFlow" }
+
+// ClientToken implements provider.CreateRequest: RunJobFlow has none (the
+// request tag stands in for it).
+func (r *ClusterRequest) ClientToken() bool { return false }
+
+// Shown implements provider.CreateRequest: the request as it goes on the
+// wire, without the request tag, whose value is the token of each
+// attempt (the Alibaba adapter leaves its token out too). It is what the
+// confirmation shows and the journal hashes.
+func (r *ClusterRequest) Shown() any { return Wire(r.in) }
 
 // Wire returns v (an SDK input) as the JSON value of its fields, without
 // unset ones: the request as shown to people and hashed by the journal.
@@ -117,7 +126,17 @@ func BuildCluster(c *spec.Cluster) (*ClusterRequest, error) {
 		in.Applications = append(in.Applications, types.Application{Name: ptr(app)})
 	}
 	for _, k := range sortedKeys(c.Tags) {
+		if k == provider.RequestTagKey || k == DescriptionTagKey {
+			return nil, invalid("RunJobFlow", "tags."+k, "the tag is emrctl's own", "remove it (a description goes in description)")
+		}
 		in.Tags = append(in.Tags, types.Tag{Key: ptr(k), Value: ptr(c.Tags[k])})
+	}
+	if c.Description != "" {
+		if bad := strings.TrimFunc(c.Description, tagRune); bad != "" {
+			return nil, invalid("RunJobFlow", "description", fmt.Sprintf("the character %q cannot be kept in the EMR tag %s that carries the description", []rune(bad)[0], DescriptionTagKey),
+				"use letters, digits, spaces and + - = . _ : / @")
+		}
+		in.Tags = append(in.Tags, types.Tag{Key: ptr(DescriptionTagKey), Value: ptr(c.Description)})
 	}
 	for _, b := range c.BootstrapScripts {
 		in.BootstrapActions = append(in.BootstrapActions, types.BootstrapActionConfig{
@@ -132,7 +151,7 @@ func BuildCluster(c *spec.Cluster) (*ClusterRequest, error) {
 		in.AutoTerminationPolicy = &types.AutoTerminationPolicy{IdleTimeout: ptr(int64(d.Seconds()))}
 	}
 	if m := a.ManagedScaling; m != nil {
-		in.ManagedScalingPolicy = &types.ManagedScalingPolicy{ComputeLimits: computeLimits(ManagedScaling{
+		in.ManagedScalingPolicy = &types.ManagedScalingPolicy{ComputeLimits: computeLimits(provider.ManagedScaling{
 			MinimumCapacityUnits: m.MinimumCapacityUnits, MaximumCapacityUnits: m.MaximumCapacityUnits,
 			MaximumOnDemandCapacityUnits: m.MaximumOnDemandCapacityUnits, MaximumCoreCapacityUnits: m.MaximumCoreCapacityUnits,
 			UnitType: string(m.UnitType),
@@ -216,40 +235,21 @@ func sdkGroup(g GroupSpec) types.InstanceGroupConfig {
 	}
 }
 
-// FleetSpec is an instance fleet to create.
-type FleetSpec struct {
-	Name                   string              `json:"name,omitempty"`
-	Role                   string              `json:"role"`
-	TargetOnDemandCapacity int                 `json:"targetOnDemandCapacity,omitempty"`
-	TargetSpotCapacity     int                 `json:"targetSpotCapacity,omitempty"`
-	InstanceTypes          []FleetInstanceType `json:"instanceTypes"`
-	SpotTimeoutMinutes     int                 `json:"spotTimeoutMinutes,omitempty"`
-	SpotTimeoutAction      string              `json:"spotTimeoutAction,omitempty"`
-}
-
-// FleetInstanceType is one instance type a fleet may use.
-type FleetInstanceType struct {
-	InstanceType     string  `json:"instanceType"`
-	WeightedCapacity int     `json:"weightedCapacity,omitempty"`
-	BidPrice         string  `json:"bidPrice,omitempty"`
-	BidPricePercent  float64 `json:"bidPriceAsPercentageOfOnDemandPrice,omitempty"`
-}
-
 // FleetFromSpec maps a spec instance fleet.
-func FleetFromSpec(f spec.AWSInstanceFleet) FleetSpec {
-	out := FleetSpec{
+func FleetFromSpec(f spec.AWSInstanceFleet) provider.FleetSpec {
+	out := provider.FleetSpec{
 		Name: f.Name, Role: string(f.Role), TargetOnDemandCapacity: f.TargetOnDemandCapacity, TargetSpotCapacity: f.TargetSpotCapacity,
 		SpotTimeoutMinutes: f.SpotTimeoutMinutes, SpotTimeoutAction: string(f.SpotTimeoutAction),
 	}
 	for _, t := range f.InstanceTypeConfigs {
-		out.InstanceTypes = append(out.InstanceTypes, FleetInstanceType{
+		out.InstanceTypes = append(out.InstanceTypes, provider.FleetInstanceType{
 			InstanceType: t.InstanceType, WeightedCapacity: t.WeightedCapacity, BidPrice: t.BidPrice, BidPricePercent: t.BidPriceAsPercentageOfOnDemandPrice,
 		})
 	}
 	return out
 }
 
-func sdkFleet(f FleetSpec) types.InstanceFleetConfig {
+func sdkFleet(f provider.FleetSpec) types.InstanceFleetConfig {
 	out := types.InstanceFleetConfig{
 		Name:                   optStr(f.Name),
 		InstanceFleetType:      types.InstanceFleetType(f.Role),
@@ -280,14 +280,41 @@ func sdkFleet(f FleetSpec) types.InstanceFleetConfig {
 	return out
 }
 
-// RunJobFlow creates the cluster, tagged with the request tag, and returns
+// tagRune reports whether EMR accepts r in a tag value.
+func tagRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || strings.ContainsRune("+-=._:/@", r)
+}
+
+// PrepareCreate implements provider.ClusterCreator: the RunJobFlow request
+// of a validated AWS spec (AWS specs name no secrets). Nothing is sent.
+func (p *Provider) PrepareCreate(c *spec.Cluster, _ *spec.Resolved) (provider.CreateRequest, error) {
+	return BuildCluster(c)
+}
+
+// CreateCluster implements provider.ClusterCreator: RunJobFlow of a request
+// from PrepareCreate, tagged with the request tag (RequestTagKey=token).
+func (p *Provider) CreateCluster(ctx context.Context, r provider.CreateRequest, token string) (*provider.WriteResult, error) {
+	cr, ok := r.(*ClusterRequest)
+	if !ok || cr == nil || cr.in == nil {
+		return nil, fmt.Errorf("aws: CreateCluster needs a request from this provider's PrepareCreate, got %T", r)
+	}
+	return p.runJobFlow(ctx, cr, token)
+}
+
+// FindCreated implements provider.ClusterCreator: the clusters named name,
+// created after after, that carry the request tag token.
+func (p *Provider) FindCreated(ctx context.Context, token, name string, after time.Time) ([]string, error) {
+	return p.FindByTag(ctx, provider.RequestTagKey, token, name, after)
+}
+
+// runJobFlow creates the cluster, tagged with the request tag, and returns
 // its ID and the request ID.
-func (p *Provider) RunJobFlow(ctx context.Context, r *ClusterRequest, requestTag string) (*provider.WriteResult, error) {
+func (p *Provider) runJobFlow(ctx context.Context, r *ClusterRequest, requestTag string) (*provider.WriteResult, error) {
 	if requestTag == "" {
 		return nil, errors.New("aws: RunJobFlow needs a request tag: it has no client token")
 	}
 	in := *r.in
-	in.Tags = append(append([]types.Tag(nil), in.Tags...), types.Tag{Key: ptr(RequestTagKey), Value: ptr(requestTag)})
+	in.Tags = append(append([]types.Tag(nil), in.Tags...), types.Tag{Key: ptr(provider.RequestTagKey), Value: ptr(requestTag)})
 	out, err := p.emr.RunJobFlow(ctx, &in)
 	if err != nil {
 		return nil, mapError(ctx, "RunJobFlow", false, err)

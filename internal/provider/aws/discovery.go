@@ -70,3 +70,20 @@ func (p *Provider) SupportedInstanceTypes(ctx context.Context, release string) (
 		}
 	}
 }
+
+// ListReleaseVersions implements provider.ReleaseLister: the release
+// labels by prefix and application (AWS has no cluster types: the query's
+// ClusterType is ignored).
+func (p *Provider) ListReleaseVersions(ctx context.Context, q provider.ReleaseQuery) ([]provider.ReleaseVersion, error) {
+	return p.ReleaseLabels(ctx, q.Prefix, q.Application)
+}
+
+// ListInstanceTypes implements provider.InstanceTypeLister: the instance
+// types q.ReleaseVersion supports in the region (the only field AWS
+// reads; Traits.InstanceTypeQuery).
+func (p *Provider) ListInstanceTypes(ctx context.Context, q provider.InstanceTypeQuery) ([]provider.InstanceType, error) {
+	if q.ReleaseVersion == "" {
+		return nil, invalid("ListSupportedInstanceTypes", "releaseVersion", "is required", "name the release, e.g. emr-7.2.0 ('emrctl discover releases' lists them)")
+	}
+	return p.SupportedInstanceTypes(ctx, q.ReleaseVersion)
+}

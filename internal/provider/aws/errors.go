@@ -147,3 +147,10 @@ func clip(err error, n int) string {
 	}
 	return s
 }
+
+// invalid is bad input the adapter finds before sending action: nothing
+// was sent. Its message names the field and the fix.
+func invalid(action, field, problem, fix string) error {
+	return &provider.APIError{Provider: provider.AWS, Action: action, Kind: provider.KindInvalid, Code: "InvalidParameter",
+		Message: field + ": " + problem + "; " + fix}
+}

@@ -88,7 +88,7 @@ func create(t *testing.T, p *Provider, name, tag string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := p.RunJobFlow(context.Background(), r, tag)
+	res, err := p.CreateCluster(context.Background(), r, tag)
 	if err != nil {
 		t.Fatalf("RunJobFlow: %v", err)
 	}

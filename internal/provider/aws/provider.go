@@ -30,10 +30,25 @@ import (
 	"github.com/emrctl/emrctl/internal/provider"
 )
 
-// RequestTagKey is the tag every cluster emrctl creates carries: its value
-// is the journal attempt's token, so a cluster whose RunJobFlow response
-// was lost can be found again before anything is re-sent.
-const RequestTagKey = "emrctl:request-id"
+// The capabilities the Provider offers, checked when it is built.
+var (
+	_ provider.Provider           = (*Provider)(nil)
+	_ provider.ClusterCreator     = (*Provider)(nil)
+	_ provider.AttributeUpdater   = (*Provider)(nil)
+	_ provider.Terminator         = (*Provider)(nil)
+	_ provider.ApplicationLister  = (*Provider)(nil)
+	_ provider.ReleaseLister      = (*Provider)(nil)
+	_ provider.InstanceTypeLister = (*Provider)(nil)
+	_ provider.NodeGroupCreator   = (*Provider)(nil)
+	_ provider.NodeScaler         = (*Provider)(nil)
+	_ provider.AutoScaler         = (*Provider)(nil)
+	_ provider.ClusterDetails     = (*Provider)(nil)
+	_ provider.InstanceFleets     = (*Provider)(nil)
+	_ provider.ManagedScaler      = (*Provider)(nil)
+	_ provider.Steps              = (*Provider)(nil)
+	_ provider.Serverless         = (*Provider)(nil)
+	_ provider.Storage            = (*Provider)(nil)
+)
 
 // Config configures a Provider.
 type Config struct {

@@ -59,7 +59,7 @@ func TestReadsRetryACutOffBodyWritesDoNot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.RunJobFlow(context.Background(), r, "tag-x")
+	_, err = p.CreateCluster(context.Background(), r, "tag-x")
 	var ae *provider.APIError
 	if !errors.As(err, &ae) || ae.Code != "ResponseUnreadable" || !ae.NoResponse {
 		t.Fatalf("RunJobFlow with a cut-off body: got %v, want ResponseUnreadable with an unknown outcome", err)

@@ -36,14 +36,14 @@ func TestRecordedInstanceFleets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []InstanceFleet{
+	want := []provider.InstanceFleet{
 		{ClusterID: recordedCluster, ID: "if-1A2B3C4D5E6F7", Name: "master", Role: "MASTER", State: "RUNNING",
 			TargetOnDemandCapacity: 1, ProvisionedOnDemandCapacity: 1,
-			InstanceTypes: []FleetInstanceType{{InstanceType: "m5.xlarge", WeightedCapacity: 1, BidPricePercent: 100}}},
+			InstanceTypes: []provider.FleetInstanceType{{InstanceType: "m5.xlarge", WeightedCapacity: 1, BidPricePercent: 100}}},
 		{ClusterID: recordedCluster, ID: "if-2B3C4D5E6F7G8", Name: "core", Role: "CORE", State: "RESIZING",
 			StateReason:            &provider.StateReason{Message: "A spot instance request was not fulfilled yet."},
 			TargetOnDemandCapacity: 2, TargetSpotCapacity: 4, ProvisionedOnDemandCapacity: 2, ProvisionedSpotCapacity: 2,
-			InstanceTypes: []FleetInstanceType{{InstanceType: "m5.2xlarge", WeightedCapacity: 2, BidPrice: "0.15"}, {InstanceType: "c5.2xlarge", WeightedCapacity: 2, BidPricePercent: 60}}},
+			InstanceTypes: []provider.FleetInstanceType{{InstanceType: "m5.2xlarge", WeightedCapacity: 2, BidPrice: "0.15"}, {InstanceType: "c5.2xlarge", WeightedCapacity: 2, BidPricePercent: 60}}},
 	}
 	if diff := cmp.Diff(want, fleets); diff != "" {
 		t.Errorf("ListInstanceFleets (-want +got):\n%s", diff)
@@ -70,9 +70,9 @@ func TestRecordedStepFailureAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &StepFailure{Reason: "Unknown Error.", Message: `Exception in thread "main" java.io.FileNotFoundException`,
+	want := &provider.StepFailure{Reason: "Unknown Error.", Message: `Exception in thread "main" java.io.FileNotFoundException`,
 		LogFile: "s3://emrctl-logs/emr/j-1K48XXXXXXHCB/steps/s-3M8XXXXXXDEK2/stderr.gz"}
-	if s.State != StepFailed || s.MainClass != "com.example.Etl" {
+	if s.State != provider.StepFailed || s.MainClass != "com.example.Etl" {
 		t.Errorf("step: got state %s main class %q, want FAILED com.example.Etl", s.State, s.MainClass)
 	}
 	if diff := cmp.Diff(want, s.Failure); diff != "" {
@@ -82,7 +82,7 @@ func TestRecordedStepFailureAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]CancelResult{{StepID: "s-3M8XXXXXXDEK2", Status: "SUBMITTED"}}, res); diff != "" || rid == "" {
+	if diff := cmp.Diff([]provider.StepCancel{{StepID: "s-3M8XXXXXXDEK2", Status: "SUBMITTED"}}, res); diff != "" || rid == "" {
 		t.Errorf("CancelSteps (-want +got):\n%s (request id %q)", diff, rid)
 	}
 }
@@ -94,7 +94,7 @@ func TestRecordedManagedScaling(t *testing.T) {
 	if err != nil || m != nil {
 		t.Fatalf("before: got %+v, %v; want no policy", m, err)
 	}
-	put := ManagedScaling{MinimumCapacityUnits: 2, MaximumCapacityUnits: 20, MaximumCoreCapacityUnits: 3, UnitType: "Instances"}
+	put := provider.ManagedScaling{MinimumCapacityUnits: 2, MaximumCapacityUnits: 20, MaximumCoreCapacityUnits: 3, UnitType: "Instances"}
 	if _, err := p.PutManagedScalingPolicy(ctx, recordedCluster, put); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestWritesAreSentOnce(t *testing.T) {
 				tc.handler(w)
 			}))
 			defer srv.Close()
-			_, err := providerAt(t, srv.URL).RunJobFlow(context.Background(), r, "tok")
+			_, err := providerAt(t, srv.URL).CreateCluster(context.Background(), r, "tok")
 			var ae *provider.APIError
 			if !errors.As(err, &ae) || ae.Kind != tc.kind || provider.OutcomeUnknown(err) != tc.unknown {
 				t.Errorf("error: got %v, want kind %v with unknown outcome %v", err, tc.kind, tc.unknown)

@@ -4,29 +4,19 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/emrctl/emrctl/internal/provider"
 )
-
-// Object is an S3 object written or read.
-type Object struct {
-	Bucket string `json:"bucket"`
-	Key    string `json:"key"`
-	Size   int64  `json:"size"`
-	ETag   string `json:"etag,omitempty"`
-}
-
-// URI returns s3://bucket/key.
-func (o Object) URI() string { return "s3://" + o.Bucket + "/" + o.Key }
 
 // Upload puts a local file at s3://bucket/key. Putting the same file
 // again writes the same object, so a retry is harmless.
-func (p *Provider) Upload(ctx context.Context, path, bucket, key string) (*Object, string, error) {
+func (p *Provider) Upload(ctx context.Context, path, bucket, key string) (*provider.Object, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", fmt.Errorf("upload: %w", err)
@@ -43,12 +33,8 @@ func (p *Provider) Upload(ctx context.Context, path, bucket, key string) (*Objec
 	if err != nil {
 		return nil, "", mapError(ctx, "PutObject", false, err)
 	}
-	return &Object{Bucket: bucket, Key: key, Size: st.Size(), ETag: strings.Trim(str(out.ETag), `"`)}, requestID(out.ResultMetadata), nil
+	return &provider.Object{Bucket: bucket, Key: key, Size: st.Size(), ETag: strings.Trim(str(out.ETag), `"`)}, requestID(out.ResultMetadata), nil
 }
-
-// ErrTruncated is returned with the first limit bytes of an object that is
-// longer.
-var ErrTruncated = errors.New("object truncated")
 
 // Read returns an object's content, gunzipped when the key ends in .gz
 // (EMR writes step logs that way), at most limit bytes of it.
@@ -73,7 +59,7 @@ func (p *Provider) Read(ctx context.Context, bucket, key string, limit int64) ([
 		return nil, mapError(ctx, "GetObject", true, err)
 	}
 	if n > limit {
-		return buf.Bytes()[:limit], ErrTruncated
+		return buf.Bytes()[:limit], provider.ErrTruncated
 	}
 	return buf.Bytes(), nil
 }

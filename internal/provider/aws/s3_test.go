@@ -49,7 +49,7 @@ func TestUploadAndRead(t *testing.T) {
 		err   error
 	}{
 		{name: "whole", limit: 1 << 20, want: "line 1\nline 2\n"},
-		{name: "truncated", limit: 6, want: "line 1", err: ErrTruncated},
+		{name: "truncated", limit: 6, want: "line 1", err: provider.ErrTruncated},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := p.Read(ctx, "emrctl-code", "logs/stdout.gz", tc.limit)

@@ -2,8 +2,6 @@ package aws
 
 import (
 	"context"
-	"fmt"
-	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/emr"
 	"github.com/aws/aws-sdk-go-v2/service/emr/types"
@@ -74,75 +72,6 @@ type AlarmDefinition struct {
 type MetricDimension struct {
 	Key   string `json:"Key" yaml:"Key"`
 	Value string `json:"Value" yaml:"Value"`
-}
-
-// Problem is one thing wrong with an input, with its field path.
-type Problem struct {
-	Field   string
-	Message string
-	Fix     string
-}
-
-// Problems checks the policy's shape against EMR's rules: every problem,
-// each with its field. Limits (maximum capacity, cooldowns) are the
-// policy package's business.
-func (a AutoScalingPolicy) Problems() []Problem {
-	var out []Problem
-	add := func(field, msg, fix string) { out = append(out, Problem{Field: field, Message: msg, Fix: fix}) }
-	if a.Constraints.MinCapacity < 0 {
-		add("Constraints.MinCapacity", fmt.Sprintf("must not be negative, got %d", a.Constraints.MinCapacity), "use 0 or more")
-	}
-	if a.Constraints.MaxCapacity < a.Constraints.MinCapacity {
-		add("Constraints.MaxCapacity", fmt.Sprintf("%d is below MinCapacity %d", a.Constraints.MaxCapacity, a.Constraints.MinCapacity), "make MaxCapacity at least MinCapacity")
-	}
-	if len(a.Rules) == 0 {
-		add("Rules", "no rules", "add at least one rule with an Action and a CloudWatch Trigger")
-	}
-	names := map[string]int{}
-	for i, r := range a.Rules {
-		p := fmt.Sprintf("Rules[%d]", i)
-		if r.Name == "" {
-			add(p+".Name", "missing", "name the rule")
-		} else if j, dup := names[r.Name]; dup {
-			add(p+".Name", fmt.Sprintf("%q is already the name of Rules[%d]", r.Name, j), "give every rule its own name")
-		} else {
-			names[r.Name] = i
-		}
-		s := r.Action.SimpleScalingPolicyConfiguration
-		if s.ScalingAdjustment == 0 && s.AdjustmentType != string(types.AdjustmentTypeExactCapacity) {
-			add(p+".Action.SimpleScalingPolicyConfiguration.ScalingAdjustment", "is 0: the rule would change nothing", "use a positive number to scale out, a negative one to scale in")
-		}
-		if s.AdjustmentType != "" && !slices.Contains(enumValues(types.AdjustmentType("").Values()), s.AdjustmentType) {
-			add(p+".Action.SimpleScalingPolicyConfiguration.AdjustmentType", fmt.Sprintf("%q is not an adjustment type", s.AdjustmentType), "use CHANGE_IN_CAPACITY, PERCENT_CHANGE_IN_CAPACITY or EXACT_CAPACITY")
-		}
-		if s.CoolDown != nil && *s.CoolDown < 0 {
-			add(p+".Action.SimpleScalingPolicyConfiguration.CoolDown", "must not be negative", "give the cooldown in seconds")
-		}
-		if m := r.Action.Market; m != "" && m != string(types.MarketTypeOnDemand) && m != string(types.MarketTypeSpot) {
-			add(p+".Action.Market", fmt.Sprintf("%q is not a market", m), "use ON_DEMAND or SPOT")
-		}
-		c := r.Trigger.CloudWatchAlarmDefinition
-		q := p + ".Trigger.CloudWatchAlarmDefinition"
-		if c.MetricName == "" {
-			add(q+".MetricName", "missing", "name an EMR metric, e.g. YARNMemoryAvailablePercentage")
-		}
-		if !slices.Contains(enumValues(types.ComparisonOperator("").Values()), c.ComparisonOperator) {
-			add(q+".ComparisonOperator", fmt.Sprintf("%q is not a comparison operator", c.ComparisonOperator), "use GREATER_THAN_OR_EQUAL, GREATER_THAN, LESS_THAN or LESS_THAN_OR_EQUAL")
-		}
-		if c.Statistic != "" && !slices.Contains(enumValues(types.Statistic("").Values()), c.Statistic) {
-			add(q+".Statistic", fmt.Sprintf("%q is not a statistic", c.Statistic), "use AVERAGE, SUM, MINIMUM, MAXIMUM or SAMPLE_COUNT")
-		}
-		if c.Period < 60 || c.Period%60 != 0 {
-			add(q+".Period", fmt.Sprintf("%d is not a whole number of minutes of at least 60 seconds", c.Period), "use 300: EMR publishes its metrics every 5 minutes")
-		}
-		if c.EvaluationPeriods < 0 {
-			add(q+".EvaluationPeriods", "must not be negative", "use 1 or more")
-		}
-		if c.Unit != "" && !slices.Contains(enumValues(types.Unit("").Values()), c.Unit) {
-			add(q+".Unit", fmt.Sprintf("%q is not a CloudWatch unit", c.Unit), "use e.g. PERCENT, COUNT or NONE")
-		}
-	}
-	return out
 }
 
 func enumValues[T ~string](vs []T) []string {
@@ -216,36 +145,7 @@ func sdkAutoScaling(a AutoScalingPolicy) *types.AutoScalingPolicy {
 	return out
 }
 
-// PutAutoScalingPolicy replaces the auto-scaling policy of an instance
-// group.
-func (p *Provider) PutAutoScalingPolicy(ctx context.Context, clusterID, groupID string, a AutoScalingPolicy) (*provider.WriteResult, error) {
-	out, err := p.emr.PutAutoScalingPolicy(ctx, &emr.PutAutoScalingPolicyInput{ClusterId: &clusterID, InstanceGroupId: &groupID, AutoScalingPolicy: sdkAutoScaling(a)})
-	if err != nil {
-		return nil, mapError(ctx, "PutAutoScalingPolicy", false, err)
-	}
-	return &provider.WriteResult{IDs: []string{groupID}, RequestID: requestID(out.ResultMetadata)}, nil
-}
-
-// RemoveAutoScalingPolicy removes the auto-scaling policy of an instance
-// group.
-func (p *Provider) RemoveAutoScalingPolicy(ctx context.Context, clusterID, groupID string) (*provider.WriteResult, error) {
-	out, err := p.emr.RemoveAutoScalingPolicy(ctx, &emr.RemoveAutoScalingPolicyInput{ClusterId: &clusterID, InstanceGroupId: &groupID})
-	if err != nil {
-		return nil, mapError(ctx, "RemoveAutoScalingPolicy", false, err)
-	}
-	return &provider.WriteResult{IDs: []string{groupID}, RequestID: requestID(out.ResultMetadata)}, nil
-}
-
-// ManagedScaling is the EMR managed scaling policy of a cluster.
-type ManagedScaling struct {
-	MinimumCapacityUnits         int    `json:"minimumCapacityUnits" yaml:"minimumCapacityUnits"`
-	MaximumCapacityUnits         int    `json:"maximumCapacityUnits" yaml:"maximumCapacityUnits"`
-	MaximumOnDemandCapacityUnits int    `json:"maximumOnDemandCapacityUnits,omitempty" yaml:"maximumOnDemandCapacityUnits,omitempty"`
-	MaximumCoreCapacityUnits     int    `json:"maximumCoreCapacityUnits,omitempty" yaml:"maximumCoreCapacityUnits,omitempty"`
-	UnitType                     string `json:"unitType" yaml:"unitType"`
-}
-
-func computeLimits(m ManagedScaling) *types.ComputeLimits {
+func computeLimits(m provider.ManagedScaling) *types.ComputeLimits {
 	return &types.ComputeLimits{
 		MinimumCapacityUnits: ptr(int32(m.MinimumCapacityUnits)), MaximumCapacityUnits: ptr(int32(m.MaximumCapacityUnits)),
 		MaximumOnDemandCapacityUnits: optI32(m.MaximumOnDemandCapacityUnits), MaximumCoreCapacityUnits: optI32(m.MaximumCoreCapacityUnits),
@@ -255,7 +155,7 @@ func computeLimits(m ManagedScaling) *types.ComputeLimits {
 
 // ManagedScalingPolicy returns the cluster's managed scaling policy, or nil
 // when it has none.
-func (p *Provider) ManagedScalingPolicy(ctx context.Context, clusterID string) (*ManagedScaling, error) {
+func (p *Provider) ManagedScalingPolicy(ctx context.Context, clusterID string) (*provider.ManagedScaling, error) {
 	out, err := p.emr.GetManagedScalingPolicy(ctx, &emr.GetManagedScalingPolicyInput{ClusterId: &clusterID}, p.emrRead)
 	if err != nil {
 		return nil, mapError(ctx, "GetManagedScalingPolicy", true, err)
@@ -264,7 +164,7 @@ func (p *Provider) ManagedScalingPolicy(ctx context.Context, clusterID string) (
 		return nil, nil
 	}
 	c := out.ManagedScalingPolicy.ComputeLimits
-	return &ManagedScaling{
+	return &provider.ManagedScaling{
 		MinimumCapacityUnits: i32(c.MinimumCapacityUnits), MaximumCapacityUnits: i32(c.MaximumCapacityUnits),
 		MaximumOnDemandCapacityUnits: i32(c.MaximumOnDemandCapacityUnits), MaximumCoreCapacityUnits: i32(c.MaximumCoreCapacityUnits),
 		UnitType: string(c.UnitType),
@@ -272,7 +172,7 @@ func (p *Provider) ManagedScalingPolicy(ctx context.Context, clusterID string) (
 }
 
 // PutManagedScalingPolicy sets the cluster's managed scaling policy.
-func (p *Provider) PutManagedScalingPolicy(ctx context.Context, clusterID string, m ManagedScaling) (*provider.WriteResult, error) {
+func (p *Provider) PutManagedScalingPolicy(ctx context.Context, clusterID string, m provider.ManagedScaling) (*provider.WriteResult, error) {
 	out, err := p.emr.PutManagedScalingPolicy(ctx, &emr.PutManagedScalingPolicyInput{
 		ClusterId: &clusterID, ManagedScalingPolicy: &types.ManagedScalingPolicy{ComputeLimits: computeLimits(m)},
 	})

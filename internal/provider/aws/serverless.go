@@ -2,9 +2,7 @@ package aws
 
 import (
 	"context"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/emrserverless"
 	"github.com/aws/aws-sdk-go-v2/service/emrserverless/types"
@@ -12,91 +10,14 @@ import (
 	"github.com/emrctl/emrctl/internal/provider"
 )
 
-// EMR Serverless application and job run states.
-const (
-	AppCreating    = "CREATING"
-	AppCreated     = "CREATED"
-	AppStarting    = "STARTING"
-	AppStarted     = "STARTED"
-	AppStopping    = "STOPPING"
-	AppStopped     = "STOPPED"
-	AppTerminated  = "TERMINATED"
-	RunSubmitted   = "SUBMITTED"
-	RunPending     = "PENDING"
-	RunScheduled   = "SCHEDULED"
-	RunRunning     = "RUNNING"
-	RunSuccess     = "SUCCESS"
-	RunFailed      = "FAILED"
-	RunCancelling  = "CANCELLING"
-	RunCancelled   = "CANCELLED"
-	RunQueued      = "QUEUED"
-	AppTypeSpark   = "SPARK"
-	AppTypeHive    = "HIVE"
-	JobKindSpark   = "spark"
-	JobKindPySpark = "pyspark"
-	JobKindHive    = "hive"
-)
-
-// Capacity is an amount of CPU, memory and disk, e.g. "4 vCPU", "16 GB".
-type Capacity struct {
-	CPU    string `json:"cpu,omitempty" yaml:"cpu,omitempty"`
-	Memory string `json:"memory,omitempty" yaml:"memory,omitempty"`
-	Disk   string `json:"disk,omitempty" yaml:"disk,omitempty"`
-}
-
-// WorkerCapacity is pre-initialised capacity of one worker type.
-type WorkerCapacity struct {
-	WorkerCount int      `json:"workerCount" yaml:"workerCount"`
-	Worker      Capacity `json:"worker" yaml:"worker"`
-}
-
-// ApplicationSpec creates or updates an EMR Serverless application. On
-// update, empty fields are left as they are.
-type ApplicationSpec struct {
-	Name         string `json:"name,omitempty" yaml:"name,omitempty"`
-	Type         string `json:"type,omitempty" yaml:"type,omitempty"`
-	ReleaseLabel string `json:"releaseLabel,omitempty" yaml:"releaseLabel,omitempty"`
-	Architecture string `json:"architecture,omitempty" yaml:"architecture,omitempty"`
-	// InitialCapacity is keyed by worker type: DRIVER and EXECUTOR for
-	// Spark, HiveDriver and TezTask for Hive.
-	InitialCapacity map[string]WorkerCapacity `json:"initialCapacity,omitempty" yaml:"initialCapacity,omitempty"`
-	MaximumCapacity *Capacity                 `json:"maximumCapacity,omitempty" yaml:"maximumCapacity,omitempty"`
-	AutoStart       *bool                     `json:"autoStart,omitempty" yaml:"autoStart,omitempty"`
-	// AutoStopIdleMinutes stops the application after that many idle
-	// minutes; 0 leaves the default (15), -1 turns auto-stop off.
-	AutoStopIdleMinutes int               `json:"autoStopIdleMinutes,omitempty" yaml:"autoStopIdleMinutes,omitempty"`
-	SubnetIDs           []string          `json:"subnetIds,omitempty" yaml:"subnetIds,omitempty"`
-	SecurityGroupIDs    []string          `json:"securityGroupIds,omitempty" yaml:"securityGroupIds,omitempty"`
-	Tags                map[string]string `json:"tags,omitempty" yaml:"tags,omitempty"`
-}
-
-// Application is an EMR Serverless application.
-type Application struct {
-	ID                  string                    `json:"id"`
-	Name                string                    `json:"name"`
-	ARN                 string                    `json:"arn,omitempty"`
-	Type                string                    `json:"type"`
-	ReleaseLabel        string                    `json:"releaseLabel"`
-	Architecture        string                    `json:"architecture,omitempty"`
-	State               string                    `json:"state"`
-	StateDetails        string                    `json:"stateDetails,omitempty"`
-	InitialCapacity     map[string]WorkerCapacity `json:"initialCapacity,omitempty"`
-	MaximumCapacity     *Capacity                 `json:"maximumCapacity,omitempty"`
-	AutoStart           bool                      `json:"autoStart"`
-	AutoStopIdleMinutes int                       `json:"autoStopIdleMinutes,omitempty"`
-	Tags                map[string]string         `json:"tags,omitempty"`
-	CreateTime          time.Time                 `json:"createTime,omitzero"`
-	UpdateTime          time.Time                 `json:"updateTime,omitzero"`
-}
-
-func sdkCapacity(c *Capacity) *types.MaximumAllowedResources {
+func sdkCapacity(c *provider.Capacity) *types.MaximumAllowedResources {
 	if c == nil {
 		return nil
 	}
 	return &types.MaximumAllowedResources{Cpu: optStr(c.CPU), Memory: optStr(c.Memory), Disk: optStr(c.Disk)}
 }
 
-func sdkInitial(m map[string]WorkerCapacity) map[string]types.InitialCapacityConfig {
+func sdkInitial(m map[string]provider.WorkerCapacity) map[string]types.InitialCapacityConfig {
 	if len(m) == 0 {
 		return nil
 	}
@@ -128,7 +49,7 @@ func sdkNetwork(subnets, groups []string) *types.NetworkConfiguration {
 }
 
 // CreateApplication creates an application; token is its client token.
-func (p *Provider) CreateApplication(ctx context.Context, s ApplicationSpec, token string) (*provider.WriteResult, error) {
+func (p *Provider) CreateApplication(ctx context.Context, s provider.ServerlessAppSpec, token string) (*provider.WriteResult, error) {
 	in := &emrserverless.CreateApplicationInput{
 		ClientToken: optStr(token), Name: optStr(s.Name), Type: ptr(s.Type), ReleaseLabel: ptr(s.ReleaseLabel),
 		Architecture: types.Architecture(s.Architecture), InitialCapacity: sdkInitial(s.InitialCapacity),
@@ -147,7 +68,7 @@ func (p *Provider) CreateApplication(ctx context.Context, s ApplicationSpec, tok
 
 // UpdateApplication changes an application's capacity, auto start/stop,
 // release or network; token is its client token.
-func (p *Provider) UpdateApplication(ctx context.Context, id string, s ApplicationSpec, token string) (*provider.WriteResult, error) {
+func (p *Provider) UpdateApplication(ctx context.Context, id string, s provider.ServerlessAppSpec, token string) (*provider.WriteResult, error) {
 	in := &emrserverless.UpdateApplicationInput{
 		ApplicationId: &id, ClientToken: optStr(token), ReleaseLabel: optStr(s.ReleaseLabel), Architecture: types.Architecture(s.Architecture),
 		InitialCapacity: sdkInitial(s.InitialCapacity), MaximumCapacity: sdkCapacity(s.MaximumCapacity),
@@ -164,7 +85,7 @@ func (p *Provider) UpdateApplication(ctx context.Context, id string, s Applicati
 }
 
 // Application describes one application.
-func (p *Provider) Application(ctx context.Context, id string) (*Application, error) {
+func (p *Provider) Application(ctx context.Context, id string) (*provider.ServerlessApp, error) {
 	out, err := p.serverless.GetApplication(ctx, &emrserverless.GetApplicationInput{ApplicationId: &id}, p.slsRead)
 	if err != nil {
 		return nil, mapError(ctx, "GetApplication", true, err)
@@ -173,23 +94,23 @@ func (p *Provider) Application(ctx context.Context, id string) (*Application, er
 	if a == nil {
 		return nil, &provider.APIError{Provider: provider.AWS, Action: "GetApplication", Kind: provider.KindNotFound, Code: "ResourceNotFoundException", Message: "application " + id + " not found"}
 	}
-	app := &Application{
+	app := &provider.ServerlessApp{
 		ID: str(a.ApplicationId), Name: str(a.Name), ARN: str(a.Arn), Type: strings.ToUpper(str(a.Type)), ReleaseLabel: str(a.ReleaseLabel),
 		Architecture: string(a.Architecture), State: string(a.State), StateDetails: str(a.StateDetails), Tags: a.Tags,
 		CreateTime: tm(a.CreatedAt), UpdateTime: tm(a.UpdatedAt),
 	}
 	if c := a.MaximumCapacity; c != nil {
-		app.MaximumCapacity = &Capacity{CPU: str(c.Cpu), Memory: str(c.Memory), Disk: str(c.Disk)}
+		app.MaximumCapacity = &provider.Capacity{CPU: str(c.Cpu), Memory: str(c.Memory), Disk: str(c.Disk)}
 	}
 	if len(a.InitialCapacity) > 0 {
-		app.InitialCapacity = map[string]WorkerCapacity{}
+		app.InitialCapacity = map[string]provider.WorkerCapacity{}
 		for k, v := range a.InitialCapacity {
-			w := WorkerCapacity{}
+			w := provider.WorkerCapacity{}
 			if v.WorkerCount != nil {
 				w.WorkerCount = int(*v.WorkerCount)
 			}
 			if c := v.WorkerConfiguration; c != nil {
-				w.Worker = Capacity{CPU: str(c.Cpu), Memory: str(c.Memory), Disk: str(c.Disk)}
+				w.Worker = provider.Capacity{CPU: str(c.Cpu), Memory: str(c.Memory), Disk: str(c.Disk)}
 			}
 			app.InitialCapacity[k] = w
 		}
@@ -204,19 +125,19 @@ func (p *Provider) Application(ctx context.Context, id string) (*Application, er
 }
 
 // Applications lists the applications, every page; empty states match all.
-func (p *Provider) Applications(ctx context.Context, states []string) ([]Application, error) {
+func (p *Provider) Applications(ctx context.Context, states []string) ([]provider.ServerlessApp, error) {
 	in := &emrserverless.ListApplicationsInput{}
 	for _, s := range states {
 		in.States = append(in.States, types.ApplicationState(strings.ToUpper(s)))
 	}
-	out := []Application{}
+	out := []provider.ServerlessApp{}
 	for {
 		page, err := p.serverless.ListApplications(ctx, in, p.slsRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListApplications", false, err)
 		}
 		for _, a := range page.Applications {
-			out = append(out, Application{
+			out = append(out, provider.ServerlessApp{
 				ID: str(a.Id), Name: str(a.Name), ARN: str(a.Arn), Type: strings.ToUpper(str(a.Type)), ReleaseLabel: str(a.ReleaseLabel),
 				Architecture: string(a.Architecture), State: string(a.State), StateDetails: str(a.StateDetails),
 				CreateTime: tm(a.CreatedAt), UpdateTime: tm(a.UpdatedAt),
@@ -255,95 +176,15 @@ func (p *Provider) DeleteApplication(ctx context.Context, id string) (*provider.
 	return &provider.WriteResult{IDs: []string{id}, RequestID: requestID(out.ResultMetadata)}, nil
 }
 
-// JobRunSpec is a job run to start: Spark (a jar or a Python script) or
-// Hive (a query file). Args are passed one by one, never split.
-type JobRunSpec struct {
-	ApplicationID    string            `json:"applicationId"`
-	Name             string            `json:"name,omitempty"`
-	Kind             string            `json:"kind"`
-	ExecutionRoleARN string            `json:"executionRoleArn"`
-	EntryPoint       string            `json:"entryPoint,omitempty"`
-	MainClass        string            `json:"mainClass,omitempty"`
-	SparkConf        map[string]string `json:"sparkConf,omitempty"`
-	Args             []string          `json:"args,omitempty"`
-	HiveQuery        string            `json:"hiveQuery,omitempty"`
-	HiveInitFile     string            `json:"hiveInitFile,omitempty"`
-	TimeoutMinutes   int               `json:"executionTimeoutMinutes,omitempty"`
-	LogURI           string            `json:"logUri,omitempty"`
-	Tags             map[string]string `json:"tags,omitempty"`
-}
-
-// SparkSubmitParameters returns the parameters EMR Serverless passes to
-// spark-submit, in a stable order.
-func (j JobRunSpec) SparkSubmitParameters() string {
-	var parts []string
-	if j.MainClass != "" {
-		parts = append(parts, "--class", j.MainClass)
-	}
-	keys := make([]string, 0, len(j.SparkConf))
-	for k := range j.SparkConf {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		parts = append(parts, "--conf", k+"="+j.SparkConf[k])
-	}
-	return strings.Join(parts, " ")
-}
-
-// SparkSubmit returns the spark-submit command equivalent to the job run,
-// with every argument quoted for a POSIX shell: what a person confirms.
-func (j JobRunSpec) SparkSubmit() string {
-	if j.Kind == JobKindHive {
-		cmd := []string{"hive", "-f", j.HiveQuery}
-		if j.HiveInitFile != "" {
-			cmd = append(cmd, "-i", j.HiveInitFile)
-		}
-		return ShellJoin(cmd)
-	}
-	cmd := []string{"spark-submit"}
-	if p := j.SparkSubmitParameters(); p != "" {
-		cmd = append(cmd, strings.Fields(p)...)
-	}
-	cmd = append(cmd, j.EntryPoint)
-	return ShellJoin(append(cmd, j.Args...))
-}
-
-// ShellJoin quotes each word for a POSIX shell where needed and joins them.
-func ShellJoin(words []string) string {
-	out := make([]string, len(words))
-	for i, w := range words {
-		out[i] = shellQuote(w)
-	}
-	return strings.Join(out, " ")
-}
-
-func shellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
-}
-
 // StartJobRun starts a job run; token is its client token.
-func (p *Provider) StartJobRun(ctx context.Context, j JobRunSpec, token string) (*provider.WriteResult, error) {
+func (p *Provider) StartJobRun(ctx context.Context, j provider.JobRunSpec, token string) (*provider.WriteResult, error) {
 	in := &emrserverless.StartJobRunInput{
 		ApplicationId: &j.ApplicationID, ClientToken: optStr(token), ExecutionRoleArn: ptr(j.ExecutionRoleARN), Name: optStr(j.Name), Tags: j.Tags,
 	}
 	if j.TimeoutMinutes > 0 {
 		in.ExecutionTimeoutMinutes = ptr(int64(j.TimeoutMinutes))
 	}
-	if j.Kind == JobKindHive {
+	if j.Kind == provider.JobKindHive {
 		in.JobDriver = &types.JobDriverMemberHive{Value: types.Hive{Query: ptr(j.HiveQuery), InitQueryFile: optStr(j.HiveInitFile)}}
 	} else {
 		in.JobDriver = &types.JobDriverMemberSparkSubmit{Value: types.SparkSubmit{
@@ -362,28 +203,8 @@ func (p *Provider) StartJobRun(ctx context.Context, j JobRunSpec, token string) 
 	return &provider.WriteResult{IDs: []string{str(out.JobRunId)}, RequestID: requestID(out.ResultMetadata)}, nil
 }
 
-// JobRun is an EMR Serverless job run.
-type JobRun struct {
-	ApplicationID   string    `json:"applicationId"`
-	ID              string    `json:"id"`
-	Name            string    `json:"name,omitempty"`
-	ARN             string    `json:"arn,omitempty"`
-	State           string    `json:"state"`
-	StateDetails    string    `json:"stateDetails,omitempty"`
-	ReleaseLabel    string    `json:"releaseLabel,omitempty"`
-	ExecutionRole   string    `json:"executionRole,omitempty"`
-	EntryPoint      string    `json:"entryPoint,omitempty"`
-	Args            []string  `json:"args,omitempty"`
-	SparkParameters string    `json:"sparkSubmitParameters,omitempty"`
-	HiveQuery       string    `json:"hiveQuery,omitempty"`
-	DurationSeconds int       `json:"totalExecutionDurationSeconds,omitempty"`
-	CreateTime      time.Time `json:"createTime,omitzero"`
-	UpdateTime      time.Time `json:"updateTime,omitzero"`
-	EndTime         time.Time `json:"endTime,omitzero"`
-}
-
 // JobRun describes one job run.
-func (p *Provider) JobRun(ctx context.Context, appID, runID string) (*JobRun, error) {
+func (p *Provider) JobRun(ctx context.Context, appID, runID string) (*provider.JobRun, error) {
 	out, err := p.serverless.GetJobRun(ctx, &emrserverless.GetJobRunInput{ApplicationId: &appID, JobRunId: &runID}, p.slsRead)
 	if err != nil {
 		return nil, mapError(ctx, "GetJobRun", true, err)
@@ -392,7 +213,7 @@ func (p *Provider) JobRun(ctx context.Context, appID, runID string) (*JobRun, er
 	if r == nil {
 		return nil, &provider.APIError{Provider: provider.AWS, Action: "GetJobRun", Kind: provider.KindNotFound, Code: "ResourceNotFoundException", Message: "job run " + runID + " not found"}
 	}
-	jr := &JobRun{
+	jr := &provider.JobRun{
 		ApplicationID: str(r.ApplicationId), ID: str(r.JobRunId), Name: str(r.Name), ARN: str(r.Arn), State: string(r.State),
 		StateDetails: str(r.StateDetails), ReleaseLabel: str(r.ReleaseLabel), ExecutionRole: str(r.ExecutionRole),
 		DurationSeconds: i32(r.TotalExecutionDurationSeconds), CreateTime: tm(r.CreatedAt), UpdateTime: tm(r.UpdatedAt), EndTime: tm(r.EndedAt),
@@ -408,19 +229,19 @@ func (p *Provider) JobRun(ctx context.Context, appID, runID string) (*JobRun, er
 
 // JobRuns lists an application's job runs, every page; empty states match
 // all.
-func (p *Provider) JobRuns(ctx context.Context, appID string, states []string) ([]JobRun, error) {
+func (p *Provider) JobRuns(ctx context.Context, appID string, states []string) ([]provider.JobRun, error) {
 	in := &emrserverless.ListJobRunsInput{ApplicationId: &appID}
 	for _, s := range states {
 		in.States = append(in.States, types.JobRunState(strings.ToUpper(s)))
 	}
-	out := []JobRun{}
+	out := []provider.JobRun{}
 	for {
 		page, err := p.serverless.ListJobRuns(ctx, in, p.slsRead)
 		if err != nil {
 			return nil, mapError(ctx, "ListJobRuns", true, err)
 		}
 		for _, r := range page.JobRuns {
-			out = append(out, JobRun{
+			out = append(out, provider.JobRun{
 				ApplicationID: str(r.ApplicationId), ID: str(r.Id), Name: str(r.Name), ARN: str(r.Arn), State: string(r.State),
 				StateDetails: str(r.StateDetails), ReleaseLabel: str(r.ReleaseLabel), ExecutionRole: str(r.ExecutionRole),
 				CreateTime: tm(r.CreatedAt), UpdateTime: tm(r.UpdatedAt),

@@ -14,10 +14,10 @@ func TestServerlessApplicationsAndJobRuns(t *testing.T) {
 	p := motoProvider(t)
 	ctx := context.Background()
 	start := false
-	created, err := p.CreateApplication(ctx, ApplicationSpec{
-		Name: "etl", Type: AppTypeSpark, ReleaseLabel: "emr-7.2.0", AutoStart: &start, AutoStopIdleMinutes: 30,
-		MaximumCapacity: &Capacity{CPU: "100 vCPU", Memory: "400 GB"}, Tags: map[string]string{"team": "data"},
-		InitialCapacity: map[string]WorkerCapacity{"DRIVER": {WorkerCount: 1, Worker: Capacity{CPU: "2 vCPU", Memory: "4 GB"}}},
+	created, err := p.CreateApplication(ctx, provider.ServerlessAppSpec{
+		Name: "etl", Type: provider.AppTypeSpark, ReleaseLabel: "emr-7.2.0", AutoStart: &start, AutoStopIdleMinutes: 30,
+		MaximumCapacity: &provider.Capacity{CPU: "100 vCPU", Memory: "400 GB"}, Tags: map[string]string{"team": "data"},
+		InitialCapacity: map[string]provider.WorkerCapacity{"DRIVER": {WorkerCount: 1, Worker: provider.Capacity{CPU: "2 vCPU", Memory: "4 GB"}}},
 	}, "token-app")
 	if err != nil {
 		t.Fatal(err)
@@ -27,10 +27,10 @@ func TestServerlessApplicationsAndJobRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Application{
-		ID: id, Name: "etl", Type: AppTypeSpark, ReleaseLabel: "emr-7.2.0", AutoStart: false, AutoStopIdleMinutes: 30,
-		MaximumCapacity: &Capacity{CPU: "100 vCPU", Memory: "400 GB"}, Tags: map[string]string{"team": "data"},
-		InitialCapacity: map[string]WorkerCapacity{"DRIVER": {WorkerCount: 1, Worker: Capacity{CPU: "2 vCPU", Memory: "4 GB"}}},
+	want := provider.ServerlessApp{
+		ID: id, Name: "etl", Type: provider.AppTypeSpark, ReleaseLabel: "emr-7.2.0", AutoStart: false, AutoStopIdleMinutes: 30,
+		MaximumCapacity: &provider.Capacity{CPU: "100 vCPU", Memory: "400 GB"}, Tags: map[string]string{"team": "data"},
+		InitialCapacity: map[string]provider.WorkerCapacity{"DRIVER": {WorkerCount: 1, Worker: provider.Capacity{CPU: "2 vCPU", Memory: "4 GB"}}},
 	}
 	ignore := cmp.FilterPath(func(p cmp.Path) bool {
 		switch p.Last().String() {
@@ -45,10 +45,10 @@ func TestServerlessApplicationsAndJobRuns(t *testing.T) {
 	if _, err := p.StopApplication(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.UpdateApplication(ctx, id, ApplicationSpec{MaximumCapacity: &Capacity{CPU: "50 vCPU", Memory: "200 GB"}}, "token-upd"); err != nil {
+	if _, err := p.UpdateApplication(ctx, id, provider.ServerlessAppSpec{MaximumCapacity: &provider.Capacity{CPU: "50 vCPU", Memory: "200 GB"}}, "token-upd"); err != nil {
 		t.Fatal(err)
 	}
-	stopped, err := p.Applications(ctx, []string{AppStopped})
+	stopped, err := p.Applications(ctx, []string{provider.AppStopped})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +62,8 @@ func TestServerlessApplicationsAndJobRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	job := JobRunSpec{
-		ApplicationID: id, Name: "wc", Kind: JobKindPySpark, ExecutionRoleARN: "arn:aws:iam::123456789012:role/Job",
+	job := provider.JobRunSpec{
+		ApplicationID: id, Name: "wc", Kind: provider.JobKindPySpark, ExecutionRoleARN: "arn:aws:iam::123456789012:role/Job",
 		EntryPoint: "s3://code/wc.py", Args: []string{"a,b", "two words"}, SparkConf: map[string]string{"spark.executor.cores": "2"},
 	}
 	run, err := p.StartJobRun(ctx, job, "token-run")
@@ -87,8 +87,8 @@ func TestServerlessApplicationsAndJobRuns(t *testing.T) {
 	if _, err := p.CancelJobRun(ctx, id, run.IDs[0]); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = p.JobRun(ctx, id, run.IDs[0]); got.State != RunCancelled {
-		t.Errorf("after cancel: got %s, want %s", got.State, RunCancelled)
+	if got, _ = p.JobRun(ctx, id, run.IDs[0]); got.State != provider.RunCancelled {
+		t.Errorf("after cancel: got %s, want %s", got.State, provider.RunCancelled)
 	}
 	if _, err := p.StopApplication(ctx, id); err != nil {
 		t.Fatal(err)
@@ -98,26 +98,5 @@ func TestServerlessApplicationsAndJobRuns(t *testing.T) {
 	}
 	if _, err := p.JobRun(ctx, id, "nosuchrun0000000"); !errors.Is(err, provider.ErrNotFound) {
 		t.Errorf("unknown job run: got %v, want not found", err)
-	}
-}
-
-func TestSparkSubmitEquivalent(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		job  JobRunSpec
-		want string
-	}{
-		{name: "pyspark", job: JobRunSpec{Kind: JobKindPySpark, EntryPoint: "s3://b/wc.py", Args: []string{"a,b", "two words", "it's"}},
-			want: `spark-submit s3://b/wc.py a,b 'two words' 'it'"'"'s'`},
-		{name: "jar with conf in key order", job: JobRunSpec{Kind: JobKindSpark, EntryPoint: "s3://b/app.jar", MainClass: "com.x.Main", SparkConf: map[string]string{"b": "2", "a": "1"}},
-			want: "spark-submit --class com.x.Main --conf a=1 --conf b=2 s3://b/app.jar"},
-		{name: "hive", job: JobRunSpec{Kind: JobKindHive, HiveQuery: "s3://b/q.sql", HiveInitFile: "s3://b/init.sql"},
-			want: "hive -f s3://b/q.sql -i s3://b/init.sql"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.job.SparkSubmit(); got != tc.want {
-				t.Errorf("got %s, want %s", got, tc.want)
-			}
-		})
 	}
 }

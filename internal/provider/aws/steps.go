@@ -3,7 +3,6 @@ package aws
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/emr"
 	"github.com/aws/aws-sdk-go-v2/service/emr/types"
@@ -12,48 +11,8 @@ import (
 	"github.com/emrctl/emrctl/internal/spec"
 )
 
-// Step states of EMR.
-const (
-	StepPending     = "PENDING"
-	StepCancelPend  = "CANCEL_PENDING"
-	StepRunning     = "RUNNING"
-	StepCompleted   = "COMPLETED"
-	StepCancelled   = "CANCELLED"
-	StepFailed      = "FAILED"
-	StepInterrupted = "INTERRUPTED"
-)
-
-// StepStates lists the step states ListSteps accepts.
-func StepStates() []string {
-	return []string{StepPending, StepCancelPend, StepRunning, StepCompleted, StepCancelled, StepFailed, StepInterrupted}
-}
-
-// Step is one step of a cluster.
-type Step struct {
-	ClusterID       string                `json:"clusterId"`
-	ID              string                `json:"id"`
-	Name            string                `json:"name"`
-	State           string                `json:"state"`
-	StateReason     *provider.StateReason `json:"stateReason,omitempty"`
-	ActionOnFailure string                `json:"actionOnFailure,omitempty"`
-	Jar             string                `json:"jar,omitempty"`
-	MainClass       string                `json:"mainClass,omitempty"`
-	Args            []string              `json:"args,omitempty"`
-	Failure         *StepFailure          `json:"failure,omitempty"`
-	CreateTime      time.Time             `json:"createTime,omitzero"`
-	StartTime       time.Time             `json:"startTime,omitzero"`
-	EndTime         time.Time             `json:"endTime,omitzero"`
-}
-
-// StepFailure is why a step failed, with the log file EMR points at.
-type StepFailure struct {
-	Reason  string `json:"reason,omitempty"`
-	Message string `json:"message,omitempty"`
-	LogFile string `json:"logFile,omitempty"`
-}
-
-func stepOf(clusterID, id, name string, aof types.ActionOnFailure, cfg *types.HadoopStepConfig, st *types.StepStatus) Step {
-	s := Step{ClusterID: clusterID, ID: id, Name: name, ActionOnFailure: string(aof)}
+func stepOf(clusterID, id, name string, aof types.ActionOnFailure, cfg *types.HadoopStepConfig, st *types.StepStatus) provider.Step {
+	s := provider.Step{ClusterID: clusterID, ID: id, Name: name, ActionOnFailure: string(aof)}
 	if cfg != nil {
 		s.Jar, s.MainClass, s.Args = str(cfg.Jar), str(cfg.MainClass), cfg.Args
 	}
@@ -63,7 +22,7 @@ func stepOf(clusterID, id, name string, aof types.ActionOnFailure, cfg *types.Ha
 			s.StateReason = reasonOf(string(r.Code), str(r.Message))
 		}
 		if f := st.FailureDetails; f != nil && (f.Reason != nil || f.Message != nil || f.LogFile != nil) {
-			s.Failure = &StepFailure{Reason: str(f.Reason), Message: str(f.Message), LogFile: str(f.LogFile)}
+			s.Failure = &provider.StepFailure{Reason: str(f.Reason), Message: str(f.Message), LogFile: str(f.LogFile)}
 		}
 		if t := st.Timeline; t != nil {
 			s.CreateTime, s.StartTime, s.EndTime = tm(t.CreationDateTime), tm(t.StartDateTime), tm(t.EndDateTime)
@@ -72,9 +31,10 @@ func stepOf(clusterID, id, name string, aof types.ActionOnFailure, cfg *types.Ha
 	return s
 }
 
-// StepsRequest is the AddJobFlowSteps request for typed steps: what is
-// shown, journaled and sent. Every argument stays one argument.
-func StepsRequest(clusterID string, steps []spec.AWSStep) any {
+// StepsRequest implements provider.Steps: the AddJobFlowSteps request for
+// typed steps, what is shown, journaled and sent. Every argument stays one
+// argument.
+func (p *Provider) StepsRequest(clusterID string, steps []spec.AWSStep) any {
 	return Wire(addStepsInput(clusterID, steps))
 }
 
@@ -97,12 +57,12 @@ func (p *Provider) AddSteps(ctx context.Context, clusterID string, steps []spec.
 
 // Steps lists the steps of a cluster, newest first, every page. Empty
 // states or ids match every step.
-func (p *Provider) Steps(ctx context.Context, clusterID string, states, ids []string) ([]Step, error) {
+func (p *Provider) Steps(ctx context.Context, clusterID string, states, ids []string) ([]provider.Step, error) {
 	in := &emr.ListStepsInput{ClusterId: &clusterID, StepIds: ids}
 	for _, s := range states {
 		in.StepStates = append(in.StepStates, types.StepState(strings.ToUpper(s)))
 	}
-	out := []Step{}
+	out := []provider.Step{}
 	for {
 		page, err := p.emr.ListSteps(ctx, in, p.emrRead)
 		if err != nil {
@@ -118,7 +78,7 @@ func (p *Provider) Steps(ctx context.Context, clusterID string, states, ids []st
 }
 
 // Step describes one step.
-func (p *Provider) Step(ctx context.Context, clusterID, stepID string) (*Step, error) {
+func (p *Provider) Step(ctx context.Context, clusterID, stepID string) (*provider.Step, error) {
 	out, err := p.emr.DescribeStep(ctx, &emr.DescribeStepInput{ClusterId: &clusterID, StepId: &stepID}, p.emrRead)
 	if err != nil {
 		return nil, mapError(ctx, "DescribeStep", true, err)
@@ -131,22 +91,15 @@ func (p *Provider) Step(ctx context.Context, clusterID, stepID string) (*Step, e
 	return &st, nil
 }
 
-// CancelResult is what CancelSteps said about one step.
-type CancelResult struct {
-	StepID string `json:"stepId"`
-	Status string `json:"status"`
-	Reason string `json:"reason,omitempty"`
-}
-
 // CancelSteps asks EMR to cancel pending or running steps (SEND_INTERRUPT).
-func (p *Provider) CancelSteps(ctx context.Context, clusterID string, stepIDs []string) ([]CancelResult, string, error) {
+func (p *Provider) CancelSteps(ctx context.Context, clusterID string, stepIDs []string) ([]provider.StepCancel, string, error) {
 	out, err := p.emr.CancelSteps(ctx, &emr.CancelStepsInput{ClusterId: &clusterID, StepIds: stepIDs, StepCancellationOption: types.StepCancellationOptionSendInterrupt})
 	if err != nil {
 		return nil, "", mapError(ctx, "CancelSteps", false, err)
 	}
-	var res []CancelResult
+	var res []provider.StepCancel
 	for _, c := range out.CancelStepsInfoList {
-		res = append(res, CancelResult{StepID: str(c.StepId), Status: string(c.Status), Reason: str(c.Reason)})
+		res = append(res, provider.StepCancel{StepID: str(c.StepId), Status: string(c.Status), Reason: str(c.Reason)})
 	}
 	return res, requestID(out.ResultMetadata), nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/spec"
 )
 
@@ -29,7 +30,7 @@ func TestStepsAddListDescribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	// moto does not echo MainClass; the recorded DescribeStep test does.
-	want := Step{ClusterID: id, ID: res.IDs[0], Name: "jar", ActionOnFailure: "CANCEL_AND_WAIT", Jar: "s3://code/app.jar", Args: []string{"a,b", "--x=1 2"}}
+	want := provider.Step{ClusterID: id, ID: res.IDs[0], Name: "jar", ActionOnFailure: "CANCEL_AND_WAIT", Jar: "s3://code/app.jar", Args: []string{"a,b", "--x=1 2"}}
 	if diff := cmp.Diff(want, *got, cmpIgnoreStatus); diff != "" {
 		t.Errorf("DescribeStep (-want +got):\n%s", diff)
 	}
@@ -48,7 +49,7 @@ func TestStepsAddListDescribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range pending {
-		if s.State != StepPending {
+		if s.State != provider.StepPending {
 			t.Errorf("state filter PENDING: got a %s step", s.State)
 		}
 	}
