@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,6 +41,14 @@ func TestAWS(t *testing.T) {
 			return nil
 		}
 		env.Defer(func() { srv.Close() })
+		// emrctl talks to moto through a proxy that can lose responses
+		// (motodrop); the aws CLI talks to moto directly ($MOTO_URL).
+		proxy, err := mototest.NewProxy(srv.URL)
+		if err != nil {
+			return err
+		}
+		env.Defer(proxy.Close)
+		env.Values["proxy"] = proxy
 		for _, kv := range srv.Env() {
 			k, v, _ := strings.Cut(kv, "=")
 			env.Setenv(k, v)
@@ -52,7 +61,7 @@ func TestAWS(t *testing.T) {
 		if v := os.Getenv("PYENV_ROOT"); v != "" {
 			env.Setenv("PYENV_ROOT", v)
 		}
-		cfg := "currentProfile: moto\nprofiles:\n  moto:\n    provider: aws\n    region: " + mototest.Region + "\n    endpoint: " + srv.URL + "\n"
+		cfg := "currentProfile: moto\nprofiles:\n  moto:\n    provider: aws\n    region: " + mototest.Region + "\n    endpoint: " + proxy.URL + "\n"
 		dir := filepath.Join(env.WorkDir, ".config")
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return err
@@ -69,7 +78,27 @@ func TestAWS(t *testing.T) {
 		p.Cmds = map[string]func(*testscript.TestScript, bool, []string){}
 	}
 	p.Cmds["jsoneq"] = jsonEq
+	p.Cmds["motodrop"] = motoDrop
 	testscript.Run(t, p)
+}
+
+// motoDrop OP N makes the next N requests of the X-Amz-Target OP reach
+// moto and lose their responses; "motodrop OP" alone prints how many
+// requests of OP the proxy saw.
+func motoDrop(ts *testscript.TestScript, neg bool, args []string) {
+	proxy, _ := ts.Value("proxy").(*mototest.Proxy)
+	if neg || proxy == nil || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: motodrop OP [N]")
+	}
+	if len(args) == 1 {
+		fmt.Fprintf(ts.Stdout(), "%d\n", proxy.Seen(args[0]))
+		return
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		ts.Fatalf("motodrop: %v", err)
+	}
+	proxy.Drop(args[0], n)
 }
 
 // jsonEq A B checks that two files hold the same JSON value, whatever

@@ -64,3 +64,72 @@ func TestAgentRulesLiveInTheEngine(t *testing.T) {
 		t.Errorf("a person's spec got the agent rule: %+v", probs)
 	}
 }
+
+// TestUntrustedActorRules calls the engine directly with every actor kind
+// for every rule of callers that act for someone else: each is refused to
+// agents and services (nothing sent) and holds no person back. A confirmer
+// that accepts everything stands for a person or a forged "yes".
+func TestUntrustedActorRules(t *testing.T) {
+	b := newBed(t)
+	id := b.createDev()
+	ng := b.addTask(id, 3)
+	ctx := context.Background()
+	protect := func() {
+		if _, err := b.eng.UpdateAttributes(ctx, scriptCall(&yes{}), AttributesInput{ClusterID: id, DeletionProtection: ptrBool(true)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rules := []struct {
+		name  string
+		setup func()
+		run   func(call Call) error
+		sent  string // the API that must not be reached for untrusted actors
+	}{
+		{"protection off", protect, func(call Call) error {
+			_, err := b.eng.UpdateAttributes(ctx, call, AttributesInput{ClusterID: id, DeletionProtection: ptrBool(false)})
+			return err
+		}, "UpdateClusterAttribute"},
+		{"scale-in by count", nil, func(call Call) error {
+			_, err := b.eng.ScaleIn(ctx, call, ScaleInInput{ClusterID: id, NodeGroupID: ng, Count: 1})
+			return err
+		}, "DecreaseNodes"},
+		{"bootstrap script outside own buckets", nil, func(call Call) error {
+			c := loadExample(t, "dev-cluster.yaml")
+			c.Name = "foreign-" + string(call.Actor.Kind)
+			c.BootstrapScripts = []spec.BootstrapScript{{Name: "init", Path: "oss://someone-else/init.sh"}}
+			_, err := b.eng.CreateCluster(ctx, call, CreateClusterInput{Spec: c, Getenv: noEnv})
+			return err
+		}, "RunCluster"},
+		{"credentials read from the environment", nil, func(call Call) error {
+			c := loadExample(t, "dev-cluster.yaml")
+			c.Name = "env-" + string(call.Actor.Kind)
+			c.Network.MasterRootPasswordEnv = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+			env := func(k string) (string, bool) { return "Abcdefgh1234!x", k == "ALIBABA_CLOUD_ACCESS_KEY_SECRET" }
+			_, err := b.eng.CreateCluster(ctx, call, CreateClusterInput{Spec: c, Getenv: env})
+			return err
+		}, "RunCluster"},
+	}
+	kinds := []policy.ActorKind{policy.Human, policy.Script, policy.Agent, policy.Service, "future-kind"}
+	for _, r := range rules {
+		for _, k := range kinds {
+			t.Run(r.name+"/"+string(k), func(t *testing.T) {
+				if r.setup != nil {
+					r.setup()
+				}
+				before := b.srv.Stats()[r.sent]
+				call := Call{Actor: policy.Actor{Kind: k, Name: "caller"}, Confirm: &yes{cost: true, zero: true}}
+				err := r.run(call)
+				sent := b.srv.Stats()[r.sent] - before
+				if k.Untrusted() {
+					if err == nil || sent != 0 {
+						t.Errorf("got %v with %d %s sent, want a refusal with nothing sent", err, sent, r.sent)
+					}
+					return
+				}
+				if err != nil || sent == 0 {
+					t.Errorf("a person: got %v with %d %s sent, want it done", err, sent, r.sent)
+				}
+			})
+		}
+	}
+}

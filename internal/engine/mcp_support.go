@@ -21,8 +21,10 @@ import (
 // (PrepareCluster, plan, AddStep, StartServerlessJob), so no surface has
 // to remember them.
 
-// isAgent reports whether the agent rules apply to a call.
-func isAgent(a policy.Actor) bool { return a.Kind == policy.Agent }
+// isAgent reports whether the agent rules apply to a call: to every caller
+// that acts for someone else (agents, REST services, kinds emrctl does not
+// know), through the policy's one predicate.
+func isAgent(a policy.Actor) bool { return a.Kind.Untrusted() }
 
 // AgentGetenv narrows getenv for a spec an agent wrote: it resolves only
 // variables whose name ends in PASSWORD, and none of the cloud's

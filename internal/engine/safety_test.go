@@ -138,19 +138,7 @@ func TestCrashBetweenJournalAndSendIsReconciled(t *testing.T) {
 	call := scriptCall(&yes{})
 	// A process killed after recording the attempt and before sending it
 	// leaves exactly this behind: a pending journal row, nothing applied.
-	st, err := b.eng.readGroup(context.Background(), id, ng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	intent := b.eng.intent(call, opIncreaseNodes, groupTarget(id, ng), map[string]any{"crashed": true})
-	intent.Identity = map[string]any{"count": 2, "minCount": 0, "paymentDuration": 0, "paymentUnit": ""}
-	obs := observe(st)
-	obs.Count = 2
-	intent.Observed, intent.Owner = obs, deadOwner(t)
-	crashed, err := b.eng.opts.Journal.Begin(context.Background(), intent)
-	if err != nil {
-		t.Fatal(err)
-	}
+	crashed := b.crashedIncrease(in, deadOwner(t), time.Now())
 	if _, err := b.eng.ScaleOut(context.Background(), call, in); err != nil {
 		t.Fatalf("scale-out after the crash: %v", err)
 	}

@@ -268,28 +268,14 @@ func TestCannotTellThenResolve(t *testing.T) {
 	id := b.createDev()
 	ng := b.addTask(id, 1)
 	ctx := context.Background()
-	st, err := b.eng.readGroup(ctx, id, ng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A crashed attempt: journaled, never sent, its owner long gone.
-	obs := observe(st)
-	obs.Count = 2
 	in := ScaleOutInput{ClusterID: id, NodeGroupID: ng, Count: 2}
-	intent := b.eng.intent(scriptCall(&yes{}), opIncreaseNodes, groupTarget(id, ng), nil)
-	intent.Identity = map[string]any{"count": 2, "minCount": 0, "paymentDuration": 0, "paymentUnit": ""}
-	intent.Params, intent.Observed, intent.Owner, intent.Lease = map[string]any{"crashed": true}, obs, journal.Owner{ID: "gone", Host: "elsewhere", PID: 1}, time.Millisecond
-	intent.Now = time.Now().Add(-10 * time.Minute)
-	a, err := b.eng.opts.Journal.Begin(ctx, intent)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := b.crashedIncrease(in, journal.Owner{ID: "gone", Host: "elsewhere", PID: 1}, time.Now().Add(-10*time.Minute))
 	// Someone else adds 2 nodes now: the crashed attempt never did.
 	other := b.engine(filepath.Join(t.TempDir(), "other.db"))
 	if _, err := other.ScaleOut(ctx, scriptCall(&yes{}), in); err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.eng.ScaleOut(ctx, scriptCall(&yes{}), in)
+	_, err := b.eng.ScaleOut(ctx, scriptCall(&yes{}), in)
 	var ct *CannotTellError
 	if !errors.As(err, &ct) || ct.JournalID != a.ID {
 		t.Fatalf("retry: got %v, want cannot tell about entry %d", err, a.ID)
@@ -495,4 +481,25 @@ func TestInterruptedPlanResumesAndKeepsTheInterval(t *testing.T) {
 	if gap := es[0].Time.Sub(lost.Time); gap < 120*time.Second/scale {
 		t.Errorf("the resumed batch came %s after the lost one, want at least %s", gap, 120*time.Second/scale)
 	}
+}
+
+// crashedIncrease journals a scale-out as a process does just before it
+// sends it, owned by owner, and leaves it there: what a crash between
+// journal and send leaves behind.
+func (b *bed) crashedIncrease(in ScaleOutInput, owner journal.Owner, at time.Time) *journal.Attempt {
+	b.t.Helper()
+	st, err := b.eng.readGroup(context.Background(), in.ClusterID, in.NodeGroupID)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	obs := observe(st)
+	obs.Count = in.Count
+	intent := b.eng.intent(scriptCall(&yes{}), opIncreaseNodes, groupTarget(in.ClusterID, in.NodeGroupID), map[string]any{"crashed": true})
+	intent.Identity = map[string]any{"count": in.Count, "minCount": 0, "paymentDuration": 0, "paymentUnit": ""}
+	intent.Observed, intent.Owner, intent.Lease, intent.Now = obs, owner, time.Millisecond, at
+	a, err := b.eng.opts.Journal.Begin(context.Background(), intent)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return a
 }

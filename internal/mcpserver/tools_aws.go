@@ -18,6 +18,12 @@ type AWSListClustersInput struct {
 	MaxResults int      `json:"maxResults,omitempty" jsonschema:"most clusters to return: 1 to 1000, default 100"`
 }
 
+// AWSProtectInput names the AWS cluster to protect.
+type AWSProtectInput struct {
+	ClusterID      string `json:"clusterId" jsonschema:"cluster ID, j- followed by 8-16 upper-case letters and digits"`
+	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"optional: names this attempt; the same key with the same arguments returns the recorded result, the same key with other arguments is refused, a new key applies an identical call again"`
+}
+
 // AWSClusterInput names an AWS EMR cluster.
 type AWSClusterInput struct {
 	ClusterID string `json:"clusterId" jsonschema:"cluster ID, j- followed by 8-16 upper-case letters and digits"`
@@ -321,13 +327,16 @@ func (s *Server) addAWSWriteTools() {
 		}
 		return s.eng.StartServerlessJob(ctx, c.engineCall(in.IdempotencyKey), j)
 	})
-	add(s, tool[AWSClusterInput]{
+	add(s, tool[AWSProtectInput]{
 		name: "enable_termination_protection", title: "Turn termination protection on", hints: idempotentW,
 		description: "Turn termination protection on for an AWS EMR cluster. Turning it off is not available here: it is a person's " +
-			"standalone decision at the CLI. " + scope + confirmNote,
-	}, func(ctx context.Context, c *toolCall, in AWSClusterInput) (*engine.Outcome, error) {
+			"standalone decision at the CLI. A cluster already protected is left alone. " + scope + confirmNote + dedupeNote,
+	}, func(ctx context.Context, c *toolCall, in AWSProtectInput) (*engine.Outcome, error) {
+		if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+			return nil, err
+		}
 		on := true
-		return s.eng.UpdateAttributes(ctx, c.engineCall(""), engine.AttributesInput{ClusterID: in.ClusterID, DeletionProtection: &on})
+		return s.eng.UpdateAttributes(ctx, c.engineCall(in.IdempotencyKey), engine.AttributesInput{ClusterID: in.ClusterID, DeletionProtection: &on})
 	})
 }
 

@@ -217,3 +217,33 @@ func TestToolDescriptionsStateScope(t *testing.T) {
 		}
 	}
 }
+
+// Every write tool takes an idempotencyKey, so an agent can make a retry
+// provably the same attempt, or an identical call a deliberate new one.
+func TestWriteToolsTakeAnIdempotencyKey(t *testing.T) {
+	b := newBed(t, bedOptions{})
+	cs, _ := connect(t, b.server(true), declining)
+	writes := 0
+	for _, tl := range listTools(t, cs) {
+		if tl.Annotations != nil && tl.Annotations.ReadOnlyHint {
+			continue
+		}
+		writes++
+		raw, err := json.Marshal(tl.InputSchema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var schema struct {
+			Properties map[string]json.RawMessage `json:"properties"`
+		}
+		if err := json.Unmarshal(raw, &schema); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := schema.Properties["idempotencyKey"]; !ok {
+			t.Errorf("write tool %s has no idempotencyKey argument", tl.Name)
+		}
+	}
+	if writes < len(writeTools) {
+		t.Errorf("found %d write tools, want at least %d", writes, len(writeTools))
+	}
+}

@@ -46,15 +46,15 @@ batches, the interval between them, never to zero without --ack-zero).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in.ClusterID = args[0]
-			if in.NodeGroupID == "" {
-				return cmdutil.FlagErrorf("--node-group is required (see 'emrctl nodegroup list %s')", in.ClusterID)
+			if err := requireGroup(in.ClusterID, in.NodeGroupID); err != nil {
+				return err
 			}
 			if !cmd.Flags().Changed("count") {
 				return cmdutil.FlagErrorf("--count is required: the size the group should have")
 			}
 			in.NodeIDs = splitIDs(nodes)
 			in.AckZero = ackZero
-			in.Progress = func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }
+			in.Progress = progressTo(f)
 			s, err := f.Session(cmd.Context())
 			if err != nil {
 				return err
@@ -91,6 +91,18 @@ func finish(cmd *cobra.Command, f *cmdutil.Factory, e *engine.Engine, res *engin
 	return printResult(f, res)
 }
 
+func requireGroup(clusterID, groupID string) error {
+	if groupID == "" {
+		return cmdutil.FlagErrorf("--node-group is required (see 'emrctl nodegroup list %s')", clusterID)
+	}
+	return nil
+}
+
+// progressTo prints a scaling command's progress on stderr.
+func progressTo(f *cmdutil.Factory) func(string) {
+	return func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }
+}
+
 func splitIDs(list []string) []string {
 	var out []string
 	for _, n := range list {
@@ -115,8 +127,8 @@ func newOutCmd(f *cmdutil.Factory) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in.ClusterID = args[0]
-			if in.NodeGroupID == "" {
-				return cmdutil.FlagErrorf("--node-group is required (see 'emrctl nodegroup list %s')", in.ClusterID)
+			if err := requireGroup(in.ClusterID, in.NodeGroupID); err != nil {
+				return err
 			}
 			s, err := f.Session(cmd.Context())
 			if err != nil {
@@ -150,12 +162,12 @@ func newInCmd(f *cmdutil.Factory) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in.ClusterID = args[0]
-			if in.NodeGroupID == "" {
-				return cmdutil.FlagErrorf("--node-group is required (see 'emrctl nodegroup list %s')", in.ClusterID)
+			if err := requireGroup(in.ClusterID, in.NodeGroupID); err != nil {
+				return err
 			}
 			in.NodeIDs = splitIDs(nodes)
 			in.AckZero = ackZero
-			in.Progress = func(msg string) { fmt.Fprintln(f.IOStreams.ErrOut, msg) }
+			in.Progress = progressTo(f)
 			s, err := f.Session(cmd.Context())
 			if err != nil {
 				return err
