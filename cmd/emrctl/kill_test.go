@@ -1,14 +1,14 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/emrctl/emrctl/internal/emulator"
 )
@@ -39,8 +39,8 @@ func TestKilledDuringScaleOut(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := newKillBed(t)
-			id := unquote(k.run("cluster", "create", "-f", filepath.Join("..", "..", "examples", "dev-cluster.yaml"), "--yes", "--wait", "-o", "json", "--query", "id"))
-			core := unquote(k.run("nodegroup", "list", id, "--role", "CORE", "-o", "json", "--query", "[0].id"))
+			id := k.devCluster()
+			core := k.group(id, "CORE")
 			k.srv.AddFault(tc.fault)
 
 			scale := []string{"scale", "out", id, "--node-group", core, "--count", "2", "--yes"}
@@ -86,7 +86,7 @@ func TestKilledDuringScaleOut(t *testing.T) {
 func TestKilledDuringCreate(t *testing.T) {
 	k := newKillBed(t)
 	k.srv.AddFault(emulator.FaultRule{Action: "RunCluster", HoldAfterApply: emulator.Duration(time.Hour)})
-	create := []string{"cluster", "create", "-f", filepath.Join("..", "..", "examples", "dev-cluster.yaml"), "--yes", "-o", "json", "--query", "clusterId"}
+	create := []string{"cluster", "create", "-f", devSpec, "--yes", "-o", "json", "--query", "clusterId"}
 	cmd := k.startUntil("RunCluster", create...)
 	deadline := time.Now().Add(30 * time.Second)
 	for k.run("cluster", "list", "-o", "json", "--query", "length(@)") != "1" {
@@ -111,93 +111,63 @@ func TestKilledDuringCreate(t *testing.T) {
 	}
 }
 
-// killBed is a sandbox emulator over HTTP and the emrctl binary pointed
-// at it, with its own journal and config.
-type killBed struct {
-	t       *testing.T
-	bin     string
-	env     []string
-	srv     *emulator.Server
-	arrived map[string]chan struct{} // signalled when an action's request comes in
-}
-
-func newKillBed(t *testing.T) *killBed {
-	srv, err := emulator.New(emulator.Options{Clock: emulator.NewClock(emulator.SpeedInstant), Throttle: emulator.ThrottleConfig{Rate: -1}})
-	if err != nil {
+// TestKilledDuringScaleInBatch kills a scale-in by count while the
+// emulator holds the answer to its first batch (applied), then runs the
+// same command again. The re-run must resume the journaled plan (the same
+// nodes, never further ones), settle the killed batch as applied, keep
+// the batch interval after it, and never release a node twice.
+func TestKilledDuringScaleInBatch(t *testing.T) {
+	k := newKillBed(t)
+	id := k.devCluster()
+	task := k.taskGroup(id, 6)
+	fast := k.with(fmt.Sprint("EMRCTL_SANDBOX_SPEED=", scaleInSpeed))
+	if err := k.srv.AddFault(emulator.FaultRule{Action: "DecreaseNodes", HoldAfterApply: emulator.Duration(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	k := &killBed{t: t, bin: emrctlBinary(t), srv: srv, arrived: map[string]chan struct{}{
-		"IncreaseNodes": make(chan struct{}, 8), "RunCluster": make(chan struct{}, 8),
-	}}
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, ok := k.arrived[r.Header.Get("x-acs-action")]; ok {
-			c <- struct{}{}
-		}
-		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	k.env = append(os.Environ(), "EMRCTL_ENDPOINT="+hs.URL, "EMRCTL_SANDBOX_SPEED=0", "NO_COLOR=1",
-		"EMRCTL_DATA_DIR="+t.TempDir(), "EMRCTL_CONFIG_DIR="+t.TempDir())
-	return k
-}
-
-func (k *killBed) command(args ...string) *exec.Cmd {
-	cmd := exec.Command(k.bin, args...)
-	cmd.Env = k.env
-	return cmd
-}
-
-// startUntil starts emrctl and returns once its request of action has
-// reached the emulator.
-func (k *killBed) startUntil(action string, args ...string) *exec.Cmd {
-	k.t.Helper()
-	cmd := k.command(args...)
-	if err := cmd.Start(); err != nil {
-		k.t.Fatal(err)
+	scale := []string{"scale", "in", id, "--node-group", task, "--count", "4", "--batch-size", "2", "--yes", "-o", "json"}
+	cmd := fast.startUntil("DecreaseNodes", scale...)
+	k.waitFor(func() bool { return len(k.running(id, task)) == 4 }, "the first batch was never applied")
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
 	}
-	select {
-	case <-k.arrived[action]:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		k.t.Fatalf("%s never reached the emulator", action)
+	_ = cmd.Wait()
+	if err := k.srv.ClearFaults(); err != nil {
+		t.Fatal(err)
 	}
-	return cmd
-}
-
-// run runs emrctl to completion and returns its trimmed stdout.
-func (k *killBed) run(args ...string) string {
-	k.t.Helper()
-	var stderr strings.Builder
-	cmd := k.command(args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		k.t.Fatalf("emrctl %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	plan := k.run("audit", "list", "--operation", "DecreaseNodesPlan", "-o", "json", "--query", "[0].id")
+	var planned []string
+	if err := json.Unmarshal([]byte(k.run("audit", "show", plan, "-o", "json", "--query", "observed.nodeIds")), &planned); err != nil {
+		t.Fatal(err)
 	}
-	return strings.TrimSpace(string(out))
-}
+	killed := k.run("audit", "list", "--operation", "DecreaseNodes", "-o", "json", "--query", "[0].id")
 
-func unquote(s string) string { return strings.Trim(s, `"`) }
-
-// nodes counts the node group's nodes through the CLI.
-func (k *killBed) nodes(id, group string) int {
-	k.t.Helper()
-	n := 0
-	for _, l := range strings.Split(k.run("node", "list", id, "--node-group", group, "-o", "csv", "--no-headers"), "\n") {
-		if strings.TrimSpace(l) != "" {
-			n++
+	again := fast.exec(scale...)
+	if again.code != 0 {
+		t.Fatalf("running the scale-in again: %s", again)
+	}
+	res := again.result(t)
+	if want := "resuming the scale-in planned in journal entry " + plan; !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.HasPrefix(n, want) }) {
+		t.Errorf("notes of the re-run: got %q, want one starting %q", res.Notes, want)
+	}
+	if diff := cmp.Diff(planned, res.NodeIDs); diff != "" {
+		t.Errorf("nodes of the re-run (-planned +got):\n%s", diff)
+	}
+	if got := k.run("audit", "show", killed, "-o", "json", "--query", "status"); got != `"succeeded"` {
+		t.Errorf("the killed batch (journal entry %s) once settled: got %s, want \"succeeded\"", killed, got)
+	}
+	checkSpacing(t, k.arrived.of("DecreaseNodes"), 2)
+	for action, n := range k.srv.Stats() {
+		if strings.HasPrefix(action, "DecreaseNodes:") {
+			t.Errorf("DecreaseNodes refused %d times with %s: a node was released twice", n, strings.TrimPrefix(action, "DecreaseNodes:"))
 		}
 	}
-	return n
-}
-
-func (k *killBed) waitNodes(id, group string, want int) {
-	k.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for k.nodes(id, group) != want {
-		if time.Now().After(deadline) {
-			k.t.Fatalf("the node group never reached %d nodes", want)
+	for _, status := range []string{"pending", "unknown"} {
+		if n := k.run("audit", "list", "--status", status, "-o", "json", "--query", "length(@)"); n != "0" {
+			t.Errorf("journal entries still %s: %s, want 0", status, n)
 		}
-		time.Sleep(50 * time.Millisecond)
+	}
+	left := k.running(id, task)
+	if len(left) != 2 || slices.ContainsFunc(left, func(n string) bool { return slices.Contains(planned, n) }) {
+		t.Errorf("running TASK nodes afterwards: got %v, want the 2 not planned (planned: %v)", left, planned)
 	}
 }

@@ -3,12 +3,15 @@ package emulator
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
-	_ "modernc.org/sqlite" // pure-Go SQLite driver
+	"modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Store keeps the World. View gives read access; Update runs a change
@@ -107,7 +110,7 @@ func OpenSQLiteStore(path string) (*SQLiteStore, error) {
 		return nil, fmt.Errorf("sandbox state: %w", err)
 	}
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(storeSchema); err != nil {
+	if err := whileBusy(func() error { _, err := db.Exec(storeSchema); return err }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sandbox state %s: %w", path, err)
 	}
@@ -248,4 +251,19 @@ func (s *SQLiteStore) Close() error {
 		return nil
 	}
 	return s.db.Close()
+}
+
+// whileBusy runs fn again while SQLite answers busy, for a few seconds:
+// switching a new file to WAL does not wait for the busy timeout, so
+// commands that open a new sandbox state at the same moment need this.
+func whileBusy(fn func() error) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		err := fn()
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		<-time.After(20 * time.Millisecond)
+	}
 }

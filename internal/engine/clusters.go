@@ -259,7 +259,7 @@ func (v *ClusterView) fillWarnings(now time.Time, nodes []provider.Node, t provi
 			v.Warnings = append(v.Warnings, fmt.Sprintf("the subscription expires in %d day(s) (%s); check auto-renewal with 'emrctl cluster renew %s'", d, c.ExpireTime.Local().Format("2006-01-02"), c.ID))
 		}
 	}
-	if c.StateReason != nil && c.State != StateRunning && c.StateReason.Code != "UserRequest" {
+	if c.StateReason != nil && c.State != StateRunning && !userEnded(c.StateReason) {
 		v.Warnings = append(v.Warnings, fmt.Sprintf("state %s: %s: %s (see 'emrctl cluster diagnose %s')", c.State, c.StateReason.Code, c.StateReason.Message, c.ID))
 	}
 	stopped := map[string]int{}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/emrctl/emrctl/internal/provider"
@@ -17,78 +18,110 @@ type Diagnosis struct {
 	Check   string `json:"check,omitempty"`
 }
 
-// diagnosisRule matches a state-change reason by code and by a marker in
-// its message, ignoring case (the services put sub-codes such as
-// InvalidVSwitchId.ZoneMismatch there). The first matching rule wins, so
-// specific rules come before general ones.
+// diagnosisRule maps a state-change reason to its cause and fix. Rules
+// match the reason's code. A marker, matched in the message ignoring case,
+// is kept only where the reference documents the exact text the service
+// writes (quoted next to the rule): messages are free text, and a cloud's
+// wording, or the emulator's, is no contract. The first matching rule
+// wins, so marker rules come first.
 type diagnosisRule struct {
 	code, marker      string
 	cause, fix, check string
 }
 
+// Causes and fixes shared by several codes.
+const (
+	stockCause = "The instance type is out of stock in the zone."
+	stockFix   = "Pick another instance type (list them with 'emrctl discover instance-types --zone <zone> --role <role>') or another zone; " +
+		"add several instanceTypes to the node group."
+	balanceCause = "The account balance is too low to buy the instances."
+	balanceFix   = "Recharge the account, then create the cluster again (from 'emrctl cluster export <id>')."
+	ramRoleCause = "A RAM role the cluster needs is missing (the nodes use AliyunECSInstanceForEMRRole by default) or not authorized."
+	ramRoleFix   = "Create AliyunECSInstanceForEMRRole (the console's one-click authorization for EMR) or set network.ramRole to an existing role, " +
+		"then create the cluster again."
+)
+
 var diagnosisRules = []diagnosisRule{
-	{marker: "InvalidSecurityGroupType", cause: "The security group is an enterprise (advanced) security group; EMR supports only basic (normal) security groups.",
-		fix: "Create or pick a normal security group in the same VPC and set network.securityGroupId.", check: "emrctl prereq check --vpc <vpc-id>"},
-	{marker: "InvalidSecurityGroupId.VpcMismatch", cause: "The security group belongs to another VPC than NodeAttributes.VpcId.",
-		fix: "Pick a normal security group of the cluster's VPC, or set network.vpcId to the group's VPC.", check: "emrctl prereq check --vpc <vpc-id>"},
-	{marker: "InvalidSecurityGroupId", cause: "The security group does not exist or is not in the cluster's VPC.",
-		fix: "Pick a normal security group of the cluster's VPC.", check: "emrctl prereq check --vpc <vpc-id>"},
-	{marker: "ZoneMismatch", cause: "A vSwitch is in a different zone from NodeAttributes.ZoneId.",
-		fix: "Use vSwitches of the cluster's zone, or set network.zoneId to the vSwitch's zone.", check: "emrctl prereq check --vpc <vpc-id>"},
-	{marker: "InvalidVSwitchId.VpcMismatch", cause: "A vSwitch belongs to another VPC.", fix: "Use vSwitches of the cluster's VPC."},
-	{marker: "InvalidVSwitchId.IpNotEnough", cause: "The vSwitch has too few free IP addresses for the nodes.",
-		fix: "Use a vSwitch with more free addresses (another zone's vSwitch means changing network.zoneId too), or fewer nodes."},
-	{marker: "InvalidVSwitchId", cause: "The vSwitch does not exist in this region.", fix: "Take the vSwitch ID from 'emrctl prereq check'."},
-	{marker: "InvalidVpcId", cause: "The VPC does not exist in this region.", fix: "Take the VPC ID from 'emrctl prereq check'."},
-	{marker: "InvalidKeyPairName", cause: "The key pair does not exist in this region.", fix: "Create the key pair or set network.keyPairName to an existing one.", check: "emrctl prereq check"},
-	{marker: "EntityNotExist.Role", cause: "The RAM role the nodes use (AliyunECSInstanceForEMRRole by default) does not exist.",
-		fix: "Create AliyunECSInstanceForEMRRole (the console's one-click authorization for EMR) or set network.ramRole to an existing role, then create the cluster again."},
-	{code: "OperationDenied.InsufficientBalance", cause: "The account balance is too low to buy the instances.", fix: "Recharge the account, then create the cluster again (from 'emrctl cluster export <id>')."},
-	{marker: "InsufficientBalance", cause: "The account balance is too low to buy the instances.", fix: "Recharge the account, then create the cluster again (from 'emrctl cluster export <id>')."},
-	{marker: "ResourceNotEnough", cause: "The instance type is out of stock in the zone.",
-		fix: "Pick another instance type (list them with 'emrctl discover instance-types --zone <zone> --role <role>') or another zone; add several instanceTypes to the node group.", check: "emrctl discover instance-types"},
-	{marker: "InvalidResourceType.NotSupported", cause: "An instance type is not offered for this node group in the zone.",
-		fix: "Choose from 'emrctl discover instance-types --zone <zone> --type <type> --payment <payment> --role <role>'.", check: "emrctl discover instance-types"},
-	{code: "OutOfStock", cause: "The instance type is out of stock in the zone.",
-		fix: "Pick another instance type (list them with 'emrctl discover instance-types --zone <zone> --role <role>') or another zone; add several instanceTypes to the node group.", check: "emrctl discover instance-types"},
-	{code: "NotAuthorized", cause: "A RAM role is missing (AliyunECSInstanceForEMRRole) or not authorized.", fix: "Create AliyunECSInstanceForEMRRole (console one-click authorization) or set network.ramRole to an existing role."},
+	// SKILL.md, "Required Configuration for Cluster Creation", item 4:
+	// "some instance specs (like `ecs.g6`, `ecs.hfg6` etc. older series)
+	// data disks don't support `cloud_essd` + `Count=1` (reports
+	// `dataDiskCount is not supported`)".
 	{marker: "dataDiskCount is not supported", cause: "Older instance families (g6, hfg6, ...) do not take a single cloud_essd data disk.",
 		fix: "Use cloud_efficiency data disks or count 4 or more, or a newer family such as g8i."},
-	{marker: "ApplicationConfigs missing item: HIVE", cause: "HIVE was selected without hive.metastore.type.",
-		fix: "Set metastore.type in the spec (LOCAL for dev/test in NORMAL mode; USER_RDS or DLF otherwise)."},
-	{marker: "hive.metastore.type is", cause: "Spark and Hive use different metastore types.", fix: "Let the spec's metastore block set both (it writes HIVE and SPARK configs together)."},
-	{marker: "need 3 MASTER", cause: "HA clusters need exactly 3 MASTER nodes.", fix: "Set the MASTER node group's count to 3, or use deployMode NORMAL with 1 MASTER."},
-	{marker: "need 1 MASTER", cause: "NORMAL clusters have exactly 1 MASTER node.", fix: "Set the MASTER node group's count to 1, or use deployMode HA with 3."},
-	{marker: "need ZOOKEEPER", cause: "HA needs ZooKeeper for master failover.", fix: "Add ZOOKEEPER to applications."},
-	{marker: "external Hive metastore", cause: "HA clusters cannot keep Hive metadata on one MASTER.", fix: "Use metastore.type USER_RDS (an RDS MySQL in the same VPC, port 3306 open to the cluster) or DLF."},
-	{marker: "OSS_ROOT_URI", cause: "OSS-HDFS was selected without its bucket path.", fix: "Set ossHdfs.rootUri (oss://<bucket>.<region>.oss-dls.aliyuncs.com/) after enabling HDFS on the bucket."},
-	{marker: "No space left", cause: "A disk filled up (system or data disk) and services on the nodes failed.",
-		fix: "Free disk space or enlarge the data disks; move logs and data to OSS; then restart the failed services or replace the nodes."},
-	{marker: "disk full", cause: "A disk filled up (system or data disk) and services on the nodes failed.",
-		fix: "Free disk space or enlarge the data disks; move logs and data to OSS; then restart the failed services or replace the nodes."},
-	{marker: "out of memory", cause: "Nodes ran out of memory (OOM) and services failed.",
-		fix: "Move to an instance type with more memory or scale out so the load spreads; lower container memory settings (YARN, Spark) that oversubscribe."},
-	{marker: "OutOfMemory", cause: "Nodes ran out of memory (OOM) and services failed.",
-		fix: "Move to an instance type with more memory or scale out so the load spreads; lower container memory settings (YARN, Spark) that oversubscribe."},
-	{marker: "arrears", cause: "The account is in arrears; pay-as-you-go clusters are released when the balance runs out.", fix: "Recharge the account, then create the cluster again (from 'emrctl cluster export')."},
-	{code: "AccountException", cause: "The account is in arrears; pay-as-you-go clusters are released when the balance runs out.", fix: "Recharge the account, then create the cluster again (from 'emrctl cluster export')."},
-	{code: "QuotaExceeded", cause: "An account or resource quota was reached.", fix: "Raise the quota in the console or use fewer or smaller nodes."},
-	{code: "BootstrapFailure", cause: "A bootstrap script failed.", fix: "Check the script in your bucket and its logs; make it idempotent, or set failStrategy FAILED_CONTINUE."},
-	{code: "NodeFailure", cause: "Nodes failed (disk full or out of memory are common).", fix: "Check the abnormal nodes ('emrctl node list <id> --state Stopped'); free disk space or use larger instance types."},
-	{code: "ValidationFail", cause: "The cluster configuration was rejected while creating it.", fix: "Read the message, fix the spec, run 'emrctl cluster plan -f <spec>' and create again."},
+	// SKILL.md, "Required Configuration for Cluster Creation", item 2:
+	// "When HIVE component is selected, must set Hive's
+	// `hive.metastore.type` in ApplicationConfigs via
+	// `hivemetastore-site.xml`——otherwise reports `ApplicationConfigs
+	// missing item`".
+	{marker: "ApplicationConfigs missing item", cause: "A selected application lacks a configuration item it needs (HIVE needs hive.metastore.type).",
+		fix: "Set metastore.type in the spec (LOCAL for dev/test in NORMAL mode; USER_RDS or DLF otherwise) and, for OSS-HDFS, ossHdfs.rootUri; " +
+			"check it with 'emrctl cluster plan -f <spec>' and create again."},
+
+	// Codes the reference names: SKILL.md "Error Handling"
+	// (OperationDenied.InsufficientBalance: "Account balance insufficient")
+	// and error-recovery.md "Category 4: Resource Constraints" ("Symptoms:
+	// `QuotaExceeded`, `ResourceNotEnough`, `InvalidResourceType.NotSupported`").
+	{code: "OperationDenied.InsufficientBalance", cause: balanceCause, fix: balanceFix},
+	{code: "ResourceNotEnough", cause: stockCause, fix: stockFix, check: "emrctl discover instance-types"},
+	{code: "InvalidResourceType.NotSupported", cause: "An instance type is not offered for this node group in the zone.",
+		fix: "Choose from 'emrctl discover instance-types --zone <zone> --type <type> --payment <payment> --role <role>'.", check: "emrctl discover instance-types"},
+	{code: "QuotaExceeded", cause: "An account or resource quota was reached (instances, or the free IP addresses of a vSwitch).",
+		fix: "Raise the quota in the console, use a vSwitch with more free addresses, or use fewer or smaller nodes.", check: "emrctl prereq check"},
+
+	// Codes the sandbox gives its START_FAILED and TERMINATED_WITH_ERRORS
+	// clusters (internal/emulator); the reference names no codes for
+	// these causes.
+	{code: "ValidationFail", cause: "The service rejected the cluster's configuration while creating it; the message names what it rejected.",
+		fix: "Fix what the message names in the spec; 'emrctl cluster diagnose' checks the cluster's network again and " +
+			"'emrctl cluster plan -f <spec>' checks a spec before it is created.", check: "emrctl prereq check"},
+	{code: "OutOfStock", cause: stockCause, fix: stockFix, check: "emrctl discover instance-types"},
+	{code: "NotAuthorized", cause: ramRoleCause, fix: ramRoleFix},
+	{code: "AccountException", cause: "The account is in arrears; pay-as-you-go clusters are released when the balance runs out.", fix: balanceFix},
+
+	// AWS EMR's ClusterStateChangeReason codes.
+	{code: "VALIDATION_ERROR", cause: "AWS EMR rejected the cluster's configuration; the message names what it rejected.",
+		fix: "Fix what the message names in the spec, check it with 'emrctl cluster plan -f <spec>' and create again."},
+	{code: "BOOTSTRAP_FAILURE", cause: "A bootstrap action failed on a node.",
+		fix: "Read the bootstrap action's logs (under the cluster's log URI in S3), fix the script in your bucket and create again."},
+	{code: "INSTANCE_FAILURE", cause: "Instances of the cluster failed.",
+		fix: "Read the message and the instance logs; a full disk or too little memory are common causes: use larger instance types or more storage."},
+	{code: "INSTANCE_FLEET_TIMEOUT", cause: "An instance fleet did not get its capacity in time.",
+		fix: "Add instance types or subnets (Availability Zones) to the fleet, or raise its provisioning timeout."},
+	{code: "STEP_FAILURE", cause: "A step failed, and its action on failure ended the cluster.",
+		fix: "Read the step's logs ('emrctl step list <id>'), fix the step, and use ActionOnFailure CONTINUE for steps the cluster should survive."},
+	{code: "INTERNAL_ERROR", cause: "AWS EMR failed internally.", fix: "Create the cluster again; if it persists, contact AWS support with the cluster ID."},
 }
 
-// DiagnoseReason maps a state-change reason to its cause and fix.
+// notFailures are the codes of state changes that are no failure: a
+// release someone asked for (the sandbox's UserRequest, AWS's
+// USER_REQUEST) or a cluster that ended after its last step.
+var notFailures = []string{"UserRequest", "USER_REQUEST", "ALL_STEPS_COMPLETED"}
+
+// userEnded reports whether a state-change reason is no failure.
+func userEnded(r *provider.StateReason) bool {
+	return r != nil && slices.Contains(notFailures, r.Code)
+}
+
+// DiagnoseReason maps a state-change reason to its cause and fix; a
+// reason that is no failure gets none.
 func DiagnoseReason(r *provider.StateReason) *Diagnosis {
-	if r == nil || (r.Code == "" && r.Message == "") || r.Code == "UserRequest" {
+	if r == nil || (r.Code == "" && r.Message == "") || userEnded(r) {
 		return nil
 	}
 	for _, rule := range diagnosisRules {
-		if (rule.code == "" || rule.code == r.Code) && (rule.marker == "" || strings.Contains(strings.ToLower(r.Message), strings.ToLower(rule.marker))) {
+		if rule.matches(r) {
 			return &Diagnosis{Code: r.Code, Message: r.Message, Cause: rule.cause, Fix: rule.fix, Check: rule.check}
 		}
 	}
-	return &Diagnosis{Code: r.Code, Message: r.Message, Cause: "The cloud reported " + r.Code + ".", Fix: "Read the message; " + orText(provider.Advice(r.Code), "contact support with the cluster ID if it is unclear.")}
+	return &Diagnosis{Code: r.Code, Message: r.Message, Cause: "The cloud reported " + orText(r.Code, "a failure") + ".",
+		Fix: "Read the message; " + orText(provider.Advice(r.Code), "contact support with the cluster ID if it is unclear.")}
+}
+
+func (rule diagnosisRule) matches(r *provider.StateReason) bool {
+	if rule.marker != "" {
+		return strings.Contains(strings.ToLower(r.Message), strings.ToLower(rule.marker))
+	}
+	return rule.code == r.Code
 }
 
 func orText(s, def string) string {

@@ -244,7 +244,7 @@ func expiryFinding(c *provider.Cluster, now time.Time, within time.Duration) (Fi
 		f.Detail += " (auto-renew is on)"
 		f.Severity = SeverityInfo
 	}
-	f.Fix = "renew it or turn on auto-renewal (operations.md 'Renewal Management')"
+	f.Fix = "renew it or turn on auto-renewal"
 	f.Next = "emrctl cluster renew " + c.ID + " --auto-renew on"
 	f.Time = c.ExpireTime
 	return f, true
@@ -318,8 +318,8 @@ func stoppedNodeFinding(c *provider.Cluster, n provider.Node) Finding {
 	f := finding(c, FindingNode, SeverityProblem)
 	f.Resource, f.State = n.ID, n.State
 	f.Detail = fmt.Sprintf("node %s (%s, %s, %s) is Stopped", n.ID, orText(n.Name, "-"), n.Role, n.NodeGroupID)
-	f.Cause = "The ECS instance stopped; a full system or data disk and running out of memory are the common causes (operations.md 'Node Abnormality')."
-	f.Fix = "Check disk usage and memory on the node; free disk space or move to a larger instance type; start the instance again from the ECS console, or replace it by scaling the group out and this node in."
+	f.Cause = "The node's instance stopped; a full system or data disk and running out of memory are the common causes."
+	f.Fix = "Check disk usage and memory on the node; free disk space or move to a larger instance type; start the instance again in the cloud's console, or replace it by scaling the group out and this node in."
 	f.Next = "emrctl nodegroup get " + c.ID + " " + n.NodeGroupID
 	return f
 }
@@ -328,8 +328,8 @@ func terminatedNodesFinding(c *provider.Cluster, groupID string, ids []string) F
 	f := finding(c, FindingNode, SeverityWarning)
 	f.Resource, f.State = groupID, "released"
 	f.Detail = fmt.Sprintf("%d node(s) of node group %s were released while the cluster runs, not by emrctl: %s", len(ids), groupID, strings.Join(ids, ", "))
-	f.Cause = "Released by someone else's scale-in, reclaimed (spot instances) or lost to a failure or an expired subscription."
-	f.Fix = "If the group is now short of nodes, scale it out again; for spot groups consider SpotInstanceRemedy or compensation with on-demand instances."
+	f.Cause = "Released by auto scaling or someone else's scale-in, reclaimed (spot instances), or lost to a failure or an expired subscription."
+	f.Fix = "If the group is now short of nodes, scale it out again; for spot groups consider having reclaimed instances replaced, or on-demand instances."
 	f.Next = "emrctl node list " + c.ID + " --node-group " + groupID + " --abnormal"
 	return f
 }
@@ -377,7 +377,7 @@ func (e *Engine) DiagnoseCluster(ctx context.Context, clusterID string) (*Cluste
 			return nil, err
 		}
 		d.Findings = append(d.Findings, nodes...)
-		d.Findings = append(d.Findings, groupFindings(c, groups)...)
+		d.Findings = append(d.Findings, groupFindings(c, groups, e.Traits().NodeGroupBusy)...)
 		acts, err := e.failedActivities(ctx, p, c)
 		if err != nil {
 			return nil, err
@@ -393,11 +393,30 @@ func (e *Engine) DiagnoseCluster(ctx context.Context, clusterID string) (*Cluste
 				return nil, err
 			}
 			d.Prereqs = rep
+			d.Reason = withPrereqProblems(d.Reason, rep)
 		}
 	}
 	d.Healthy = d.Reason == nil && !slices.ContainsFunc(d.Findings, func(f Finding) bool { return f.Severity != SeverityInfo }) &&
 		(d.Prereqs == nil || d.Prereqs.Problems == 0)
 	return d, nil
+}
+
+// withPrereqProblems adds to the diagnosis of a cluster that failed to
+// start what the check of its network finds wrong now: the structured
+// answer to a rejection whose message only the cloud can read.
+func withPrereqProblems(d *Diagnosis, rep *PrereqReport) *Diagnosis {
+	if d == nil || rep == nil || rep.Problems == 0 {
+		return d
+	}
+	var found []string
+	for _, c := range rep.Checks {
+		if c.Status == CheckProblem {
+			found = append(found, c.Item+" "+c.Resource+" "+c.Detail)
+		}
+	}
+	d.Cause += " The network it was created with fails these checks now: " + strings.Join(found, "; ") + "."
+	d.Fix = "Apply the fix of each PROBLEM of the network check, then create the cluster again ('emrctl cluster plan -f <spec>' checks a spec first)."
+	return d
 }
 
 // prereqOfCluster is what a cluster was created with, to check again.
@@ -450,8 +469,9 @@ func (e *Engine) checkCommand(check string, c *provider.Cluster, groups []provid
 }
 
 // groupFindings reports node groups of a running cluster that are not
-// RUNNING: a resize under way blocks other scaling (ConcurrentModification).
-func groupFindings(c *provider.Cluster, groups []provider.NodeGroup) []Finding {
+// RUNNING: a resize under way (a busy state of the cloud's) blocks other
+// scaling; any other state is a warning.
+func groupFindings(c *provider.Cluster, groups []provider.NodeGroup, busy []string) []Finding {
 	var out []Finding
 	for _, g := range groups {
 		if g.State == "" || g.State == StateRunning {
@@ -460,11 +480,9 @@ func groupFindings(c *provider.Cluster, groups []provider.NodeGroup) []Finding {
 		f := finding(c, FindingNodeGroup, SeverityInfo)
 		f.Resource, f.State = g.ID, g.State
 		f.Detail = fmt.Sprintf("node group %s (%s) is %s", g.Name, g.Role, g.State)
-		f.Fix = "Wait for RUNNING before another scaling operation (a resize can take 15+ minutes); until then scaling calls fail with ConcurrentModification."
+		f.Fix = "Wait for RUNNING before another scaling operation (a resize can take 15+ minutes); until then the cloud refuses other scaling calls."
 		f.Next = "emrctl nodegroup get " + c.ID + " " + g.ID
-		switch g.State {
-		case "INCREASING", "DECREASING", "CREATING":
-		default:
+		if !slices.Contains(busy, g.State) {
 			f.Severity = SeverityWarning
 		}
 		if r := g.StateReason; r != nil {

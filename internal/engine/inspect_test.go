@@ -13,6 +13,7 @@ import (
 	"github.com/emrctl/emrctl/internal/emulator"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/spec"
 )
 
 func TestRegions(t *testing.T) {
@@ -127,8 +128,15 @@ func TestDiagnoseStartFailedNamesCauseAndFix(t *testing.T) {
 	if d.Healthy || d.Reason == nil {
 		t.Fatalf("got healthy=%v reason=%v, want a diagnosed failure", d.Healthy, d.Reason)
 	}
-	if !strings.Contains(d.Reason.Cause, "enterprise") || !strings.Contains(d.Reason.Fix, "normal security group") {
-		t.Errorf("reason: got cause %q fix %q, want the enterprise security group named", d.Reason.Cause, d.Reason.Fix)
+	// The reason's message is the cloud's free text: what is wrong comes
+	// from checking the network again.
+	for _, want := range []string{"security-group sg-bp1sandboxenterprise1 is an enterprise security group", "vswitch vsw-bp1sandboxzonei00001 is in zone cn-hangzhou-i"} {
+		if !strings.Contains(d.Reason.Cause, want) {
+			t.Errorf("reason: got cause %q, want it to name %q", d.Reason.Cause, want)
+		}
+	}
+	if !strings.Contains(d.Reason.Fix, "fix of each PROBLEM") {
+		t.Errorf("reason: got fix %q, want it to point at the fixes of the network check", d.Reason.Fix)
 	}
 	for _, want := range []string{"--vpc vpc-bp1sandbox0000000001", "--zone cn-hangzhou-h", "--security-group sg-bp1sandboxenterprise1", "--vswitch vsw-bp1sandboxzonei00001"} {
 		if !strings.Contains(d.Reason.Check, want) {
@@ -180,30 +188,94 @@ func TestDiagnoseTerminatedWithErrors(t *testing.T) {
 	}
 }
 
+// TestDiagnoseReasonRules: a reason is diagnosed by its code; its message
+// counts only where the reference documents the text the service writes.
+// Sub-codes and words the cloud (or the emulator) puts in a message are
+// free text and change nothing.
 func TestDiagnoseReasonRules(t *testing.T) {
 	tests := []struct {
 		name      string
 		reason    *provider.StateReason
-		wantCause string // a word the cause must contain
+		wantCause string // a phrase the cause must contain
+		notCause  string // a phrase it must not contain
 	}{
-		{name: "zone mismatch", reason: &provider.StateReason{Code: "ValidationFail", Message: "InvalidVSwitchId.ZoneMismatch: vSwitch vsw-1 is in zone a"}, wantCause: "zone"},
-		{name: "security group of another VPC", reason: &provider.StateReason{Code: "ValidationFail", Message: "InvalidSecurityGroupId.VpcMismatch: sg-1 belongs to vpc-2"}, wantCause: "another VPC"},
+		{name: "a sub-code in the message is not a code", reason: &provider.StateReason{Code: "ValidationFail", Message: "InvalidVSwitchId.ZoneMismatch: vSwitch vsw-1 is in zone a"},
+			wantCause: "rejected the cluster's configuration", notCause: "zone"},
+		{name: "an enterprise security group named in the message", reason: &provider.StateReason{Code: "ValidationFail", Message: "InvalidSecurityGroupType.NotSupported: sg-1 is an enterprise security group"},
+			wantCause: "rejected the cluster's configuration", notCause: "enterprise"},
+		{name: "documented text: dataDiskCount", reason: &provider.StateReason{Code: "ValidationFail", Message: "dataDiskCount is not supported: ecs.g6.xlarge does not take 1 cloud_essd data disk(s)"},
+			wantCause: "Older instance families"},
+		{name: "documented text: ApplicationConfigs missing item", reason: &provider.StateReason{Code: "ValidationFail", Message: "ApplicationConfigs missing item: HIVE hivemetastore-site.xml hive.metastore.type"},
+			wantCause: "configuration item"},
 		{name: "RAM role", reason: &provider.StateReason{Code: "NotAuthorized", Message: "EntityNotExist.Role: RAM role X does not exist"}, wantCause: "RAM role"},
 		{name: "balance", reason: &provider.StateReason{Code: "OperationDenied.InsufficientBalance", Message: "the account balance is insufficient"}, wantCause: "balance"},
-		{name: "disk full", reason: &provider.StateReason{Code: "NodeFailure", Message: "No space left on device on /mnt/disk1"}, wantCause: "disk"},
-		{name: "out of memory", reason: &provider.StateReason{Code: "NodeFailure", Message: "services were killed: Out of memory"}, wantCause: "memory"},
-		{name: "a word containing 'oom' is not OOM", reason: &provider.StateReason{Code: "QuotaExceeded", Message: "no room left in the quota"}, wantCause: "quota"},
+		{name: "balance named in the message of another code", reason: &provider.StateReason{Code: "Weird", Message: "InsufficientBalance"}, wantCause: "The cloud reported Weird", notCause: "balance"},
+		{name: "out of stock", reason: &provider.StateReason{Code: "ResourceNotEnough", Message: "no stock"}, wantCause: "out of stock"},
+		{name: "the sandbox's out of stock", reason: &provider.StateReason{Code: "OutOfStock", Message: "The instance types ecs.g8i.4xlarge are out of stock"}, wantCause: "out of stock"},
+		{name: "memory named in a message", reason: &provider.StateReason{Code: "NodeFailure", Message: "services were killed: Out of memory"}, wantCause: "The cloud reported NodeFailure", notCause: "memory"},
+		{name: "disk named in a message", reason: &provider.StateReason{Code: "NodeFailure", Message: "No space left on device on /mnt/disk1"}, wantCause: "The cloud reported NodeFailure", notCause: "disk"},
+		{name: "arrears", reason: &provider.StateReason{Code: "AccountException", Message: "The account is in arrears"}, wantCause: "arrears"},
+		{name: "quota", reason: &provider.StateReason{Code: "QuotaExceeded", Message: "no room left in the quota"}, wantCause: "quota"},
+		{name: "AWS bootstrap failure", reason: &provider.StateReason{Code: "BOOTSTRAP_FAILURE", Message: "On the master instance (i-1), bootstrap action 1 returned a non-zero return code"}, wantCause: "bootstrap action"},
 		{name: "unknown code", reason: &provider.StateReason{Code: "Weird", Message: "something"}, wantCause: "Weird"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := engine.DiagnoseReason(tt.reason)
 			if d == nil || !strings.Contains(d.Cause, tt.wantCause) || d.Fix == "" {
-				t.Errorf("got %+v, want a cause naming %q and a fix", d, tt.wantCause)
+				t.Fatalf("got %+v, want a cause naming %q and a fix", d, tt.wantCause)
+			}
+			if tt.notCause != "" && strings.Contains(strings.ToLower(d.Cause), tt.notCause) {
+				t.Errorf("cause %q: read %q from the message", d.Cause, tt.notCause)
 			}
 		})
 	}
-	if d := engine.DiagnoseReason(&provider.StateReason{Code: "UserRequest"}); d != nil {
-		t.Errorf("a user's release: got %+v, want no diagnosis", d)
+	for _, code := range []string{"UserRequest", "USER_REQUEST", "ALL_STEPS_COMPLETED"} {
+		if d := engine.DiagnoseReason(&provider.StateReason{Code: code, Message: "Terminated by user request"}); d != nil {
+			t.Errorf("%s: got %+v, want no diagnosis (no failure)", code, d)
+		}
+	}
+}
+
+// TestSandboxFailuresDiagnose: every way the sandbox fails a cluster gives
+// a reason whose code has a rule of its own, not the fallback.
+func TestSandboxFailuresDiagnose(t *testing.T) {
+	env := newReadEnv(t)
+	// Each under a name of its own: creating a spec name again while its
+	// cluster exists creates nothing.
+	dev := func(name string, replace ...string) *spec.Cluster {
+		return example(t, "dev-cluster.yaml", append([]string{"name: dev-datalake", "name: " + name}, replace...)...)
+	}
+	tests := []struct {
+		name      string
+		spec      *spec.Cluster
+		inject    bool // a cluster-failure injection ends it instead
+		wantCode  string
+		wantCause string
+	}{
+		{name: "enterprise security group", spec: badNetwork(t), wantCode: "ValidationFail", wantCause: "rejected the cluster's configuration"},
+		{name: "unknown RAM role", spec: dev("no-role", "keyPairName: emrctl-sandbox", "keyPairName: emrctl-sandbox\n  ramRole: NoSuchRole"), wantCode: "NotAuthorized", wantCause: "RAM role"},
+		{name: "out of stock", spec: dev("no-stock", "ecs.g8i.xlarge", "ecs.d3s.4xlarge"), wantCode: "OutOfStock", wantCause: "out of stock"},
+		{name: "vSwitch without free addresses", spec: dev("no-addresses", "cn-hangzhou-h", "cn-hangzhou-j", "vsw-bp1sandboxzoneh00001", "vsw-bp1sandboxzonej00001", "count: 2", "count: 4"),
+			wantCode: "QuotaExceeded", wantCause: "quota"},
+		{name: "arrears", spec: dev("arrears"), inject: true, wantCode: "AccountException", wantCause: "arrears"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := env.create(tt.spec)
+			if tt.inject {
+				if _, err := env.srv.Inject(emulator.Injection{Kind: "cluster-failure", Region: "cn-hangzhou", ClusterID: id}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d, err := env.eng.DiagnoseCluster(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := d.Reason
+			if r == nil || r.Code != tt.wantCode || !strings.Contains(r.Cause, tt.wantCause) {
+				t.Errorf("got state %s, reason %+v; want code %s with a cause naming %q", d.Cluster.State, r, tt.wantCode, tt.wantCause)
+			}
+		})
 	}
 }

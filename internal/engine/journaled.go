@@ -218,5 +218,3 @@ func (e *Engine) audit(ctx context.Context, call Call, event string, op policy.O
 		e.warn("audit " + event + ": " + err.Error())
 	}
 }
-
-func itoa(n int64) string { return fmt.Sprint(n) }

@@ -26,7 +26,6 @@ type readEnv struct {
 	srv *emulator.Server
 	eng *engine.Engine
 	p   *aliyun.Provider
-	now time.Time
 }
 
 func sandboxProvider(t *testing.T, srv *emulator.Server, region string) *aliyun.Provider {

@@ -338,7 +338,9 @@ func (e *Engine) release(ctx context.Context, f *flight, st *groupState, in Scal
 		shown = append(shown, p.DecreaseRequest(in.ClusterID, in.NodeGroupID, provider.DecreaseInput{NodeIDs: b, From: from}))
 		from -= len(b)
 	}
-	if err := f.authorize(ctx, decreaseOp(in, st, remaining), map[string]any{"requests": shown, "batchInterval": in.BatchInterval.String()}); err != nil {
+	// The person sees the exact requests; the interval between them is in
+	// the summary's impact, not dressed up as part of a request.
+	if err := f.authorize(ctx, decreaseOp(in, st, remaining), map[string]any{"requests": shown}); err != nil {
 		return err
 	}
 	current, err := e.beginPlan(ctx, f, in, wanted, plan)
@@ -549,10 +551,17 @@ func (e *Engine) sinceLastRelease(ctx context.Context, f *flight, in ScaleInInpu
 	if err != nil || last == nil {
 		return err
 	}
-	wait := e.scaled(in.BatchInterval) - e.opts.Now().Sub(last.Time)
+	// A release that succeeded reached the cloud at the latest when its
+	// answer came (after any throttled retries); one whose outcome is open
+	// may have reached it any time after it was journaled.
+	at := last.Time
+	if last.Status == journal.StatusSucceeded && last.FinishedAt != nil {
+		at = *last.FinishedAt
+	}
+	wait := e.scaled(in.BatchInterval) - e.opts.Now().Sub(at)
 	if wait > 0 {
 		msg := fmt.Sprintf("the last release of %s was sent %s ago (journal entry %d, %s); waiting %s (batches are at least %s apart)",
-			in.NodeGroupID, e.opts.Now().Sub(last.Time).Round(100*time.Millisecond), last.ID, last.Status, wait.Round(100*time.Millisecond), in.BatchInterval)
+			in.NodeGroupID, e.opts.Now().Sub(at).Round(100*time.Millisecond), last.ID, last.Status, wait.Round(100*time.Millisecond), in.BatchInterval)
 		if in.Progress != nil {
 			in.Progress(msg)
 		} else {

@@ -117,3 +117,29 @@ func (j *Journal) checkIntegrity(ctx context.Context, every time.Duration) error
 		strconv.FormatInt(now.UnixNano(), 10))
 	return err
 }
+
+// busy reports SQLite's "database is locked" (SQLITE_BUSY).
+func busy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+// whileBusy runs fn again while SQLite answers busy, for a few seconds.
+// Switching a new file to WAL does not wait for the busy timeout, so
+// processes that open a new journal at the same moment need this.
+func whileBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		err := fn()
+		if !busy(err) || time.Now().After(deadline) {
+			return err
+		}
+		t := time.NewTimer(20 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}

@@ -42,10 +42,10 @@ const (
 	DefaultStaleAfter = 60 * time.Second
 )
 
-// busyTimeoutMS is how long a statement waits for another process's write
-// lock before failing. Journal transactions are short, so this only matters
-// when many emrctl processes write at once.
-const busyTimeoutMS = 10000
+// DefaultBusyTimeout is how long a statement waits for another process's
+// write lock before failing. Journal transactions are short, so this only
+// matters when many emrctl processes write at once.
+const DefaultBusyTimeout = 10 * time.Second
 
 // Errors callers branch on.
 var (
@@ -81,6 +81,10 @@ type Options struct {
 	// IntegrityEvery is how often Open checks the file's integrity; zero
 	// means DefaultIntegrityEvery, negative means at every Open.
 	IntegrityEvery time.Duration
+	// BusyTimeout is how long a statement waits for another connection's
+	// write lock; zero means DefaultBusyTimeout. Tests shorten it to make
+	// a held lock fail a write quickly.
+	BusyTimeout time.Duration
 }
 
 // Journal is an open journal file. It is safe for concurrent use, also by
@@ -108,8 +112,12 @@ func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("journal: open %s: path must not contain '?' or '#'", path)
 	}
-	if opts.Window < 0 || opts.StaleAfter < 0 {
-		return nil, fmt.Errorf("journal: open %s: negative window or stale-after duration", path)
+	if opts.Window < 0 || opts.StaleAfter < 0 || opts.BusyTimeout < 0 {
+		return nil, fmt.Errorf("journal: open %s: negative window, stale-after or busy timeout", path)
+	}
+	busy := opts.BusyTimeout
+	if busy == 0 {
+		busy = DefaultBusyTimeout
 	}
 	j := &Journal{
 		path:       path,
@@ -150,13 +158,13 @@ func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
 	// after the other and the second sees the first's token.
 	// synchronous(FULL): an intent recorded before sending must survive a
 	// crash, not only a process exit.
-	dsn := path + "?_txlock=immediate&_busy_timeout=" + strconv.Itoa(busyTimeoutMS) +
+	dsn := path + "?_txlock=immediate&_busy_timeout=" + strconv.FormatInt(max(busy.Milliseconds(), 1), 10) +
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("journal: open %s: %w", path, err)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	if err := whileBusy(ctx, func() error { return db.PingContext(ctx) }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("journal: open %s: %w", path, err)
 	}
@@ -165,7 +173,7 @@ func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
 	if every == 0 {
 		every = DefaultIntegrityEvery
 	}
-	err = j.migrate(ctx)
+	err = whileBusy(ctx, func() error { return j.migrate(ctx) })
 	if err == nil {
 		err = j.checkIntegrity(ctx, every)
 	}

@@ -221,3 +221,30 @@ func TestDefaultRetryable(t *testing.T) {
 		})
 	}
 }
+
+// Processes that start at the same moment on a new data directory all
+// open the journal: the first switches it to WAL while the others wait.
+func TestConcurrentOpenOfANewJournal(t *testing.T) {
+	for round := range 20 {
+		path := filepath.Join(t.TempDir(), "journal.db")
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				j, err := Open(context.Background(), path, Options{})
+				if err == nil {
+					err = j.Close()
+				}
+				errs[i] = err
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, opener %d: %v", round, i, err)
+			}
+		}
+	}
+}

@@ -9,11 +9,12 @@ import (
 	"github.com/emrctl/emrctl/internal/validate"
 )
 
-// The seed's refusal for cluster deletion, for each console.
+// The refusal of a cluster deletion, in emrctl's words, pointing at each
+// cloud's console.
 const (
-	aliyunDeletionRefusal = "This Skill does not support cluster deletion operations under any circumstances. " +
-		"To delete a cluster, please use the Alibaba Cloud EMR console directly at https://emr.console.aliyun.com/, " +
-		"or contact your cloud administrator."
+	aliyunDeletionRefusal = "emrctl does not delete Alibaba Cloud EMR clusters: the safety policy refuses it. " +
+		"To delete a cluster, use the Alibaba Cloud EMR console at https://emr.console.aliyun.com/, " +
+		"or ask your cloud administrator."
 	awsDeletionRefusal = "emrctl does not terminate AWS EMR clusters: the safety policy refuses it. " +
 		"To terminate a cluster, use the AWS EMR console at https://console.aws.amazon.com/emr/, " +
 		"or ask your cloud administrator."

@@ -305,11 +305,22 @@ func TestSubmitJob(t *testing.T) {
 }
 
 func TestDeleteCluster(t *testing.T) {
-	const seedRefusal = "This Skill does not support cluster deletion operations under any circumstances. " +
-		"To delete a cluster, please use the Alibaba Cloud EMR console directly at https://emr.console.aliyun.com/, " +
-		"or contact your cloud administrator."
-	if got := DeletionRefusal(ProviderAliyun, false); got != seedRefusal {
-		t.Fatalf("DeletionRefusal: got %q, want the seed's text %q", got, seedRefusal)
+	// The refusal speaks as emrctl, never in an agent skill's words, and
+	// points at the console of the cloud concerned.
+	for _, c := range []struct {
+		provider   string
+		serverless bool
+		console    string
+	}{
+		{provider: ProviderAliyun, console: "https://emr.console.aliyun.com/"},
+		{provider: ProviderSandbox, console: "https://emr.console.aliyun.com/"},
+		{provider: ProviderAWS, console: "https://console.aws.amazon.com/emr/"},
+		{provider: ProviderAWS, serverless: true, console: "https://console.aws.amazon.com/emr/"},
+	} {
+		got := DeletionRefusal(c.provider, c.serverless)
+		if !strings.HasPrefix(got, "emrctl does not") || !strings.Contains(got, c.console) || strings.Contains(strings.ToLower(got), "skill") {
+			t.Errorf("DeletionRefusal(%s, serverless %v): got %q, want emrctl speaking, pointing at %s", c.provider, c.serverless, got, c.console)
+		}
 	}
 	type target struct {
 		name       string

@@ -22,7 +22,8 @@ type WaitSpec struct {
 	// Progress is told every observed state (for stderr progress).
 	Progress func(state string, elapsed time.Duration)
 	// Retrying is told every transient failure a wait polls through
-	// (nil: silent), with how many came in a row.
+	// (nil: silent), with how many came in a row. The failure that ends
+	// the wait is not told: it is the wait's error.
 	Retrying func(err error, inARow int)
 	// MaxUnreachable ends a wait after this many failures in a row to
 	// connect at all (nothing was sent); zero means 5.
@@ -130,11 +131,11 @@ func Wait(ctx context.Context, spec WaitSpec, get func(context.Context) (Observa
 			} else {
 				unreachable = 0
 			}
-			if spec.Retrying != nil {
-				spec.Retrying(err, inARow)
-			}
 			if unreachable >= spec.MaxUnreachable {
 				return last, &UnreachableError{What: spec.What, Tries: unreachable, Err: err}
+			}
+			if spec.Retrying != nil {
+				spec.Retrying(err, inARow)
 			}
 		default:
 			if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(context.Cause(ctx), context.Canceled) {

@@ -182,6 +182,7 @@ func timeoutsOf(p *config.Timeouts, o Options) (engine.Timeouts, error) {
 	}{
 		{&t.Read, "EMRCTL_READ_TIMEOUT", p.Read}, {&t.Write, "EMRCTL_WRITE_TIMEOUT", p.Write},
 		{&t.Wait, "EMRCTL_WAIT_TIMEOUT", p.Wait}, {&t.Poll, "EMRCTL_POLL_INTERVAL", p.Poll},
+		{&t.Lock, "EMRCTL_LOCK_TIMEOUT", ""},
 	} {
 		if *f.dst > 0 {
 			continue

@@ -8,9 +8,6 @@ import (
 // These helpers hold the pure parts of the AWS mapping, so the AWS provider
 // adapter only translates them into SDK types.
 
-// AWSApplications lists the application names RunJobFlow accepts.
-func AWSApplications() []string { return awsApplications() }
-
 // CommandRunnerJar is the EMR jar that runs spark-submit, hive-script and
 // other commands as a step.
 const CommandRunnerJar = "command-runner.jar"

@@ -46,8 +46,8 @@ func TestBadClusterExample(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rules mismatch (-want +got):\n%s\n%s", diff, ps)
 	}
-	if ps.Err() == nil {
-		t.Errorf("Err(): got nil, want the errors")
+	if len(ps.Errors()) == 0 {
+		t.Errorf("Errors(): got none, want the errors")
 	}
 }
 

@@ -2,8 +2,10 @@ package spec
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -79,4 +81,24 @@ func golden(t *testing.T, name string, got []byte) {
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
 	}
+}
+
+// String lists the problems one per line, for test failure messages.
+func (ps Problems) String() string {
+	if len(ps) == 0 {
+		return "no problems"
+	}
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "  %s: %s: %s (fix: %s) [%s]\n", p.Severity, p.Path, p.Message, p.Fix, p.Rule)
+	}
+	return b.String()
+}
+
+// String names the severity, for test failure messages.
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
 }

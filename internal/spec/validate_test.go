@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,16 +30,6 @@ type ruleCase struct {
 	warn bool
 	// path is the expected problem path (fail cases only; "" skips it).
 	path string
-}
-
-// group returns the named node group of c.
-func grp(c *Cluster, name string) *NodeGroup {
-	for i := range c.NodeGroups {
-		if c.NodeGroups[i].Name == name {
-			return &c.NodeGroups[i]
-		}
-	}
-	panic("no node group " + name)
 }
 
 func without(list []string, drop string) []string {
@@ -641,13 +630,8 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems mismatch (-want +got):\n%s\n%s", diff, ps)
 	}
-	err := ps.Err()
-	var ve *ValidationError
-	if !errors.As(err, &ve) || len(ve.Problems) != 5 {
-		t.Fatalf("Err(): got %v, want a *ValidationError with 5 problems", err)
-	}
-	if !errors.Is(err, ErrInvalid) {
-		t.Errorf("errors.Is(err, ErrInvalid): got false, want true")
+	if got := len(ps.Errors()); got != 5 {
+		t.Errorf("Errors(): got %d, want 5", got)
 	}
 }
 
@@ -696,18 +680,18 @@ func TestSuggestions(t *testing.T) {
 	}
 }
 
-func TestProblemsErrIgnoresWarnings(t *testing.T) {
-	ps := Problems{{Path: "x", Message: "m", Fix: "f", Severity: Warning, Rule: "core-count"}}
-	if err := ps.Err(); err != nil {
-		t.Errorf("Err(): got %v, want nil for warnings only", err)
+func TestProblemsBySeverity(t *testing.T) {
+	ps := Problems{{Path: "x", Message: "m", Severity: Warning, Rule: "core-count"}, {Path: "y", Message: "n", Severity: Error, Rule: "name"}}
+	if got := ps.Errors(); len(got) != 1 || got[0].Path != "y" {
+		t.Errorf("Errors(): got %+v, want the error only", got)
 	}
-	if got := ps.String(); !strings.Contains(got, "warning: x: m") || !strings.Contains(got, "[core-count]") {
-		t.Errorf("String(): got %q, want the severity, path, message and rule", got)
+	if got := ps.Warnings(); len(got) != 1 || got[0].Path != "x" {
+		t.Errorf("Warnings(): got %+v, want the warning only", got)
 	}
 }
 
 func TestValidateNil(t *testing.T) {
-	if ps := Validate(nil, ValidateOptions{}); ps.Err() == nil {
+	if ps := Validate(nil, ValidateOptions{}); len(ps.Errors()) == 0 {
 		t.Errorf("Validate(nil): got no error, want one")
 	}
 }

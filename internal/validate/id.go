@@ -139,21 +139,6 @@ func (k Kind) format() (idFormat, bool) {
 	return idFormat{}, false
 }
 
-// String names the kind, e.g. "cluster ID".
-func (k Kind) String() string {
-	if f, ok := k.format(); ok {
-		return f.name
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
-
-// Pattern returns the regular expression an identifier of kind k matches
-// (KeyPairName included, whose rule is written as one).
-func (k Kind) Pattern() string {
-	f, _ := k.format()
-	return f.pattern
-}
-
 // ID checks that v is an identifier of the given kind, in its exact format.
 // For a value that only looks right (a Cyrillic 'с' in "с-…", upper case in
 // an Alibaba ID, a trailing space, a zero-width character) the error says

@@ -63,53 +63,6 @@ func newError(field, v, rule, fix string) *Error {
 	return &Error{Field: field, Value: Render(v), Rule: rule, Fix: fix}
 }
 
-// Errors is several refused values, reported together.
-type Errors []*Error
-
-// Error joins the messages with newlines.
-func (es Errors) Error() string {
-	msgs := make([]string, 0, len(es))
-	for _, e := range es {
-		msgs = append(msgs, e.Error())
-	}
-	return strings.Join(msgs, "\n")
-}
-
-// Unwrap lets errors.As find each *Error.
-func (es Errors) Unwrap() []error {
-	errs := make([]error, 0, len(es))
-	for _, e := range es {
-		errs = append(errs, e)
-	}
-	return errs
-}
-
-// Add appends e unless it is nil, so results of checks can be added directly.
-func (es *Errors) Add(e *Error) {
-	if e != nil {
-		*es = append(*es, e)
-	}
-}
-
-// Err returns nil when nothing was refused, else es. Use it instead of
-// returning es directly: a nil Errors in an error interface is not nil.
-func (es Errors) Err() error {
-	if len(es) == 0 {
-		return nil
-	}
-	return es
-}
-
-// Collect returns nil when every check passed, else the refused values as
-// Errors.
-func Collect(errs ...*Error) error {
-	var es Errors
-	for _, e := range errs {
-		es.Add(e)
-	}
-	return es.Err()
-}
-
 // Text is the base check every other check starts with. It refuses invalid
 // UTF-8, a leading '-' (which a command line would read as an option), C0 and
 // C1 control characters, bidirectional controls (which make text display in

@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -521,32 +520,6 @@ func TestErrorText(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestErrorsCollect(t *testing.T) {
-	if err := Collect(nil, nil); err != nil {
-		t.Fatalf("Collect(nil, nil): got %v, want nil", err)
-	}
-	err := Collect(Name("--name", "_x"), nil, Description("--description", "$"))
-	var es Errors
-	if !errors.As(err, &es) {
-		t.Fatalf("got %T, want Errors", err)
-	}
-	if len(es) != 2 {
-		t.Fatalf("got %d errors, want 2", len(es))
-	}
-	var first *Error
-	if !errors.As(err, &first) || first.Field != "--name" {
-		t.Errorf("errors.As(*Error): got %v, want the --name error", first)
-	}
-	if got := strings.Count(err.Error(), "\n"); got != 1 {
-		t.Errorf("got %d newlines, want 1", got)
-	}
-	var none Errors
-	none.Add(nil)
-	if none.Err() != nil {
-		t.Errorf("empty Errors.Err(): got %v, want nil", none.Err())
 	}
 }
 

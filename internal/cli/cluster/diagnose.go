@@ -21,13 +21,14 @@ func newDiagnoseCmd(f *cmdutil.Factory, run func(context.Context, *diagnoseOptio
 	return &cobra.Command{
 		Use:   "diagnose CLUSTER_ID",
 		Short: "Explain what is wrong with a cluster and how to fix it",
-		Long: `Diagnose maps the cluster's StateChangeReason (START_FAILED,
-TERMINATED_WITH_ERRORS, ...) to its likely cause and fix (operations.md
-"Troubleshooting"). For a cluster that failed to start it checks the network it
-was created with again (VPC, vSwitches and zone, security group, key pair). For
-a running cluster it reports abnormal nodes (Stopped or Terminated) with their
-likely causes, node groups stuck resizing, failed scaling activities and a
-subscription about to expire. Nothing is changed.
+		Long: `Diagnose maps the code of the cluster's state-change reason (START_FAILED,
+TERMINATED_WITH_ERRORS, ...) to its likely cause and fix. For an Alibaba Cloud
+cluster that failed to start it checks the network it was created with again
+(VPC, vSwitches and zone, security group, key pair) and names what fails. For a
+running cluster it reports abnormal nodes (stopped, or released by anything but
+a scale-in of emrctl) with their likely causes, node groups stuck resizing,
+failed scaling activities and a subscription about to expire. Nothing is
+changed.
 
 Exit code: 0 when nothing abnormal was found, 8 when the cluster failed or a
 PROBLEM was found (the report is printed either way).`,

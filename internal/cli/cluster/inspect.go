@@ -26,10 +26,10 @@ func newInspectCmd(f *cmdutil.Factory, run func(context.Context, *inspectOptions
 	cmd := &cobra.Command{
 		Use:   "inspect",
 		Short: "Inspect every cluster: what is not RUNNING, abnormal nodes, expiring subscriptions",
-		Long: `Inspect runs the operations.md checklist over every cluster of the chosen
-regions, page by page: clusters that are not RUNNING (failed ones with their
-reason, likely cause and fix), abnormal nodes of running clusters (Stopped, or
-Terminated in their node groups) and subscriptions that expire within
+		Long: `Inspect runs a health checklist over every cluster of the chosen regions,
+page by page: clusters that are not RUNNING (failed ones with their reason,
+likely cause and fix), abnormal nodes of running clusters (stopped, or released
+from their node groups) and subscriptions that expire within
 --expiring-within. TERMINATED clusters were released on purpose and are not
 reported. Nodes a scale-in of emrctl released are not findings either. Each
 finding names the command to run next. Exit code: 8 when a PROBLEM was found

@@ -57,9 +57,9 @@ func newListCmd(f *cmdutil.Factory, run func(context.Context, *listOptions) erro
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&o.states, "state", nil, "cluster states to include (repeatable): STARTING, BOOTSTRAPPING, RUNNING, START_FAILED, TERMINATING, TERMINATED, TERMINATED_WITH_ERRORS, TERMINATE_FAILED")
-	fl.StringSliceVar(&o.types, "type", nil, "cluster types (repeatable): DATALAKE, OLAP, DATAFLOW, DATASERVING, CUSTOM")
-	fl.StringSliceVar(&o.payments, "payment", nil, "payment types (repeatable): PayAsYouGo, Subscription")
+	fl.StringSliceVar(&o.states, "state", nil, "cluster states to include (repeatable), as the cloud names them: STARTING, BOOTSTRAPPING, RUNNING, TERMINATING, TERMINATED, TERMINATED_WITH_ERRORS, and START_FAILED, TERMINATE_FAILED on Alibaba Cloud or WAITING on AWS")
+	fl.StringSliceVar(&o.types, "type", nil, "cluster types (repeatable, Alibaba Cloud): DATALAKE, OLAP, DATAFLOW, DATASERVING, CUSTOM")
+	fl.StringSliceVar(&o.payments, "payment", nil, "payment types (repeatable, Alibaba Cloud): PayAsYouGo, Subscription")
 	fl.StringVar(&o.name, "name", "", "only clusters whose name contains this text")
 	fl.StringSliceVar(&o.ids, "id", nil, "only these cluster IDs")
 	for _, a := range []string{"active", "starting", "running", "failed", "terminated"} {

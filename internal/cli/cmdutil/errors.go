@@ -141,6 +141,9 @@ func ErrorView(err error) output.ErrorView {
 			v.Recommendation = cf.Diagnosis.Fix
 			v.Hint = cf.Diagnosis.Cause
 		}
+	case errors.As(err, new(*provider.UnreachableError)):
+		v.Code = "EndpointUnreachable"
+		v.Hint = "nothing was sent; check the endpoint (--endpoint, the profile) and the network"
 	case errors.As(err, new(*engine.CannotTellError)):
 		v.Code = "CannotTell"
 		v.Hint = "nothing was sent; look at the resource and record what you find with 'emrctl audit resolve'"
