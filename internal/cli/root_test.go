@@ -72,3 +72,32 @@ func TestRunScrubsSecretsFromErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteCommandsTakeAnIdempotencyKey checks every command that writes
+// to a cloud: it takes --idempotency-key and its help says how repeats
+// behave.
+func TestWriteCommandsTakeAnIdempotencyKey(t *testing.T) {
+	f, _ := testFactory(t, nil)
+	writes := []string{
+		"cluster create", "cluster rename", "cluster set-description", "cluster protect", "cluster renew", "cluster delete",
+		"nodegroup create", "scale out", "scale in", "scale to", "autoscaling put", "autoscaling remove",
+		"aws start", "aws stop", "aws protect", "aws upload", "aws copy", "aws run", "aws group add", "aws group resize",
+		"aws fleet add", "aws autoscaling put", "aws autoscaling remove", "aws managed-scaling put", "aws managed-scaling remove",
+		"step add", "step cancel", "serverless app create", "serverless app update", "serverless app start", "serverless app stop",
+		"serverless app delete", "serverless job start", "serverless job cancel",
+	}
+	root := NewRootCmd(f)
+	for _, path := range writes {
+		c, rest, err := root.Find(strings.Fields(path))
+		if err != nil || len(rest) > 0 || c.CommandPath() != "emrctl "+path {
+			t.Errorf("%s: not found (%v)", path, err)
+			continue
+		}
+		if c.Flags().Lookup("idempotency-key") == nil {
+			t.Errorf("%s: no --idempotency-key", path)
+		}
+		if !strings.Contains(c.Long, cmdutil.IdempotencyHelp) {
+			t.Errorf("%s: its help does not say how repeats behave", path)
+		}
+	}
+}

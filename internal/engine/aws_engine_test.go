@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -601,6 +602,40 @@ aws:
 		}
 	})
 
+	t.Run("the scale-in interval holds across separate calls", func(t *testing.T) {
+		// The AWS path runs the same scale-in code as Alibaba's. Sandbox
+		// timing (an interval 600 times shorter) keeps the test quick.
+		const scale = 600
+		b := motoBed(t, srv, func(o *engine.Options) { o.Sandbox, o.TimeScale = true, scale })
+		id := b.create(groupsSpec)
+		v, err := b.eng.DescribeAWSCluster(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var task string
+		for _, g := range v.InstanceGroups {
+			if g.Role == "TASK" {
+				task = g.ID
+			}
+		}
+		if _, err := b.eng.ResizeNodeGroup(ctx, callAs(policy.Script, &approver{}), engine.ResizeInput{ClusterID: id, NodeGroupID: task, Count: 4}); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := b.eng.ScaleIn(ctx, callAs(policy.Script, &approver{}), engine.ScaleInInput{ClusterID: id, NodeGroupID: task, Count: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		es := b.entries("DecreaseNodes")
+		if len(es) != 2 {
+			t.Fatalf("releases: %d, want 2", len(es))
+		}
+		// Newest first; the second waited from the answer to the first.
+		gap := es[0].Time.Sub(*es[1].FinishedAt)
+		if min := 120 * time.Second / scale; gap < min {
+			t.Errorf("the second release came %s after the first, want at least %s", gap, min)
+		}
+	})
 	t.Run("instances by cloudmesh names", func(t *testing.T) {
 		b := motoBed(t, srv)
 		id := b.create(groupsSpec)

@@ -99,7 +99,6 @@ func newStartCmd(f *cmdutil.Factory) *cobra.Command {
 	var q engine.QuickStart
 	var wait bool
 	var timeout time.Duration
-	var key string
 	cmd := &cobra.Command{
 		Use:   "start NAME",
 		Short: "Start a Spark cluster with modern defaults (cloudmesh-emr 'start')",
@@ -121,7 +120,6 @@ request id, so running it again after a timeout never starts a second cluster.`,
 				return err
 			}
 			call := f.Call(false)
-			call.IdempotencyKey = key
 			res, err := s.Engine.CreateCluster(cmd.Context(), call, engine.CreateClusterInput{Spec: s.Engine.QuickStartSpec(q)})
 			if err != nil {
 				return err
@@ -155,12 +153,12 @@ request id, so running it again after a timeout never starts a second cluster.`,
 	fl.StringVar(&q.IdleTimeout, "idle-timeout", engine.DefaultAWSIdleTimeout, `terminate after this long idle ("0": never)`)
 	fl.BoolVar(&wait, "wait", false, "wait until the cluster is RUNNING or WAITING")
 	fl.DurationVar(&timeout, "timeout", 30*time.Minute, "how long --wait waits")
-	fl.StringVar(&key, "idempotency-key", "", "distinguish a deliberate repeat of an identical start (within 30 min)")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
 func newStopCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "stop CLUSTER_ID",
 		Aliases: []string{"terminate"},
 		Short:   "Terminate a cluster (cloudmesh-emr 'stop'), only as the safety policy allows",
@@ -178,6 +176,8 @@ clusters, and termination protection must be turned off first, on its own.`,
 			return PrintObject(f, out, []output.Column{{Header: "TERMINATED", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
 func newProtectCmd(f *cmdutil.Factory) *cobra.Command {
@@ -210,5 +210,6 @@ confirmed on its own.`,
 	}
 	cmd.Flags().BoolVar(&on, "on", false, "turn termination protection on")
 	cmd.Flags().BoolVar(&off, "off", false, "turn termination protection off (confirmed)")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }

@@ -175,6 +175,7 @@ bidPriceAsPercentageOfOnDemandPrice), spotTimeoutMinutes and spotTimeoutAction.`
 		},
 	}
 	add.Flags().StringVarP(&file, "file", "f", "", "fleet file (YAML or JSON; - for stdin)")
+	cmdutil.AddIdempotencyFlag(add, f)
 	cmd.AddCommand(add)
 	return cmd
 }

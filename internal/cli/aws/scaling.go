@@ -210,6 +210,8 @@ func newManagedScalingCmd(f *cmdutil.Factory) *cobra.Command {
 			return PrintObject(f, res, []output.Column{{Header: "CLUSTER", Field: "clusterId"}, {Header: "JOURNAL", Field: "outcome.journalId"}})
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(put, f)
+	cmdutil.AddIdempotencyFlag(remove, f)
 	cmd.AddCommand(get, put, remove)
 	return cmd
 }

@@ -23,7 +23,7 @@ var StepResultColumns = []output.Column{
 }
 
 func newUploadCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "upload FILE BUCKET [KEY]",
 		Short: "Upload a local file to S3 (cloudmesh-emr 'upload'); KEY defaults to the file name",
 		Example: `  emrctl aws upload wordcount.py my-bucket scripts/wordcount.py
@@ -55,6 +55,8 @@ func newUploadCmd(f *cmdutil.Factory) *cobra.Command {
 			return PrintObject(f, res, []output.Column{{Header: "URI", Field: "uri"}, {Header: "SIZE", Field: "object.size", Kind: output.Count}, {Header: "JOURNAL", Field: "outcome.journalId"}})
 		},
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
 func newCopyCmd(f *cmdutil.Factory) *cobra.Command {
@@ -77,6 +79,7 @@ programs, so only a person at a terminal may submit them.`,
 		}),
 	}
 	cmd.Flags().StringVar(&dest, "dest", "/home/hadoop/", "directory on the master node")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
@@ -132,5 +135,6 @@ repeat --arg, or put them after --; nothing is split on commas or spaces.`,
 	fl.StringVar(&in.Name, "name", "", "step name (default: run KEY's file name)")
 	fl.BoolVar(&wait, "wait", false, "wait until the step completes")
 	fl.DurationVar(&timeout, "timeout", 30*time.Minute, "how long --wait waits")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }

@@ -290,7 +290,7 @@ func newAppStateCmd(f *cmdutil.Factory, verb, short string) *cobra.Command {
 }
 
 func newAppDeleteCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "delete APP_ID",
 		Short: "Delete an application, only as the safety policy allows (off by default)",
 		Long: `Delete an application. Like cluster deletion, the safety policy refuses it by
@@ -306,6 +306,8 @@ application's name back. Scripts and agents never delete applications.`,
 			return clia.PrintObject(f, out, []output.Column{{Header: "DELETED", Field: "result.ids"}, {Header: "JOURNAL", Field: "journalId"}})
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
 func newJobCmd(f *cmdutil.Factory) *cobra.Command {

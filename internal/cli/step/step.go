@@ -103,6 +103,7 @@ shows the equivalent command.`,
 	fl.StringVar(&action, "action-on-failure", "CONTINUE", "CONTINUE, CANCEL_AND_WAIT or TERMINATE_CLUSTER")
 	fl.BoolVar(&o.wait, "wait", false, "wait until the step completes")
 	fl.DurationVar(&o.timeout, "timeout", 30*time.Minute, "how long --wait waits")
+	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
 
@@ -170,7 +171,7 @@ and with exit code 6 after --timeout. Ctrl-C stops waiting, never the step.`,
 }
 
 func newCancelCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "cancel CLUSTER_ID STEP_ID",
 		Short: "Cancel a pending or running step (confirmed)",
 		Args:  cobra.ExactArgs(2),
@@ -183,6 +184,8 @@ func newCancelCmd(f *cmdutil.Factory) *cobra.Command {
 			return clia.PrintObject(f, res, clia.CancelColumns)
 		}),
 	}
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
 }
 
 func newLogsCmd(f *cmdutil.Factory) *cobra.Command {
