@@ -1,16 +1,10 @@
 package engine_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -165,42 +159,15 @@ func (b *awsBed) entries(op string) []journal.Entry {
 	return es
 }
 
-// dropFirst is a reverse proxy to target that forwards the first request
-// for the X-Amz-Target op, lets the service apply it, and then closes the
-// client's connection without a response: a lost response.
-func dropFirst(t *testing.T, target, op string) *httptest.Server {
+// dropFirst is a proxy to target that lets the first request of the
+// X-Amz-Target op reach the service and then loses its response.
+func dropFirst(t *testing.T, target, op string) *mototest.Proxy {
 	t.Helper()
-	u, err := url.Parse(target)
+	p, err := mototest.NewProxy(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	var once sync.Once
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		drop := false
-		if r.Header.Get("X-Amz-Target") == op {
-			once.Do(func() { drop = true })
-		}
-		if !drop {
-			proxy.ServeHTTP(w, r)
-			return
-		}
-		body, _ := io.ReadAll(r.Body)
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		} else {
-			t.Errorf("forwarding %s: %v", op, err)
-		}
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			t.Errorf("hijack: %v", err)
-			return
-		}
-		conn.Close()
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	t.Cleanup(p.Close)
+	p.Drop(op, 1)
+	return p
 }

@@ -39,11 +39,13 @@ type Call struct {
 // journaled and hashed, never interpreted.
 var idempotencyKeyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
 
-func checkIdempotencyKey(k string) error {
+// CheckIdempotencyKey checks a key before anything is sent; field names
+// it as the caller wrote it (--idempotency-key, idempotencyKey).
+func CheckIdempotencyKey(field, k string) error {
 	if k == "" || idempotencyKeyPattern.MatchString(k) {
 		return nil
 	}
-	return inputError("idempotency-key", fmt.Sprintf("%q is not a valid key", validate.Render(k)),
+	return inputError(field, fmt.Sprintf("%q is not a valid key", validate.Render(k)),
 		"use 1-64 ASCII letters, digits, '.', '_', ':' or '-' (start with a letter or digit), or leave it out")
 }
 

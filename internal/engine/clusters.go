@@ -15,14 +15,14 @@ import (
 
 // Cluster states.
 const (
-	StateStarting             = "STARTING"
-	StateBootstrapping        = "BOOTSTRAPPING"
-	StateRunning              = "RUNNING"
-	StateStartFailed          = "START_FAILED"
-	StateTerminating          = "TERMINATING"
-	StateTerminated           = "TERMINATED"
-	StateTerminatedWithErrors = "TERMINATED_WITH_ERRORS"
-	StateTerminateFailed      = "TERMINATE_FAILED"
+	StateStarting             = provider.ClusterStarting
+	StateBootstrapping        = provider.ClusterBootstrapping
+	StateRunning              = provider.ClusterRunning
+	StateStartFailed          = provider.ClusterStartFailed
+	StateTerminating          = provider.ClusterTerminating
+	StateTerminated           = provider.ClusterTerminated
+	StateTerminatedWithErrors = provider.ClusterTerminatedWithErrors
+	StateTerminateFailed      = provider.ClusterTerminateFailed
 )
 
 // StateAliases are the friendly names list filters accept (--active ...).

@@ -9,6 +9,7 @@ import (
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/spec"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // StatusExists is the outcome of a create whose cluster was created
@@ -169,7 +170,7 @@ func (e *Engine) existingCluster(ctx context.Context, f *flight, api, name strin
 		return nil, nil
 	}
 	note := fmt.Sprintf("cluster %s (%s) was created from a spec named %s at %s (journal entry %d) and is %s; nothing was created. "+
-		"Pass --another to create one more, or change the name", c.ID, c.Name, name, p.Time.Local().Format(time.RFC3339), p.ID, c.State)
+		"Pass --another to create one more, or change the name", c.ID, validate.Render(c.Name), validate.Render(name), p.Time.Local().Format(time.RFC3339), p.ID, validate.Render(c.State))
 	return &CreateClusterResult{ClusterID: c.ID, State: c.State, Outcome: &Outcome{Status: StatusExists, JournalID: p.ID, Note: note}}, nil
 }
 
@@ -191,7 +192,7 @@ func reconcileCreate(ctx context.Context, e *Engine, entry *journal.Entry) (verd
 		return verdict{}, fmt.Errorf("look for the cluster tagged %s=%s: %w", provider.RequestTagKey, entry.Token, err)
 	}
 	if len(ids) == 0 {
-		return notAppliedBecause("no cluster named %s carries its request tag", entry.Target), nil
+		return notAppliedBecause("no cluster named %s carries its request tag", validate.Render(entry.Target)), nil
 	}
 	return appliedBecause(&provider.WriteResult{IDs: ids[:1]}, "cluster %s carries its request tag", ids[0]), nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // ThrottledError reports that a call stayed throttled after retries.
@@ -189,5 +190,5 @@ func (e *BusyError) Error() string {
 		return fmt.Sprintf("%s is being changed by another write; waited %s, nothing was sent: try again when it is done", e.Target, e.Waited)
 	}
 	return fmt.Sprintf("%s is being changed by %s (%s) since %s (%s); waited %s, nothing was sent: try again when it is done",
-		e.Target, e.Holder.Actor, e.Holder.Owner, e.Holder.Since.Local().Format(time.RFC3339), e.Holder.Operation, e.Waited)
+		validate.Render(e.Target), validate.Render(e.Holder.Actor), e.Holder.Owner, e.Holder.Since.Local().Format(time.RFC3339), validate.Render(e.Holder.Operation), e.Waited)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // Outcome statuses: what a write call did.
@@ -119,7 +120,7 @@ const (
 // earlier attempts whose outcome is open, and runs the job.
 func run[T any](ctx context.Context, e *Engine, call Call, j job[T]) (T, error) {
 	var zero T
-	if err := checkIdempotencyKey(call.IdempotencyKey); err != nil {
+	if err := CheckIdempotencyKey("idempotency-key", call.IdempotencyKey); err != nil {
 		return zero, err
 	}
 	hash, err := e.opts.Journal.IntentHash(e.intent(call, j.operation, j.target, j.input))
@@ -168,7 +169,7 @@ func (f *flight) acquire(ctx context.Context, target string) (*journal.Holder, e
 	said := ""
 	for {
 		h, err := f.e.opts.Journal.TryLock(waitCtx, journal.LockRequest{
-			Name: f.lock, Owner: f.owner, Actor: f.call.Actor.Name, IntentHash: f.hash, Operation: f.job, Lease: f.e.opts.Lease,
+			Name: f.lock, Owner: f.owner, Actor: f.call.Actor.Name, IntentHash: f.joinKey(), Operation: f.job, Lease: f.e.opts.Lease,
 		})
 		if err != nil && waitCtx.Err() == nil {
 			return nil, err
@@ -176,13 +177,13 @@ func (f *flight) acquire(ctx context.Context, target string) (*journal.Holder, e
 		if err == nil && h == nil {
 			return nil, nil
 		}
-		if h != nil && h.IntentHash == f.hash {
+		if h != nil && h.IntentHash == f.joinKey() {
 			return h, nil
 		}
 		if h != nil && h.Owner.ID != said {
 			said = h.Owner.ID
 			f.progress(fmt.Sprintf("waiting: %s is being changed by %s (%s) since %s (%s)",
-				target, h.Actor, h.Owner, h.Since.Local().Format("15:04:05"), h.Operation))
+				validate.Render(target), validate.Render(h.Actor), h.Owner, h.Since.Local().Format("15:04:05"), validate.Render(h.Operation)))
 		}
 		if err := sleep(waitCtx, lockPoll+rand.N(lockPoll)); err != nil {
 			if ctx.Err() != nil {
@@ -192,6 +193,11 @@ func (f *flight) acquire(ctx context.Context, target string) (*journal.Holder, e
 		}
 	}
 }
+
+// joinKey is what an identical call in flight shares: the same intent
+// and the same idempotency key (calls with different keys are different
+// writes on purpose, and run one after the other).
+func (f *flight) joinKey() string { return f.hash + "|" + f.call.IdempotencyKey }
 
 // heartbeat renews the flight's lease until stop is called. A lease that
 // could not be renewed in time (the process stalled) marks the flight
@@ -291,7 +297,7 @@ func outcomeStatus(result any) string {
 func joinFlight[T any](ctx context.Context, f *flight, h *journal.Holder, j job[T]) (T, error) {
 	var zero T
 	f.progress(fmt.Sprintf("an identical request by %s (%s) is in flight since %s; waiting for its result instead of sending it twice",
-		h.Actor, h.Owner, h.Since.Local().Format("15:04:05")))
+		validate.Render(h.Actor), h.Owner, h.Since.Local().Format("15:04:05")))
 	for {
 		cur, err := f.e.opts.Journal.LockHolder(ctx, f.lock)
 		if err != nil {
@@ -311,7 +317,7 @@ func joinFlight[T any](ctx context.Context, f *flight, h *journal.Holder, j job[
 	if err != nil {
 		return zero, err
 	}
-	note := fmt.Sprintf("an identical request by %s (%s) was in flight; it was sent once and this is its result", h.Actor, h.Owner)
+	note := fmt.Sprintf("an identical request by %s (%s) was in flight; it was sent once and this is its result", validate.Render(h.Actor), h.Owner)
 	if fl.AttemptID > 0 {
 		note += fmt.Sprintf(" (journal entry %d)", fl.AttemptID)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // Journal operations of scaling.
@@ -177,7 +178,11 @@ func (e *Engine) ScaleOut(ctx context.Context, call Call, in ScaleOutInput) (*Sc
 			}
 			res.Outcome, res.To = out, st.size()+in.Count
 			res.JournalIDs = append(res.JournalIDs, out.JournalID)
-			if out.Result != nil && out.Result.OperationID != "" {
+			switch {
+			case out.Result == nil:
+			case out.Status == StatusReconciled:
+				res.NodeIDs = out.Result.IDs // the nodes the lost attempt added
+			case out.Result.OperationID != "":
 				res.OperationIDs = []string{out.Result.OperationID}
 			}
 			res.note(out)
@@ -726,7 +731,7 @@ func reconcileIncrease(ctx context.Context, e *Engine, entry *journal.Entry) (ve
 		return verdict{}, err
 	}
 	if st.busy {
-		return cannotTellBecause("node group %s is still %s; wait until it is idle ('emrctl nodegroup get %s %s') and run the command again", groupID, st.group.State, clusterID, groupID), nil
+		return cannotTellBecause("node group %s is still %s; wait until it is idle ('emrctl nodegroup get %s %s') and run the command again", groupID, validate.Render(st.group.State), clusterID, groupID), nil
 	}
 	now := observe(st)
 	added := addedBetween(before, now)
@@ -855,7 +860,7 @@ func reconcileDecrease(ctx context.Context, e *Engine, entry *journal.Entry) (ve
 	case len(gone) > 0:
 		return appliedBecause(&provider.WriteResult{IDs: gone}, "%d of its %d nodes are being released or gone; a scale-in run again releases the rest", len(gone), len(req.NodeIDs)), nil
 	case st.busy:
-		return cannotTellBecause("its nodes are still live and node group %s is %s", groupID, st.group.State), nil
+		return cannotTellBecause("its nodes are still live and node group %s is %s", groupID, validate.Render(st.group.State)), nil
 	}
 	return notAppliedBecause("its %d node(s) are all still live and the group is idle", len(live)), nil
 }

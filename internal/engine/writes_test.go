@@ -503,3 +503,37 @@ func (b *bed) crashedIncrease(in ScaleOutInput, owner journal.Owner, at time.Tim
 	}
 	return a
 }
+
+// Identical calls with different idempotency keys are different writes on
+// purpose: they run one after the other, and both are sent.
+func TestCallsWithDifferentKeysDoNotJoin(t *testing.T) {
+	b := newBed(t)
+	id := b.createDev()
+	ng := b.addTask(id, 1)
+	other := b.engine(b.jpath)
+	b.srv.AddFault(emulator.FaultRule{Action: "IncreaseNodes", Latency: emulator.Duration(300 * time.Millisecond)})
+	in := ScaleOutInput{ClusterID: id, NodeGroupID: ng, Count: 1}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, e := range []*Engine{b.eng, other} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			call := scriptCall(&yes{})
+			call.IdempotencyKey, call.Progress = "run-"+string(rune('a'+i)), func(string) {}
+			_, errs[i] = e.ScaleOut(context.Background(), call, in)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if got := b.srv.Stats()["IncreaseNodes"]; got != 2 {
+		t.Errorf("IncreaseNodes calls: %d, want 2", got)
+	}
+	if got := b.liveNodes(id, ng); got != 3 {
+		t.Errorf("nodes: %d, want 3", got)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -73,19 +72,9 @@ func argsHash(tool string, in any) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// idempotencyKeyPattern is what an idempotency key may look like: it is
-// journaled and hashed, never interpreted.
-var idempotencyKeyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
-
-func checkIdempotencyKey(k string) error {
-	if k == "" || idempotencyKeyPattern.MatchString(k) {
-		return nil
-	}
-	return &engine.InputError{Problems: []engine.FieldProblem{{
-		Field: "idempotencyKey", Problem: fmt.Sprintf("%q is not a valid key", validate.Render(k)),
-		Fix: "use 1-64 ASCII letters, digits, '.', '_', ':' or '-', or leave it out",
-	}}}
-}
+// checkIdempotencyKey checks a tool's idempotencyKey argument by the
+// engine's rule, naming the argument as the agent wrote it.
+func checkIdempotencyKey(k string) error { return engine.CheckIdempotencyKey("idempotencyKey", k) }
 
 // auditMiddleware records every tools/call in the journal's audit log,
 // including calls the SDK rejects before a handler runs (unknown tools,

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -167,37 +165,9 @@ func confirmationMessage(conf engine.Confirmation) string {
 	return b.String()
 }
 
-// safeText escapes what would be invisible or misleading when shown:
-// control and formatting characters (bidirectional overrides, zero-width
-// characters, tag characters), spaces other than ' ', combining marks and
-// invalid bytes. Line breaks and everything visible stay as they are.
-func safeText(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n' || r == ' ' || !hidden(r):
-			b.WriteString(s[i : i+size])
-		case r > 0xFFFF:
-			fmt.Fprintf(&b, `\U%08X`, r)
-		default:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		}
-		i += size
-	}
-	return b.String()
-}
-
-// hidden reports runes that do not show as what they are.
-func hidden(r rune) bool {
-	switch r {
-	case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x180E: // fillers that render blank
-		return true
-	}
-	return !unicode.IsGraphic(r) || unicode.In(r, unicode.Cf, unicode.Zs, unicode.Mn, unicode.Me)
-}
+// safeText escapes what would be invisible or misleading when shown
+// (validate.Visible): line breaks and everything visible stay as they are.
+func safeText(s string) string { return validate.Visible(s) }
 
 // answerOf reads the person's reply. Only an accepted form with the boxes
 // ticked is a yes; anything else is a no.

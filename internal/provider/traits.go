@@ -70,3 +70,17 @@ const (
 // Live reports whether a node counts towards its group: not being
 // released and not gone. A node whose adapter set no phase counts.
 func (n Node) Live() bool { return n.Phase != PhaseReleasing && n.Phase != PhaseReleased }
+
+// Cluster states, in the words both clouds use (Alibaba adds START_FAILED
+// and TERMINATE_FAILED, AWS adds WAITING).
+const (
+	ClusterStarting             = "STARTING"
+	ClusterBootstrapping        = "BOOTSTRAPPING"
+	ClusterRunning              = "RUNNING"
+	ClusterWaiting              = "WAITING"
+	ClusterStartFailed          = "START_FAILED"
+	ClusterTerminating          = "TERMINATING"
+	ClusterTerminated           = "TERMINATED"
+	ClusterTerminatedWithErrors = "TERMINATED_WITH_ERRORS"
+	ClusterTerminateFailed      = "TERMINATE_FAILED"
+)

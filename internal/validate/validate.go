@@ -228,3 +228,29 @@ func scriptOf(r rune) string {
 	}
 	return ""
 }
+
+// Visible shows s as a person should read it in a dialog or prompt:
+// characters that would be invisible or misleading (control and format
+// characters, bidirectional overrides, zero-width and unusual spaces,
+// combining marks, invalid bytes) are written as escapes, while line
+// breaks and everything visible stay as they are. Use it on text built
+// from data that is laid out over lines already (a request as indented
+// JSON, whose own strings escape their line breaks).
+func Visible(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n' || r == ' ' || !needsEscape(r):
+			b.WriteString(s[i : i+size])
+		case r > 0xFFFF:
+			fmt.Fprintf(&b, `\U%08X`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		}
+		i += size
+	}
+	return b.String()
+}

@@ -530,3 +530,21 @@ func TestRenderBound(t *testing.T) {
 		}
 	}
 }
+
+func TestVisible(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text, two\nlines", "plain text, two\nlines"},
+		{"名前-ok", "名前-ok"},
+		{"evil\u202etxt.exe", `evil\u202Etxt.exe`},
+		{"zero\u200bwidth", `zero\u200Bwidth`},
+		{"tab\there", `tab\u0009here`},
+		{"cr\rback", `cr\u000Dback`},
+		{"bad\xffbyte", `bad\xffbyte`},
+		{"nbsp\u00a0", `nbsp\u00A0`},
+	}
+	for _, tt := range tests {
+		if got := Visible(tt.in); got != tt.want {
+			t.Errorf("Visible(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

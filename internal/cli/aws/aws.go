@@ -114,11 +114,18 @@ func PrintObject(f *cmdutil.Factory, item any, cols []output.Column) error {
 	return output.PrintObject(f.IOStreams.Out, format, f.Query, item, cols, Opts(f)...)
 }
 
-// Note prints an engine note (e.g. a replayed write) on stderr.
+// Note prints an engine note (e.g. a write that was not sent again).
 func Note(f *cmdutil.Factory, note string) {
-	if note != "" {
-		fmt.Fprintf(f.IOStreams.ErrOut, "note: %s\n", note)
+	if note == "" {
+		return
 	}
+	// In a table the note is part of the result, so it goes to stdout; in
+	// JSON or YAML the result carries it, and stdout stays one document.
+	w := f.IOStreams.ErrOut
+	if format, err := f.Format(); err == nil && (format == output.Table || format == output.Wide) {
+		w = f.IOStreams.Out
+	}
+	fmt.Fprintf(w, "note: %s\n", note)
 }
 
 // Progress reports wait progress on stderr: a spinner on a terminal, one

@@ -91,7 +91,7 @@ func newGroupResizeCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "resize CLUSTER_ID GROUP_ID --count N",
 		Short: "Set an instance group's count: grow any group, shrink TASK groups only",
 		Long: `Set the instance count of an instance group: the same declarative write as
-'emrctl nodegroup resize'. A group already of that size is left alone. Growing
+'emrctl scale to'. A group already of that size is left alone. Growing
 follows the scale-out limits of the safety policy (by default at most 50
 instances per call, confirmation above 20); shrinking is for TASK groups only,
 in batches (by default at most 10 instances, at least 120 s apart), confirmed

@@ -15,6 +15,7 @@ import (
 	"github.com/emrctl/emrctl/internal/iostreams"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // Confirmer asks on the terminal, or takes the answer from flags when no
@@ -31,13 +32,15 @@ type Confirmer struct {
 
 // Confirm implements engine.Confirmer.
 func (c *Confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engine.Answer, error) {
+	// Names, descriptions and request fields are data: whatever they
+	// hold shows as escapes, never as text that looks like emrctl's.
 	w := c.IO.ErrOut
-	fmt.Fprintf(w, "%s\n", conf.Summary.String())
+	fmt.Fprintf(w, "%s\n", validate.Visible(conf.Summary.String()))
 	for _, r := range conf.Reasons {
-		fmt.Fprintf(w, "  - %s\n", r)
+		fmt.Fprintf(w, "  - %s\n", strings.ReplaceAll(validate.Visible(r), "\n", `\n`))
 	}
 	if raw, err := json.MarshalIndent(conf.Request, "  ", "  "); err == nil {
-		fmt.Fprintf(w, "Request (secrets redacted):\n  %s\n", raw)
+		fmt.Fprintf(w, "Request (secrets redacted; quoted values are data):\n  %s\n", validate.Visible(string(raw)))
 	}
 	var ans engine.Answer
 	interactive := c.IO.CanPrompt()
@@ -66,7 +69,7 @@ func (c *Confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engi
 	if conf.NeedsCostAck {
 		ans.CostAck = c.AckCost
 		if !ans.CostAck && interactive {
-			ok, err := c.yesNo(fmt.Sprintf("Cost: %s. Acknowledge the cost? [y/N]: ", conf.CostReason))
+			ok, err := c.yesNo(fmt.Sprintf("Cost: %s. Acknowledge the cost? [y/N]: ", validate.Visible(conf.CostReason)))
 			if err != nil {
 				return ans, err
 			}

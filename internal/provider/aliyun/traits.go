@@ -8,14 +8,14 @@ import (
 
 // Cluster states of EMR on ECS (ClusterState).
 const (
-	StateStarting             = "STARTING"
-	StateBootstrapping        = "BOOTSTRAPPING"
-	StateRunning              = "RUNNING"
-	StateStartFailed          = "START_FAILED"
-	StateTerminating          = "TERMINATING"
-	StateTerminated           = "TERMINATED"
-	StateTerminatedWithErrors = "TERMINATED_WITH_ERRORS"
-	StateTerminateFailed      = "TERMINATE_FAILED"
+	StateStarting             = provider.ClusterStarting
+	StateBootstrapping        = provider.ClusterBootstrapping
+	StateRunning              = provider.ClusterRunning
+	StateStartFailed          = provider.ClusterStartFailed
+	StateTerminating          = provider.ClusterTerminating
+	StateTerminated           = provider.ClusterTerminated
+	StateTerminatedWithErrors = provider.ClusterTerminatedWithErrors
+	StateTerminateFailed      = provider.ClusterTerminateFailed
 )
 
 // Node states (NodeState).

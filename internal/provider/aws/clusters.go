@@ -16,13 +16,13 @@ import (
 
 // Cluster states of EMR.
 const (
-	StateStarting             = "STARTING"
-	StateBootstrapping        = "BOOTSTRAPPING"
-	StateRunning              = "RUNNING"
-	StateWaiting              = "WAITING"
-	StateTerminating          = "TERMINATING"
-	StateTerminated           = "TERMINATED"
-	StateTerminatedWithErrors = "TERMINATED_WITH_ERRORS"
+	StateStarting             = provider.ClusterStarting
+	StateBootstrapping        = provider.ClusterBootstrapping
+	StateRunning              = provider.ClusterRunning
+	StateWaiting              = provider.ClusterWaiting
+	StateTerminating          = provider.ClusterTerminating
+	StateTerminated           = provider.ClusterTerminated
+	StateTerminatedWithErrors = provider.ClusterTerminatedWithErrors
 )
 
 // ClusterStates lists the states ListClusters accepts.
