@@ -327,3 +327,50 @@ func (a *arrivals) wait(action string, n int, limit time.Duration) bool {
 		}
 	}
 }
+
+// setSpeed sets the emulator's clock speed. emrctl processes started
+// afterwards read it (GET /_emulator/clock) and scale their waits by it,
+// so a bed set up at SpeedInstant and then set to 120 makes the policy's
+// 120 s scale-in interval 1 s of real time.
+func (k *killBed) setSpeed(speed float64) {
+	k.t.Helper()
+	if err := k.srv.SetClockSpeed(speed); err != nil {
+		k.t.Fatal(err)
+	}
+}
+
+// taskGroupNamed adds a TASK group called name, of n nodes, to the
+// cluster and returns its ID (a cluster can have several).
+func (k *killBed) taskGroupNamed(id, name string, n int) string {
+	k.t.Helper()
+	return unquote(k.run("nodegroup", "create", id, "--name", name, "--role", "TASK", "--count", strconv.Itoa(n),
+		"--instance-type", "ecs.g8i.xlarge", "--yes", "-o", "json", "--query", "nodeGroupId"))
+}
+
+// snapshot returns how many requests of each action have arrived so far.
+func (a *arrivals) snapshot() map[string]int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make(map[string]int, len(a.times))
+	for action, ts := range a.times {
+		out[action] = len(ts)
+	}
+	return out
+}
+
+// since returns the requests per action that arrived after snapshot s;
+// actions with none are left out.
+func (a *arrivals) since(s map[string]int) map[string]int {
+	out := map[string]int{}
+	for action, n := range a.snapshot() {
+		if d := n - s[action]; d > 0 {
+			out[action] = d
+		}
+	}
+	return out
+}
+
+// timesSince returns when action's requests after snapshot s arrived.
+func (a *arrivals) timesSince(s map[string]int, action string) []time.Time {
+	return a.of(action)[s[action]:]
+}

@@ -133,8 +133,17 @@ func TestConcurrentScaleInKeepsInterval(t *testing.T) {
 	for _, n := range nodes[:5] {
 		runs = append(runs, []string{"scale", "in", id, "--node-group", task, "--nodes", n, "--yes", "-o", "json"})
 	}
-	ps := k.with(fmt.Sprint("EMRCTL_SANDBOX_SPEED=", scaleInSpeed)).together(runs...)
+	// emrctl takes the batch interval from the emulator's clock.
+	if err := k.srv.SetClockSpeed(scaleInSpeed); err != nil {
+		t.Fatal(err)
+	}
+	checkScaleIns(t, k, k.together(runs...), id, task, nodes[5:])
+}
 
+// checkScaleIns checks that five single-node scale-ins were each sent,
+// at least the interval apart, and left the want nodes running.
+func checkScaleIns(t *testing.T, k *killBed, ps []proc, id, task string, want []string) {
+	t.Helper()
 	for _, p := range ps {
 		if p.code != 0 {
 			t.Fatalf("a scale-in failed: %s", p)
@@ -143,8 +152,8 @@ func TestConcurrentScaleInKeepsInterval(t *testing.T) {
 			t.Errorf("%s: status %q, want \"sent\"", p, got)
 		}
 	}
-	checkSpacing(t, k.arrived.of("DecreaseNodes"), 5)
-	if diff := cmp.Diff(nodes[5:], k.running(id, task)); diff != "" {
+	checkSpacing(t, k.arrived.of("DecreaseNodes"), len(ps))
+	if diff := cmp.Diff(want, k.running(id, task)); diff != "" {
 		t.Errorf("running TASK nodes afterwards (-want +got):\n%s", diff)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -120,7 +119,11 @@ func TestKilledDuringScaleInBatch(t *testing.T) {
 	k := newKillBed(t)
 	id := k.devCluster()
 	task := k.taskGroup(id, 6)
-	fast := k.with(fmt.Sprint("EMRCTL_SANDBOX_SPEED=", scaleInSpeed))
+	// emrctl takes the batch interval from the emulator's clock.
+	if err := k.srv.SetClockSpeed(scaleInSpeed); err != nil {
+		t.Fatal(err)
+	}
+	fast := k
 	if err := k.srv.AddFault(emulator.FaultRule{Action: "DecreaseNodes", HoldAfterApply: emulator.Duration(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/safetext"
 	"github.com/emrctl/emrctl/internal/validate"
 )
 
@@ -18,7 +18,9 @@ import (
 type PolicyChange struct {
 	Current *provider.ScalingPolicy `json:"current"`
 	New     *provider.ScalingPolicy `json:"new"`
-	Diff    string                  `json:"diff"`
+	// Diff is one line per fact, "+ " added and "- " removed, with the
+	// policy's fields as data (escaped and quoted): policyDiff rendered.
+	Diff string `json:"diff"`
 }
 
 // PutAutoScalingPolicy replaces a node group's policy. It reads the
@@ -45,12 +47,13 @@ func (e *Engine) PutAutoScalingPolicy(ctx context.Context, call Call, sp provide
 			if err != nil {
 				return nil, err
 			}
-			change := &PolicyChange{Current: cur, New: &sp, Diff: policyDiff(cur, &sp)}
+			diff := policyDiff(cur, &sp)
+			change := &PolicyChange{Current: cur, New: &sp, Diff: diff.String()}
 			op := policy.PutAutoScalingPolicy{
 				ClusterID: sp.ClusterID, NodeGroupID: sp.NodeGroupID, Role: st.group.Role,
-				MinCapacity: sp.MinCapacity, MaxCapacity: sp.MaxCapacity, Rules: policyRules(sp.Rules), Current: snapshot(cur), Diff: change.Diff,
+				MinCapacity: sp.MinCapacity, MaxCapacity: sp.MaxCapacity, Rules: policyRules(sp.Rules), Current: snapshot(cur), Diff: diff,
 			}
-			if cur != nil && slices.Equal(policyText(cur), policyText(&sp)) {
+			if cur != nil && slices.EqualFunc(policyText(cur), policyText(&sp), safetext.Text.Equal) {
 				return &policyResult{Change: change, Outcome: f.unchanged(ctx, op, "node group "+sp.NodeGroupID+" already has this auto-scaling policy")}, nil
 			}
 			out, err := f.apply(ctx, write{
@@ -227,52 +230,58 @@ func (e *Engine) checkScalingPolicy(sp provider.ScalingPolicy) error {
 	return nil
 }
 
-// policyText renders a policy one fact per line, for diffs.
-func policyText(sp *provider.ScalingPolicy) []string {
+// policyText renders a policy one fact per line, for diffs. Names and
+// metric fields are data from the caller: a line break in them cannot
+// forge a line of the diff a person confirms.
+func policyText(sp *provider.ScalingPolicy) []safetext.Text {
 	if sp == nil {
-		return []string{"(no policy)"}
+		return []safetext.Text{safetext.F("(no policy)")}
 	}
-	lines := []string{fmt.Sprintf("capacity: min %d, max %d", sp.MinCapacity, sp.MaxCapacity)}
+	lines := []safetext.Text{safetext.F("capacity: min %d, max %d", sp.MinCapacity, sp.MaxCapacity)}
 	for _, r := range sp.Rules {
-		// Names and metric fields are data from the caller: escaped, so a
-		// line break cannot forge a line of the diff a person confirms.
-		esc := validate.Escape
-		l := fmt.Sprintf("rule %s: %s %s by %d", esc(r.Name), esc(r.TriggerType), esc(r.ActivityType), r.Adjustment)
+		l := safetext.F("rule %s: %s %s by %d", r.Name, safetext.ID(r.TriggerType), safetext.ID(r.ActivityType), r.Adjustment)
 		if t := r.Time; t != nil {
-			l += fmt.Sprintf(" at %s %s %s", esc(t.LaunchTime), esc(t.RecurrenceType), esc(t.RecurrenceValue))
+			l = safetext.F("%s at %s %s %s", l, safetext.ID(t.LaunchTime), safetext.ID(t.RecurrenceType), safetext.ID(t.RecurrenceValue))
 		}
 		if m := r.Metrics; m != nil {
-			var conds []string
-			for _, c := range m.Conditions {
-				cond := fmt.Sprintf("%s %s %s %v", esc(c.MetricName), esc(c.Statistics), esc(c.Operator), c.Threshold)
+			conds := make([]safetext.Text, len(m.Conditions))
+			for i, c := range m.Conditions {
+				conds[i] = safetext.F("%s %s %s %v", safetext.ID(c.MetricName), safetext.ID(c.Statistics), safetext.ID(c.Operator), c.Threshold)
 				for _, t := range c.Tags {
-					cond += fmt.Sprintf(" [%s=%s]", esc(t.Key), esc(t.Value))
+					conds[i] = safetext.F("%s [%s=%s]", conds[i], safetext.ID(t.Key), safetext.ID(t.Value))
 				}
-				conds = append(conds, cond)
 			}
-			l += fmt.Sprintf(" when %s over %ds x%d, cooldown %ds", strings.Join(conds, " "+esc(orText(m.LogicOperator, "Or"))+" "), m.TimeWindowSeconds, m.EvaluationCount, m.CoolDownSeconds)
+			logic := safetext.F(" %s ", safetext.ID(orText(m.LogicOperator, "Or")))
+			l = safetext.F("%s when %s over %ds x%d, cooldown %ds", l, joinText(conds, logic), m.TimeWindowSeconds, m.EvaluationCount, m.CoolDownSeconds)
 		}
 		if a := r.AWS; a != nil {
-			l += fmt.Sprintf(" (%s %s %s %s %s)", esc(a.Market), esc(a.AdjustmentType), esc(a.Namespace), esc(a.Unit), esc(a.Description))
+			l = safetext.F("%s (%s %s %s %s %s)", l, safetext.ID(a.Market), safetext.ID(a.AdjustmentType), safetext.ID(a.Namespace), safetext.ID(a.Unit), a.Description)
 		}
-		lines = append(lines, strings.TrimSpace(l))
+		lines = append(lines, l)
 	}
 	return lines
 }
 
-// policyDiff is a line diff of two policies ("-" removed, "+" added).
-func policyDiff(cur, next *provider.ScalingPolicy) string {
-	a, b := policyText(cur), policyText(next)
-	var out []string
-	for _, op := range lineDiff(a, b) {
-		out = append(out, op)
+// joinText joins items with sep between them.
+func joinText(items []safetext.Text, sep safetext.Text) safetext.Text {
+	var out safetext.Text
+	for i, it := range items {
+		if i > 0 {
+			out = safetext.F("%s%s", out, sep)
+		}
+		out = safetext.F("%s%s", out, it)
 	}
-	return strings.Join(out, "\n")
+	return out
+}
+
+// policyDiff is a line diff of two policies ("-" removed, "+" added).
+func policyDiff(cur, next *provider.ScalingPolicy) safetext.Text {
+	return safetext.Lines(lineDiff(policyText(cur), policyText(next))...)
 }
 
 // lineDiff returns the lines of a and b prefixed "  ", "- " or "+ " by a
 // longest-common-subsequence alignment.
-func lineDiff(a, b []string) []string {
+func lineDiff(a, b []safetext.Text) []safetext.Text {
 	n, m := len(a), len(b)
 	lcs := make([][]int, n+1)
 	for i := range lcs {
@@ -280,33 +289,33 @@ func lineDiff(a, b []string) []string {
 	}
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
+			if a[i].Equal(b[j]) {
 				lcs[i][j] = lcs[i+1][j+1] + 1
 			} else {
 				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
 			}
 		}
 	}
-	var out []string
+	var out []safetext.Text
 	i, j := 0, 0
 	for i < n && j < m {
 		switch {
-		case a[i] == b[j]:
-			out = append(out, "  "+a[i])
+		case a[i].Equal(b[j]):
+			out = append(out, safetext.F("  %s", a[i]))
 			i, j = i+1, j+1
 		case lcs[i+1][j] >= lcs[i][j+1]:
-			out = append(out, "- "+a[i])
+			out = append(out, safetext.F("- %s", a[i]))
 			i++
 		default:
-			out = append(out, "+ "+b[j])
+			out = append(out, safetext.F("+ %s", b[j]))
 			j++
 		}
 	}
 	for ; i < n; i++ {
-		out = append(out, "- "+a[i])
+		out = append(out, safetext.F("- %s", a[i]))
 	}
 	for ; j < m; j++ {
-		out = append(out, "+ "+b[j])
+		out = append(out, safetext.F("+ %s", b[j]))
 	}
 	return out
 }

@@ -168,7 +168,7 @@ func TestAWSEngine(t *testing.T) {
 		if len(asked.asked) != 1 || !slices.ContainsFunc(asked.asked[0].Reasons, func(r string) bool { return strings.Contains(r, "HDFS") }) {
 			t.Errorf("confirmation: got %+v, want the CORE spot reason", asked.asked)
 		}
-		if impact := asked.asked[0].Summary.Impact; strings.Contains(impact, "billed") || !strings.Contains(impact, "CORE core x2 (spot)") {
+		if impact := asked.asked[0].Summary.Impact.String(); strings.Contains(impact, "billed") || !strings.Contains(impact, `CORE "core" x2 (spot)`) {
 			t.Errorf("impact %q: want the spot CORE group named and no billing method AWS does not have", impact)
 		}
 		fleets := `apiVersion: emrctl.io/v1alpha1
@@ -332,7 +332,7 @@ aws:
 		if _, err := b.eng.AddStep(ctx, callAs(policy.Agent, agentOK), id, spec.AWSStep{Name: "own", Type: spec.StepSpark, Jar: "s3://emrctl-code/x.jar", MainClass: "a.B"}); err != nil {
 			t.Fatal(err)
 		}
-		if len(agentOK.asked) != 1 || !strings.Contains(agentOK.asked[0].Summary.Impact, "spark-submit --class a.B s3://emrctl-code/x.jar") {
+		if len(agentOK.asked) != 1 || !strings.Contains(agentOK.asked[0].Summary.Impact.String(), "spark-submit --class a.B s3://emrctl-code/x.jar") {
 			t.Errorf("agent step confirmation: got %+v, want the equivalent spark-submit shown", agentOK.asked)
 		}
 		if _, err := b.eng.AddStep(ctx, callAs(policy.Human, nil), id, spec.AWSStep{Name: "bad", Type: spec.StepSpark, Jar: "http://evil/x.jar", Args: []string{"a\x00"}}); !errors.As(err, &ie) || len(ie.Problems) != 2 {
@@ -572,7 +572,7 @@ aws:
 		if _, out, err := b.eng.PutAutoScalingPolicy(ctx, callAs(policy.Script, first), pol); err != nil || out.Status != engine.StatusSent {
 			t.Fatalf("first put: got %+v, %v", out, err)
 		}
-		if len(first.asked) != 1 || !strings.Contains(first.asked[0].Summary.Impact, "sets the first auto-scaling policy") {
+		if len(first.asked) != 1 || !strings.Contains(first.asked[0].Summary.Impact.String(), "sets the first auto-scaling policy") {
 			t.Errorf("first put: got %+v, want a confirmation of the first policy", first.asked)
 		}
 		same := &approver{}
@@ -584,7 +584,7 @@ aws:
 		if err != nil {
 			t.Fatal(err)
 		}
-		if change.Current == nil || len(replace.asked) != 1 || !strings.Contains(replace.asked[0].Summary.Impact, "cooldown 600s") {
+		if change.Current == nil || len(replace.asked) != 1 || !strings.Contains(replace.asked[0].Summary.Impact.String(), "cooldown 600s") {
 			t.Errorf("replace: got current %+v and %+v, want the current policy shown with the change", change.Current, replace.asked)
 		}
 		got, err := b.eng.GetScalingPolicy(ctx, id, task.ID)
@@ -669,7 +669,7 @@ aws:
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(asked.asked) != 1 || strings.Contains(asked.asked[0].Summary.Impact, "billed") {
+		if len(asked.asked) != 1 || strings.Contains(asked.asked[0].Summary.Impact.String(), "billed") {
 			t.Errorf("create: got %+v, want 1 confirmation naming no billing method", asked.asked)
 		}
 		apps, err := b.eng.ListServerlessApps(ctx, nil)
@@ -686,7 +686,7 @@ aws:
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(agent.asked) != 1 || !strings.Contains(agent.asked[0].Summary.Impact, "spark-submit s3://emrctl-code/wc.py a,b") {
+		if len(agent.asked) != 1 || !strings.Contains(agent.asked[0].Summary.Impact.String(), "spark-submit s3://emrctl-code/wc.py a,b") {
 			t.Errorf("agent job: got %+v, want the equivalent spark-submit confirmed", agent.asked)
 		}
 		done, err := b.eng.WaitServerlessJob(ctx, created.ID, run.ID, engine.WaitOptions{})

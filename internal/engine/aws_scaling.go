@@ -11,6 +11,7 @@ import (
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/safetext"
 	"github.com/emrctl/emrctl/internal/validate"
 )
 
@@ -302,14 +303,14 @@ func (e *Engine) RemoveManagedScaling(ctx context.Context, call Call, clusterID 
 }
 
 // awsPolicyDiff shows what changes between two policies, one line per
-// changed field ("Rules[0].Action...CoolDown: 300 -> 600"); empty when
-// they are equal. With no current policy it is empty: the whole request
-// is shown anyway.
-func awsPolicyDiff(cur, next any) string {
+// changed field ("maximumCapacityUnits: 10 -> 20", strings quoted as
+// data); empty when they are equal. With no current policy it is empty:
+// the whole request is shown anyway.
+func awsPolicyDiff(cur, next any) safetext.Text {
 	if cur == nil {
-		return ""
+		return safetext.Text{}
 	}
-	a, b := map[string]string{}, map[string]string{}
+	a, b := map[string]any{}, map[string]any{}
 	awsFlatten(cur, "", a)
 	awsFlatten(next, "", b)
 	keys := make([]string, 0, len(a)+len(b))
@@ -322,24 +323,25 @@ func awsPolicyDiff(cur, next any) string {
 		}
 	}
 	sort.Strings(keys)
-	var out []string
+	var out []safetext.Text
 	for _, k := range keys {
 		va, ina := a[k]
 		vb, inb := b[k]
 		switch {
 		case !ina:
-			out = append(out, k+": (none) -> "+vb)
+			out = append(out, safetext.F("%s: (none) -> %v", safetext.ID(k), vb))
 		case !inb:
-			out = append(out, k+": "+va+" -> (none)")
+			out = append(out, safetext.F("%s: %v -> (none)", safetext.ID(k), va))
 		case va != vb:
-			out = append(out, k+": "+va+" -> "+vb)
+			out = append(out, safetext.F("%s: %v -> %v", safetext.ID(k), va, vb))
 		}
 	}
-	return strings.Join(out, "\n")
+	return safetext.Lines(out...)
 }
 
-// awsFlatten writes v's JSON leaves into out by path.
-func awsFlatten(v any, path string, out map[string]string) {
+// awsFlatten writes v's JSON leaves (numbers, strings, booleans) into out
+// by path.
+func awsFlatten(v any, path string, out map[string]any) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return
@@ -365,7 +367,7 @@ func awsFlatten(v any, path string, out map[string]string) {
 			}
 		case nil:
 		default:
-			out[path] = fmt.Sprint(t)
+			out[path] = t
 		}
 	}
 	walk(x, path)

@@ -28,9 +28,17 @@ type Timeouts struct {
 	// Lock is how long a write waits for another write on the same
 	// target to finish (default 15 min).
 	Lock time.Duration
+	// Answer is how long an identical call waits for a person to answer
+	// the confirmation another call asked (MCP's multi round-trip) before
+	// it asks on its own (default 1 min): a client whose dialog failed
+	// never answers, and must not hold up its own retry for long.
+	Answer time.Duration
 }
 
 func (t *Timeouts) fill() {
+	if t.Answer <= 0 {
+		t.Answer = time.Minute
+	}
 	if t.Read <= 0 {
 		t.Read = 30 * time.Second
 	}

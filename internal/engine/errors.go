@@ -28,12 +28,16 @@ func (e *ThrottledError) Unwrap() error { return e.Err }
 type PolicyError struct {
 	Operation string
 	Target    string
-	Reasons   []string
-	Limit     string
+	// Reasons are the policy's sentences, rendered from safetext: values
+	// in them are escaped and quoted.
+	Reasons []string
+	Limit   string
 }
 
+// Error reads "refused <operation> on <target>: <reasons>"; the target
+// is escaped, the reasons escape their own values.
 func (e *PolicyError) Error() string {
-	return fmt.Sprintf("refused %s on %s: %s", e.Operation, e.Target, strings.Join(e.Reasons, "; "))
+	return fmt.Sprintf("refused %s on %s: %s", e.Operation, validate.Escape(e.Target), strings.Join(e.Reasons, "; "))
 }
 
 // ErrNotConfirmed is returned when a confirmation was declined or could

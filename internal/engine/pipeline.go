@@ -112,7 +112,14 @@ const (
 	flightDeclined = "declined" // the person said no, or could not be asked
 	flightInvalid  = "invalid"  // bad input
 	flightError    = "error"    // anything else before sending
+	// flightAwaiting: the call ended to ask the person, who answers with
+	// a later call (MCP's multi round-trip); the intent is still in flight.
+	flightAwaiting = "awaiting"
 )
+
+// finalStatuses are the flight statuses that end an intent.
+var finalStatuses = []string{StatusSent, StatusUnchanged, StatusReconciled, StatusReplayed,
+	flightFailed, flightUnknown, flightRefused, flightDeclined, flightInvalid, flightError}
 
 // run runs j for call: it validates the idempotency key, joins an
 // identical call already in flight, takes the target's lock, answers a
@@ -128,12 +135,28 @@ func run[T any](ctx context.Context, e *Engine, call Call, j job[T]) (T, error) 
 		return zero, err
 	}
 	f := &flight{e: e, call: call, owner: journal.NewOwner(), lock: e.opts.Scope + "|" + j.target, target: j.target, hash: hash, job: j.operation}
-	holder, err := f.acquire(ctx, j.target)
-	if err != nil {
-		return zero, err
-	}
-	if holder != nil {
-		return joinFlight(ctx, f, holder, j)
+	for {
+		if p := f.pendingAnswer(ctx); p != nil {
+			if t, ok, err := awaitAnswer(ctx, f, j, p); ok {
+				return t, err
+			}
+		}
+		holder, err := f.acquire(ctx, j.target)
+		if err != nil {
+			return zero, err
+		}
+		if holder != nil {
+			return joinFlight(ctx, f, holder, j)
+		}
+		// An identical call may have ended to ask the person just before
+		// this one took the lock: wait for that answer instead, without
+		// the lock, which the answer needs.
+		if f.pendingAnswer(ctx) == nil {
+			break
+		}
+		if err := f.e.opts.Journal.Unlock(ctx, f.lock, f.owner.ID, nil); err != nil {
+			return zero, err
+		}
 	}
 	stop := f.heartbeat(ctx)
 	t, err := runLocked(ctx, f, j)
@@ -264,6 +287,8 @@ func (f *flight) statusOf(result any, err error) string {
 		return flightUnknown
 	case errors.As(err, &pe):
 		return flightRefused
+	case errors.Is(err, ErrConfirmationPending):
+		return flightAwaiting
 	case errors.Is(err, ErrNotConfirmed):
 		return flightDeclined
 	case errors.As(err, &ie):
@@ -317,11 +342,69 @@ func joinFlight[T any](ctx context.Context, f *flight, h *journal.Holder, j job[
 	if err != nil {
 		return zero, err
 	}
-	note := fmt.Sprintf("an identical request by %s (%s) was in flight; it was sent once and this is its result", validate.Render(h.Actor), h.Owner)
+	if fl.Status == flightAwaiting {
+		// The holder ended to ask the person: wait for the answer, not
+		// for a dialog of this call's own.
+		if t, ok, err := awaitAnswer(ctx, f, j, fl); ok {
+			return t, err
+		}
+		return run(ctx, f.e, f.call, j)
+	}
+	note := fmt.Sprintf("an identical request by %s (%s) was in flight; this is its result, and nothing was sent twice", validate.Render(h.Actor), h.Owner)
 	if fl.AttemptID > 0 {
 		note += fmt.Sprintf(" (journal entry %d)", fl.AttemptID)
 	}
 	return fromRecord(fl, j, StatusJoined, note)
+}
+
+// pendingAnswer is the newest identical call, within the answer timeout,
+// that ended to ask the person and whose answer has not come yet; nil
+// when there is none, or when this call carries an answer itself.
+func (f *flight) pendingAnswer(ctx context.Context) *journal.Flight {
+	if f.call.Answering {
+		return nil
+	}
+	fl, err := f.e.opts.Journal.LatestFlight(ctx, f.hash, f.e.opts.Now().Add(-f.e.opts.Timeouts.Answer), flightAwaiting)
+	if err != nil || fl.IdempotencyKey != f.call.IdempotencyKey {
+		return nil
+	}
+	if done, err := f.e.opts.Journal.LatestFlight(ctx, f.hash, fl.Finished, finalStatuses...); err == nil && done.Owner != fl.Owner {
+		return nil // answered already: a call now is a repeat, not a copy in flight
+	}
+	return fl
+}
+
+// awaitAnswer waits for the person's answer to the confirmation an
+// identical call asked for (pending), and returns that call's result,
+// marked as joined: one intent makes one dialog and one send. It reports
+// false when the call itself carries the answer, or nobody answered in
+// time (this call then asks on its own).
+func awaitAnswer[T any](ctx context.Context, f *flight, j job[T], pending *journal.Flight) (T, bool, error) {
+	var zero T
+	if f.call.Answering {
+		return zero, false, nil
+	}
+	ttl := f.e.opts.Timeouts.Answer
+	f.progress(fmt.Sprintf("an identical request is waiting for the person's answer since %s; waiting for that answer instead of asking again",
+		pending.Finished.Local().Format("15:04:05")))
+	for f.e.opts.Now().Before(pending.Finished.Add(ttl)) {
+		fl, err := f.e.opts.Journal.LatestFlight(ctx, f.hash, pending.Finished, append(finalStatuses, flightAwaiting)...)
+		switch {
+		case err == nil && fl.IdempotencyKey == f.call.IdempotencyKey && fl.Owner != pending.Owner && fl.Status == flightAwaiting:
+			pending = fl // the person was asked again
+		case err == nil && fl.IdempotencyKey == f.call.IdempotencyKey && fl.Owner != pending.Owner:
+			note := "an identical request was waiting for the person's answer; this is its result, and the person was asked once"
+			if fl.AttemptID > 0 {
+				note += fmt.Sprintf(" (journal entry %d)", fl.AttemptID)
+			}
+			t, err := fromRecord(fl, j, StatusJoined, note)
+			return t, true, err
+		}
+		if err := sleep(ctx, lockPoll); err != nil {
+			return zero, true, err
+		}
+	}
+	return zero, false, nil
 }
 
 // fromRecord turns a recorded flight into this call's result or error.

@@ -164,6 +164,10 @@ func (e *PrereqError) Error() string {
 // that is not OK says how to fix it. The report is returned even when it
 // holds problems; Err turns those into an error.
 func (e *Engine) CheckPrereqs(ctx context.Context, in PrereqInput) (*PrereqReport, error) {
+	in, err := distinctPrereqs(in)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkPrereqInput(in); err != nil {
 		return nil, err
 	}
@@ -190,6 +194,24 @@ func (e *Engine) CheckPrereqs(ctx context.Context, in PrereqInput) (*PrereqRepor
 		}
 	}
 	return c.r, nil
+}
+
+// distinctPrereqs checks each named resource once, however often it is
+// named, and bounds how many one call checks.
+func distinctPrereqs(in PrereqInput) (PrereqInput, error) {
+	var err error
+	for _, l := range []struct {
+		field string
+		items *[]string
+	}{{"vSwitchIds", &in.VSwitchIDs}, {"securityGroupIds", &in.SecurityGroupIDs}, {"keyPairNames", &in.KeyPairNames}} {
+		if *l.items, err = distinct(l.field, *l.items); err != nil {
+			return in, err
+		}
+	}
+	if len(in.Groups) > MaxListItems {
+		return in, inputError("groups", fmt.Sprintf("%d node groups; at most %d are checked in one call", len(in.Groups), MaxListItems), "check fewer node groups at a time")
+	}
+	return in, nil
 }
 
 func checkPrereqInput(in PrereqInput) error {

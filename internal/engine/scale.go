@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -345,7 +346,7 @@ func (e *Engine) release(ctx context.Context, f *flight, st *groupState, in Scal
 	}
 	// The person sees the exact requests; the interval between them is in
 	// the summary's impact, not dressed up as part of a request.
-	if err := f.authorize(ctx, decreaseOp(in, st, remaining), map[string]any{"requests": shown}); err != nil {
+	if err := f.authorize(ctx, e.decreaseOp(in, st, remaining), map[string]any{"requests": shown}); err != nil {
 		return err
 	}
 	current, err := e.beginPlan(ctx, f, in, wanted, plan)
@@ -363,14 +364,15 @@ func (e *Engine) release(ctx context.Context, f *flight, st *groupState, in Scal
 	}
 	from = st.size()
 	for i, b := range res.Batches {
+		stopped := func(err error) error { return stoppedScaleIn(ctx, in, res, current, i, err) }
 		if i > 0 {
 			if err := e.betweenBatches(ctx, in, i); err != nil {
-				return err
+				return stopped(err)
 			}
 		}
 		out, err := e.releaseBatch(ctx, f, p, in, b, from)
 		if err != nil {
-			return err
+			return stopped(err)
 		}
 		from -= len(b)
 		res.JournalIDs = append(res.JournalIDs, out.JournalID)
@@ -389,6 +391,55 @@ func (e *Engine) release(ctx context.Context, f *flight, st *groupState, in Scal
 	return nil
 }
 
+// ScaleInStoppedError is a scale-in that stopped after some of its
+// batches were released: it says what was done and how to go on.
+type ScaleInStoppedError struct {
+	NodeGroupID string
+	// Released are the batches sent, with their journal entries.
+	Released   [][]string
+	JournalIDs []int64
+	// Remaining are the nodes not released (including a batch whose
+	// outcome is unknown).
+	Remaining []string
+	// Plan is the journal entry of a scale-in by count; 0 when by IDs.
+	Plan int64
+	Err  error
+}
+
+func (e *ScaleInStoppedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The scale-in of %s stopped part way: %v. Done: ", validate.Render(e.NodeGroupID), e.Err)
+	for i, batch := range e.Released {
+		fmt.Fprintf(&b, "batch %d released %s (journal entry %d); ", i+1, strings.Join(batch, ", "), e.JournalIDs[i])
+	}
+	fmt.Fprintf(&b, "not released: %s. To resume, run the same scale-in again", strings.Join(e.Remaining, ", "))
+	if e.Plan != 0 {
+		fmt.Fprintf(&b, ": it takes up the plan in journal entry %d and releases only its remaining nodes", e.Plan)
+	} else {
+		b.WriteString(" with the same node IDs: released ones are skipped and the rest go out in batches at the interval")
+	}
+	return b.String()
+}
+
+func (e *ScaleInStoppedError) Unwrap() error { return e.Err }
+
+// stoppedScaleIn explains an error at batch i: once a batch went out, the
+// caller must learn what was released and how to resume.
+func stoppedScaleIn(ctx context.Context, in ScaleInInput, res *ScaleResult, plan *journal.Entry, i int, err error) error {
+	if i == 0 {
+		return err
+	}
+	if cause := context.Cause(ctx); cause != nil && errors.Is(err, ctx.Err()) {
+		err = cause // the reason the call was stopped, such as its deadline
+	}
+	var rest []string
+	for _, b := range res.Batches[i:] {
+		rest = append(rest, b...)
+	}
+	return &ScaleInStoppedError{NodeGroupID: in.NodeGroupID, Released: res.Batches[:i], JournalIDs: res.JournalIDs[:i],
+		Remaining: rest, Plan: entryID(plan), Err: err}
+}
+
 func entryID(e *journal.Entry) int64 {
 	if e == nil {
 		return 0
@@ -396,11 +447,14 @@ func entryID(e *journal.Entry) int64 {
 	return e.ID
 }
 
-func decreaseOp(in ScaleInInput, st *groupState, ids []string) policy.DecreaseNodes {
+func (e *Engine) decreaseOp(in ScaleInInput, st *groupState, ids []string) policy.DecreaseNodes {
 	op := policy.DecreaseNodes{
 		ClusterID: in.ClusterID, NodeGroupID: in.NodeGroupID, Role: st.group.Role, GroupPaymentType: st.group.PaymentType,
 		NodeIDs: ids, GroupNodes: st.live, BatchSize: in.BatchSize, BatchInterval: in.BatchInterval,
 		AckZero: in.AckZero, ByCount: in.Count > 0,
+	}
+	if wall := e.scaled(in.BatchInterval); wall != in.BatchInterval {
+		op.WallInterval = wall
 	}
 	for _, n := range st.nodes {
 		op.VerifiedNodeIDs = append(op.VerifiedNodeIDs, n.ID)

@@ -35,7 +35,8 @@ func (s *Server) newCall(req *mcp.CallToolRequest, name string, in any) *toolCal
 // engineCall is the engine.Call of this tool call.
 func (c *toolCall) engineCall(key string) engine.Call {
 	return engine.Call{Actor: c.actor, Confirm: c.confirm, IdempotencyKey: key, ReplayWindow: c.confirm.s.opts.ReplayWindow,
-		Progress: func(msg string) { c.confirm.s.opts.Logger.Info(msg, "tool", c.confirm.tool) }}
+		Answering: c.confirm.req.Params.RequestState != "",
+		Progress:  func(msg string) { c.confirm.s.opts.Logger.Info(msg, "tool", c.confirm.tool) }}
 }
 
 // agentActor names the MCP client from its initialize request (or, on the
@@ -190,7 +191,7 @@ func (s *Server) toolError(err error, cli string) error {
 		}
 		b.WriteString(". A person's confirmation does not lift this rule.")
 	case errors.As(err, &ne):
-		b.WriteString("Not run; nothing was sent: ")
+		b.WriteString("Nothing was done; nothing was sent to the cloud: ")
 		b.WriteString(err.Error())
 	case errors.As(err, &ie):
 		b.WriteString("Invalid input: ")

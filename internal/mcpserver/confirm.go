@@ -50,6 +50,8 @@ type confirmer struct {
 
 	// noElicitation is set when the client could not be asked.
 	noElicitation bool
+	// budget is the call's deadline, paused while the person answers.
+	budget *budget
 	// pending is set when the question goes back to the client in the
 	// tool result (modern protocol); the call ends without running.
 	pending *pendingAsk
@@ -79,11 +81,15 @@ func (c *confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engi
 	if c.req.ProtocolVersion() >= modernProtocol {
 		return c.roundTrip(conf, params)
 	}
+	// The person's time does not count against the call's deadline; the
+	// confirmation has its own.
+	c.budget.pause()
+	defer c.budget.resume()
 	ctx, cancel := context.WithTimeout(ctx, c.s.opts.ConfirmTimeout)
 	defer cancel()
 	res, err := c.req.Session.Elicit(ctx, params)
 	if err != nil {
-		return engine.Answer{}, fmt.Errorf("the confirmation could not be asked: %w", err)
+		return engine.Answer{}, dialogFailed(err)
 	}
 	return answerOf(res, conf)
 }
@@ -109,6 +115,17 @@ func (c *confirmer) roundTrip(conf engine.Confirmation, params *mcp.ElicitParams
 	return engine.Answer{}, errAwaiting
 }
 
+// dialogFailed says in plain words what a failed dialog means: the person
+// was never asked, so nothing ran.
+func dialogFailed(err error) error {
+	why := "your MCP client's confirmation dialog failed"
+	if errors.Is(err, context.DeadlineExceeded) {
+		why = "nobody answered the confirmation dialog in time"
+	}
+	return fmt.Errorf("%s (%s), so the person's answer never reached emrctl, and nothing ran. "+
+		"Call the tool again to ask again, or ask the person to run it from the emrctl CLI", why, validate.Render(err.Error()))
+}
+
 func canElicit(caps *mcp.ClientCapabilities) bool {
 	if caps == nil || caps.Elicitation == nil {
 		return false
@@ -127,7 +144,7 @@ func elicitParams(conf engine.Confirmation) *mcp.ElicitParams {
 	}
 	required := []string{fieldContinue}
 	if conf.NeedsCostAck {
-		props[fieldCost] = map[string]any{"type": "boolean", "title": "I acknowledge the cost", "description": safeText(conf.CostReason), "default": false}
+		props[fieldCost] = map[string]any{"type": "boolean", "title": "I acknowledge the cost", "description": conf.Cost(), "default": false}
 		required = append(required, fieldCost)
 	}
 	if conf.RequireZeroAck {
@@ -142,27 +159,13 @@ func elicitParams(conf engine.Confirmation) *mcp.ElicitParams {
 	}
 }
 
-// confirmationMessage is what the person reads. Untrusted text (names,
-// descriptions) is shown escaped, so invisible or bidirectional characters
-// cannot disguise the request, and the person is told that quoted text is
-// data supplied by the agent.
+// confirmationMessage is what the person reads: the lines the CLI shows
+// too (engine.Confirmation.Lines), in which untrusted text (names,
+// descriptions, rule fields) is escaped and quoted, so that it can neither
+// add a line nor disguise the request, and the person is told that quoted
+// text is data, not instructions.
 func confirmationMessage(conf engine.Confirmation) string {
-	var b strings.Builder
-	b.WriteString("emrctl asks you, not the AI agent, to confirm.\n\n")
-	b.WriteString(safeText(conf.Summary.String()))
-	b.WriteString("\n")
-	for _, r := range conf.Reasons {
-		b.WriteString("  - " + safeText(r) + "\n")
-	}
-	if conf.NeedsCostAck {
-		b.WriteString("Cost: " + safeText(conf.CostReason) + "\n")
-	}
-	if raw, err := json.MarshalIndent(conf.Request, "  ", "  "); err == nil {
-		b.WriteString("\nExact request (secrets redacted; quoted values are data from the agent, not instructions):\n  ")
-		b.WriteString(safeText(string(raw)))
-		b.WriteString("\n")
-	}
-	return b.String()
+	return "emrctl asks you, not the AI agent, to confirm.\n\n" + strings.Join(conf.Lines(), "\n") + "\n"
 }
 
 // safeText escapes what would be invisible or misleading when shown

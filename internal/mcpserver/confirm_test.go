@@ -11,6 +11,7 @@ import (
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/safetext"
 )
 
 // TestConfirmationReachesThePerson drives a scale-out that needs a
@@ -76,10 +77,10 @@ func TestConfirmationReachesThePerson(t *testing.T) {
 // characters escaped and a box for each acknowledgement.
 func TestConfirmationMessage(t *testing.T) {
 	conf := engine.Confirmation{
-		Summary:      policy.Summary{API: "IncreaseNodes", Target: "c-abcdefgh12/ng-abcdefgh12", Impact: "adds 30 TASK nodes"},
+		Summary:      policy.Summary{API: "IncreaseNodes", Target: safetext.ID("c-abcdefgh12/ng-abcdefgh12"), Impact: safetext.F("adds 30 TASK nodes")},
 		Reasons:      []string{"Adding more than 20 nodes at once needs a confirmation."},
 		Request:      map[string]any{"clusterId": "c-abcdefgh12", "note": "approved\u202e by admin\u200b"},
-		NeedsCostAck: true, CostReason: "The cluster grows from 90 to 120 nodes.",
+		NeedsCostAck: true, CostReason: safetext.F("The cluster grows from 90 to 120 nodes."),
 		RequireZeroAck: true,
 	}
 	p := elicitParams(conf)
@@ -96,6 +97,9 @@ func TestConfirmationMessage(t *testing.T) {
 	}
 	if strings.ContainsAny(p.Message, "\u202e\u200b") {
 		t.Errorf("message holds invisible characters unescaped:\n%s", p.Message)
+	}
+	if lines := strings.Join(conf.Lines(), "\n"); !strings.Contains(p.Message, lines) {
+		t.Errorf("message:\n%s\nwant the confirmation's lines, as the CLI shows them:\n%s", p.Message, lines)
 	}
 	schema := p.RequestedSchema.(map[string]any)
 	props := schema["properties"].(map[string]any)
@@ -145,14 +149,7 @@ func TestAnswerOf(t *testing.T) {
 // forging or replaying client would.
 func rawClient(t *testing.T, srv *Server) *mcp.ClientSession {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := srv.MCP().Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ss.Close() })
+	ctx, ct := serve(t, srv)
 	c := mcp.NewClient(&mcp.Implementation{Name: "raw-client", Version: "1"}, &mcp.ClientOptions{
 		ElicitationHandler: func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
 			return &mcp.ElicitResult{Action: "decline"}, nil

@@ -1,8 +1,13 @@
 package mcpserver
 
 import (
+	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // TestDuplicateDeliveryAddsNodesOnce re-sends identical scale-out calls,
@@ -71,6 +76,73 @@ func TestIdempotencyKeyFormat(t *testing.T) {
 			}
 			if sent := b.rec.since(mark, writeActions...); len(sent) != 0 {
 				t.Errorf("sent: got %v, want nothing", sent)
+			}
+		})
+	}
+}
+
+// TestIdenticalCallsAwaitingAnAnswerJoin: on the multi round-trip
+// protocol a call ends to ask the person and is called again with the
+// answer. Identical calls meanwhile wait for that answer and get its
+// result, marked joined: one dialog and one send for one intent, whether
+// the person accepts or declines.
+func TestIdenticalCallsAwaitingAnAnswerJoin(t *testing.T) {
+	for _, tt := range []struct {
+		mode     clientMode
+		wantSent int
+		want     string
+	}{
+		{acceptingAll, 1, `"status":"joined"`},
+		{declining, 0, "declined"},
+	} {
+		t.Run(tt.mode.name, func(t *testing.T) {
+			b := newBed(t, bedOptions{})
+			f := b.createCluster("awaiting", 1)
+			srv := b.server(true)
+			// The person takes a second to answer; the identical calls
+			// arrive while the dialog is open.
+			slow := tt.mode
+			slow.elicit = func(r *mcp.ElicitRequest) *mcp.ElicitResult {
+				time.Sleep(time.Second)
+				return tt.mode.elicit(r)
+			}
+			args := map[string]any{"clusterId": f.clusterID, "nodeGroupId": f.task, "minCapacity": 0, "maxCapacity": 5, "rules": []any{timeRule("a")}}
+			mark := b.rec.mark()
+			var wg sync.WaitGroup
+			results := make([]*mcp.CallToolResult, 4)
+			logs := make([]*elicitLog, 4)
+			for i := range results {
+				mode := tt.mode
+				if i == 0 {
+					mode = slow
+				}
+				cs, log := connect(t, srv, mode)
+				logs[i] = log
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					results[i] = call(t, cs, "put_auto_scaling_policy", args)
+				}()
+				if i == 0 {
+					time.Sleep(300 * time.Millisecond)
+				}
+			}
+			wg.Wait()
+			dialogs := 0
+			for _, l := range logs {
+				dialogs += len(l.all())
+			}
+			if dialogs != 1 {
+				t.Errorf("%d dialogs were shown for one intent, want 1", dialogs)
+			}
+			if got := len(b.rec.since(mark, "PutAutoScalingPolicy")); got != tt.wantSent {
+				t.Errorf("PutAutoScalingPolicy sent %d times, want %d; first call: %s", got, tt.wantSent, text(results[0]))
+			}
+			for i, r := range results[1:] {
+				raw, _ := json.Marshal(r.StructuredContent)
+				if got := text(r) + string(raw); !strings.Contains(got, tt.want) {
+					t.Errorf("identical call %d: got %q, want %s", i+1, got, tt.want)
+				}
 			}
 		})
 	}

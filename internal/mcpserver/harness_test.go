@@ -116,6 +116,8 @@ type bed struct {
 type bedOptions struct {
 	ownBuckets []string
 	policy     *policy.Policy
+	// timeScale divides the engine's waits (default: instant).
+	timeScale float64
 }
 
 func newBed(t *testing.T, o bedOptions) *bed {
@@ -144,10 +146,16 @@ func newBed(t *testing.T, o bedOptions) *bed {
 	if pol == nil {
 		pol = policy.Default()
 	}
+	if o.timeScale == 0 {
+		o.timeScale = 1e6
+	}
 	eng, err := engine.New(engine.Options{
-		Profile: "sandbox", Provider: aliyun.New(c), Scope: "sandbox:test", Region: "cn-hangzhou", Sandbox: true, TimeScale: 1e6,
+		Profile: "sandbox", Provider: aliyun.New(c), Scope: "sandbox:test", Region: "cn-hangzhou", Sandbox: true, TimeScale: o.timeScale,
 		Journal: j, Policy: pol, Secrets: secrets, OwnBuckets: o.ownBuckets,
 		Backoff: func(int) time.Duration { return time.Millisecond },
+		// Forged and abandoned confirmations are never answered: identical
+		// calls wait for them briefly.
+		Timeouts: engine.Timeouts{Answer: 3 * time.Second},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -158,11 +166,18 @@ func newBed(t *testing.T, o bedOptions) *bed {
 // server builds the MCP server on the bed's engine.
 func (b *bed) server(allowWrites bool) *Server {
 	b.t.Helper()
-	s, err := New(Options{Engine: b.eng, AllowWrites: allowWrites, Version: "test", Secrets: b.secrets,
-		Getenv: func(k string) (string, bool) {
-			v, ok := map[string]string{"EMR_ROOT_PASSWORD": "Sandbox1234x"}[k]
-			return v, ok
-		}})
+	return b.serverWith(Options{AllowWrites: allowWrites})
+}
+
+// serverWith builds the MCP server on the bed's engine with o.
+func (b *bed) serverWith(o Options) *Server {
+	b.t.Helper()
+	o.Engine, o.Version, o.Secrets = b.eng, "test", b.secrets
+	o.Getenv = func(k string) (string, bool) {
+		v, ok := map[string]string{"EMR_ROOT_PASSWORD": "Sandbox1234x"}[k]
+		return v, ok
+	}
+	s, err := New(o)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -367,6 +382,15 @@ func (l *elicitLog) all() []string {
 // connect starts srv on in-memory transports and returns a client session.
 func connect(t *testing.T, srv *Server, m clientMode) (*mcp.ClientSession, *elicitLog) {
 	t.Helper()
+	ctx, ct := serve(t, srv)
+	log := &elicitLog{}
+	return connectClient(t, ctx, ct, newClient(m, log), m.protocol), log
+}
+
+// serve starts a session of srv on in-memory transports and returns the
+// client's end, with a context that ends with the test.
+func serve(t *testing.T, srv *Server) (context.Context, mcp.Transport) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	st, ct := mcp.NewInMemoryTransports()
@@ -375,13 +399,19 @@ func connect(t *testing.T, srv *Server, m clientMode) (*mcp.ClientSession, *elic
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ss.Close() })
-	log := &elicitLog{}
-	cs, err := newClient(m, log).Connect(ctx, ct, &mcp.ClientSessionOptions{ProtocolVersion: m.protocol})
+	return ctx, ct
+}
+
+// connectClient connects client c on transport ct with the protocol
+// version ("" = the SDK's latest).
+func connectClient(t *testing.T, ctx context.Context, ct mcp.Transport, c *mcp.Client, protocol string) *mcp.ClientSession {
+	t.Helper()
+	cs, err := c.Connect(ctx, ct, &mcp.ClientSessionOptions{ProtocolVersion: protocol})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cs.Close() })
-	return cs, log
+	return cs
 }
 
 func newClient(m clientMode, log *elicitLog) *mcp.Client {

@@ -23,6 +23,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/emrctl/emrctl/internal/engine"
@@ -60,6 +61,10 @@ type Options struct {
 	// instead of applying it again (re-delivered tool calls); zero means
 	// DefaultReplayWindow, negative turns it off.
 	ReplayWindow time.Duration
+	// CallTimeout bounds the work of each tool call, not counting the
+	// time a person takes to answer a confirmation (default
+	// DefaultCallTimeout).
+	CallTimeout time.Duration
 }
 
 // DefaultReplayWindow is how long an identical write tool call is taken
@@ -91,6 +96,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.ConfirmTimeout <= 0 {
 		o.ConfirmTimeout = 10 * time.Minute
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = DefaultCallTimeout
 	}
 	if o.TicketTTL <= 0 {
 		o.TicketTTL = 5 * time.Minute
@@ -144,10 +152,10 @@ func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 // browsers are refused, so a web page cannot drive the tools of a server
 // on the person's machine.
 func (s *Server) HTTPHandler() http.Handler {
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
+	return jsonrpcErrors(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
 		Logger:                s.opts.Logger,
 		CrossOriginProtection: http.NewCrossOriginProtection(),
-	})
+	}))
 }
 
 func (s *Server) instructions() string {
@@ -232,8 +240,15 @@ func add[In, Out any](s *Server, t tool[In], h func(ctx context.Context, c *tool
 	s.tools = append(s.tools, t.name)
 	h2 := func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Out, error) {
 		var zero Out
+		ctx, b := newBudget(ctx, s.opts.CallTimeout)
+		defer b.stop()
 		c := s.newCall(req, t.name, in)
+		c.confirm.budget = b
 		out, err := h(ctx, c, in)
+		var late *deadlineError
+		if err != nil && errors.As(context.Cause(ctx), &late) {
+			err = &stoppedError{cause: late, err: err}
+		}
 		if c.confirm.pending != nil {
 			// The person has to answer first (multi round-trip): the
 			// client asks, then sends the same call again with the answer.
@@ -249,6 +264,10 @@ func add[In, Out any](s *Server, t tool[In], h func(ctx context.Context, c *tool
 		return nil, out, nil
 	}
 	def := &mcp.Tool{Name: t.name, Title: t.title, Description: t.description, Annotations: t.hints.annotations(t.title)}
+	if in, err := jsonschema.For[In](nil); err == nil {
+		capLists(in)
+		def.InputSchema = in
+	}
 	if err := addTool(s.mcp, def, h2); err != nil {
 		// The output type could not be described (an engine type grew a
 		// field JSON Schema cannot express): serve the tool with a plain
@@ -257,6 +276,22 @@ func add[In, Out any](s *Server, t tool[In], h func(ctx context.Context, c *tool
 		def.OutputSchema = map[string]any{"type": "object"}
 		mcp.AddTool(s.mcp, def, h2)
 	}
+}
+
+// capLists bounds every list of a tool's input: the SDK refuses a longer
+// one before the handler runs, so no call does unbounded work.
+func capLists(s *jsonschema.Schema) {
+	if s == nil {
+		return
+	}
+	if (s.Type == "array" || slices.Contains(s.Types, "array")) && s.MaxItems == nil {
+		s.MaxItems = ptr(engine.MaxListItems)
+	}
+	for _, p := range s.Properties {
+		capLists(p)
+	}
+	capLists(s.Items)
+	capLists(s.AdditionalProperties)
 }
 
 // addTool is mcp.AddTool, returning the SDK's schema error instead of

@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // ColumnKind says how a column's value is shown in tables and CSV.
@@ -103,22 +104,10 @@ func finishCell(s string, mode cellMode) string {
 	return sanitize(s)
 }
 
-// sanitize replaces tabs and line breaks with spaces and other control
-// characters with '?'.
-func sanitize(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return ' '
-		case unicode.IsControl(r):
-			return '?'
-		}
-		return r
-	}, s)
-}
+// sanitize shows a cell on one line with nothing hidden: cells hold data
+// (names, descriptions, tags), which must not break the table or pass for
+// emrctl's own text (validate.Inline).
+func sanitize(s string) string { return validate.Inline(s) }
 
 // lookup follows a dotted path through the JSON form of an item.
 func lookup(v any, path string) (any, bool) {

@@ -296,7 +296,9 @@ func TestCellRendering(t *testing.T) {
 		{name: "text empty is missing", kind: Text, value: "", wantTbl: "-", wantCSV: ""},
 		{name: "text object", kind: Text, value: map[string]any{"a": json.Number("1")}, wantTbl: `{"a":1}`, wantCSV: `{"a":1}`},
 		{name: "text list", kind: Text, value: []any{"x", "y"}, wantTbl: `["x","y"]`, wantCSV: `["x","y"]`},
-		{name: "text control characters", kind: Text, value: "a\tb\x1b[31mc", wantTbl: "a b?[31mc", wantCSV: "a\tb\x1b[31mc"},
+		{name: "text control characters", kind: Text, value: "a\tb\x1b[31mc", wantTbl: `a\tb\u001B[31mc`, wantCSV: "a\tb\x1b[31mc"},
+		{name: "text line break", kind: Text, value: "a\r\nAbout to execute", wantTbl: `a\r\nAbout to execute`, wantCSV: "a\r\nAbout to execute"},
+		{name: "text bidi and zero width", kind: Text, value: "a\u202eb\u200bc", wantTbl: `a\u202Eb\u200Bc`, wantCSV: "a\u202eb\u200bc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,7 +30,7 @@ func TestCoreSpotNeedsConfirmation(t *testing.T) {
 			if warned != tc.want || d.Verdict != Confirm {
 				t.Errorf("got %v with reasons %q; want a confirmation, with the CORE spot reason: %v", d.Verdict, d.Reasons, tc.want)
 			}
-			if !strings.Contains(d.Summary.Impact, "TASK task x2 (spot)") {
+			if !strings.Contains(d.Summary.Impact.String(), `TASK "task" x2 (spot)`) {
 				t.Errorf("impact %q: want the spot groups named", d.Summary.Impact)
 			}
 		})
@@ -45,7 +45,7 @@ func TestWordingPerCloud(t *testing.T) {
 	human := Actor{Kind: Human, Name: "ana"}
 	create := Decide(p, human, CreateCluster{Region: "us-east-1", ClusterName: "x", Groups: []GroupCount{{Name: "m", Role: RoleMaster, Count: 1}}})
 	group := Decide(p, human, CreateNodeGroup{ClusterID: "j-1", Name: "t", Role: RoleTask, Count: 1})
-	for _, impact := range []string{create.Summary.Impact, group.Summary.Impact} {
+	for _, impact := range []string{create.Summary.Impact.String(), group.Summary.Impact.String()} {
 		if strings.Contains(impact, "billed") {
 			t.Errorf("impact %q: names a billing method the cloud has not", impact)
 		}

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/emrctl/emrctl/internal/safetext"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -48,11 +51,11 @@ func runVerdicts(t *testing.T, p *Policy, cases []verdictCase) {
 			if d.Verdict != Allow && len(d.Reasons) == 0 {
 				t.Errorf("got %v without reasons, want reasons", d.Verdict)
 			}
-			if d.Summary.API != tc.op.API() || d.Summary.Impact == "" {
-				t.Errorf("Summary: got %+v, want API %q and an impact", d.Summary, tc.op.API())
+			if d.Summary.API != tc.op.API() || d.Summary.Impact.IsZero() {
+				t.Errorf("Summary: got %q, want API %q and an impact", d.Summary, tc.op.API())
 			}
 			for _, h := range tc.impactHs {
-				if !strings.Contains(d.Summary.Impact, h) {
+				if !strings.Contains(d.Summary.Impact.String(), h) {
 					t.Errorf("Impact: got %q, want it to show %q", d.Summary.Impact, h)
 				}
 			}
@@ -137,7 +140,7 @@ func TestIncreaseAndCreate(t *testing.T) {
 			name: "cluster", want: Confirm,
 			op: CreateCluster{Region: "cn-hangzhou", ClusterName: "etl", PaymentType: PaymentPayAsYouGo,
 				Groups: []GroupCount{{Name: "m", Role: RoleMaster, Count: 1}, {Name: "c", Role: RoleCore, Count: 2}, {Name: "t", Role: RoleTask, Count: 4}}},
-			impactHs: []string{"3 node groups", "7 nodes", "MASTER m x1", "TASK t x4"},
+			impactHs: []string{"3 node groups", "7 nodes", `MASTER "m" x1`, `TASK "t" x4`},
 		},
 		{
 			name: "cluster negative group", want: Deny, limit: RuleNodeCount,
@@ -162,7 +165,7 @@ func TestAutoScaling(t *testing.T) {
 	put := func(change func(*PutAutoScalingPolicy)) PutAutoScalingPolicy {
 		o := PutAutoScalingPolicy{ClusterID: "c-12345678", NodeGroupID: "ng-12345678", Role: RoleTask, MinCapacity: 2, MaxCapacity: 50,
 			Rules:   []Rule{{Name: "burst", TriggerType: TriggerMetrics, ActivityType: ScaleOut, Adjustment: 3, CoolDownSeconds: 300, HasCoolDown: true}},
-			Current: current, Diff: "- rule workday-scaleout\n+ rule burst"}
+			Current: current, Diff: safetext.Lines(safetext.F("- rule %s", "workday-scaleout"), safetext.F("+ rule %s", "burst"))}
 		if change != nil {
 			change(&o)
 		}
@@ -173,8 +176,8 @@ func TestAutoScaling(t *testing.T) {
 		manyRules[i] = Rule{TriggerType: TriggerTime, ActivityType: ScaleIn, Adjustment: 1}
 	}
 	runVerdicts(t, Default(), []verdictCase{
-		{name: "replace", op: put(nil), want: Confirm, impactHs: []string{"now min 0, max 20, 2 rules", "afterwards min 2, max 50, 1 rule", "+ rule burst"}},
-		{name: "first policy", op: put(func(o *PutAutoScalingPolicy) { o.Current, o.Diff = nil, "" }), want: Confirm, impactHs: []string{"first"}},
+		{name: "replace", op: put(nil), want: Confirm, impactHs: []string{"now min 0, max 20, 2 rules", "afterwards min 2, max 50, 1 rule", "changes:\n- rule \"workday-scaleout\"\n+ rule \"burst\""}},
+		{name: "first policy", op: put(func(o *PutAutoScalingPolicy) { o.Current, o.Diff = nil, safetext.Text{} }), want: Confirm, impactHs: []string{"first"}},
 		{name: "core group", op: put(func(o *PutAutoScalingPolicy) { o.Role = RoleCore }), want: Deny, limit: RuleAutoScalingTaskOnly},
 		{name: "min negative", op: put(func(o *PutAutoScalingPolicy) { o.MinCapacity = -1 }), want: Deny, limit: RuleCapacityRange},
 		{name: "min above max", op: put(func(o *PutAutoScalingPolicy) { o.MinCapacity = 60 }), want: Deny, limit: RuleCapacityRange},
@@ -191,7 +194,7 @@ func TestAutoScaling(t *testing.T) {
 		{name: "101 rules", op: put(func(o *PutAutoScalingPolicy) { o.Rules = manyRules }), want: Deny, limit: RuleMaxRules},
 		{name: "100 rules", op: put(func(o *PutAutoScalingPolicy) { o.Rules = manyRules[:100] }), want: Confirm},
 		{name: "remove", op: RemoveAutoScalingPolicy{NodeGroupID: "ng-12345678", Current: current}, want: Confirm,
-			impactHs: []string{"no longer scales", "workday-scaleout", "idle-scalein", "max 20"}},
+			impactHs: []string{"no longer scales", `1. "workday-scaleout" TIME_TRIGGER SCALE_OUT by 5; 2. "idle-scalein"`, "max 20"}},
 		{name: "remove nothing", op: RemoveAutoScalingPolicy{NodeGroupID: "ng-12345678"}, want: Deny, limit: RuleNoPolicy},
 		{name: "agent remove", actor: Agent, op: RemoveAutoScalingPolicy{Current: current}, want: Confirm},
 	})
@@ -296,7 +299,7 @@ func TestSubmitJob(t *testing.T) {
 				if d.Verdict != w.verdict || d.Limit != w.limit {
 					t.Fatalf("got %v (limit %q), want %v (limit %q); reasons %q", d.Verdict, d.Limit, w.verdict, w.limit, d.Reasons)
 				}
-				if a.Kind == Agent && d.Verdict == Confirm && tt.op.SparkSubmit != "" && !strings.Contains(d.Summary.Impact, tt.op.SparkSubmit) {
+				if a.Kind == Agent && d.Verdict == Confirm && tt.op.SparkSubmit != "" && !strings.Contains(d.Summary.Impact.String(), `"`+tt.op.SparkSubmit+`"`) {
 					t.Errorf("Impact: got %q, want the spark-submit command", d.Summary.Impact)
 				}
 			})
@@ -411,7 +414,7 @@ func TestPromptInjectionChangesNothing(t *testing.T) {
 			taskDecrease(func(o *DecreaseNodes) { o.GroupNodes = 3 }),
 			PutAutoScalingPolicy{ClusterID: "c-12345678", NodeGroupID: "ng-12345678", Role: RoleTask, MaxCapacity: 500,
 				Rules:   []Rule{{Name: s, TriggerType: TriggerMetrics, ActivityType: ScaleOut, CoolDownSeconds: 10, HasCoolDown: true}},
-				Current: snapshot, Diff: s},
+				Current: snapshot, Diff: safetext.Lines(safetext.F("+ rule %s", s))},
 			RemoveAutoScalingPolicy{ClusterID: "c-12345678", NodeGroupID: "ng-12345678", Current: snapshot},
 			DeleteCluster{Provider: ProviderAliyun, ClusterID: "c-12345678", ClusterName: s},
 			SubmitJob{Provider: ProviderAliyun, TargetID: "w-12345678", Kind: JobCommand, SparkSubmit: s,
@@ -434,7 +437,7 @@ func TestPromptInjectionChangesNothing(t *testing.T) {
 				for i, op := range ops(inj) {
 					t.Run(pname+"/"+string(kind)+"/"+op.API(), func(t *testing.T) {
 						got := Decide(p, Actor{Kind: kind, Name: inj, Client: inj}, op)
-						if diff := cmp.Diff(baseline[i], restore(got, inj, base)); diff != "" {
+						if diff := cmp.Diff(render(baseline[i]), restore(render(got), inj, base)); diff != "" {
 							t.Errorf("injection %q changed the decision (-baseline +got):\n%s", inj, diff)
 						}
 					})
@@ -444,10 +447,24 @@ func TestPromptInjectionChangesNothing(t *testing.T) {
 	}
 }
 
+// rendered is a Decision with its texts rendered, to compare as text.
+type rendered struct {
+	Decision
+	Summary struct{ API, Target, Impact string }
+	Cost    string
+}
+
+func render(d Decision) rendered {
+	r := rendered{Decision: d, Cost: d.CostReason.String()}
+	r.Decision.Summary, r.Decision.CostReason = Summary{}, safetext.Text{}
+	r.Summary.API, r.Summary.Target, r.Summary.Impact = d.Summary.API, d.Summary.Target.String(), d.Summary.Impact.String()
+	return r
+}
+
 // restore replaces the injected text (raw or escaped) with the baseline in
 // every string of d.
-func restore(d Decision, injected, base string) Decision {
-	r := strings.NewReplacer(esc(injected), base, injected, base)
+func restore(d rendered, injected, base string) rendered {
+	r := strings.NewReplacer(validate.Escape(injected), base, injected, base)
 	reasons := make([]string, len(d.Reasons))
 	for i, s := range d.Reasons {
 		reasons[i] = r.Replace(s)
@@ -456,8 +473,8 @@ func restore(d Decision, injected, base string) Decision {
 	if len(reasons) == 0 {
 		d.Reasons = nil
 	}
-	d.Summary = Summary{API: r.Replace(d.Summary.API), Target: r.Replace(d.Summary.Target), Impact: r.Replace(d.Summary.Impact)}
-	d.CostReason = r.Replace(d.CostReason)
+	d.Summary.API, d.Summary.Target, d.Summary.Impact = r.Replace(d.Summary.API), r.Replace(d.Summary.Target), r.Replace(d.Summary.Impact)
+	d.Cost = r.Replace(d.Cost)
 	d.RequireTypedName = r.Replace(d.RequireTypedName)
 	return d
 }
@@ -493,7 +510,7 @@ func TestDecideAcceptsPointers(t *testing.T) {
 }
 
 func TestSummaryString(t *testing.T) {
-	s := Summary{API: "DecreaseNodes", Target: "c-12345678/ng-12345678", Impact: "releases 2 TASK nodes"}
+	s := Summary{API: "DecreaseNodes", Target: safetext.ID("c-12345678/ng-12345678"), Impact: safetext.F("releases 2 TASK nodes")}
 	want := "About to execute: DecreaseNodes, target: c-12345678/ng-12345678, impact: releases 2 TASK nodes. Continue?"
 	if got := s.String(); got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -502,7 +519,7 @@ func TestSummaryString(t *testing.T) {
 
 func TestSummaryEscapesHostileText(t *testing.T) {
 	d := Decide(nil, Actor{Kind: Human}, CreateNodeGroup{ClusterID: "c-1234\u202E5678", Name: "a\u200Bb", Role: RoleTask, Count: 1})
-	for _, s := range []string{d.Summary.Target, d.Summary.Impact} {
+	for _, s := range []string{d.Summary.Target.String(), d.Summary.Impact.String()} {
 		if strings.ContainsAny(s, "\u202E\u200B") {
 			t.Errorf("got %q, want invisible characters escaped", s)
 		}

@@ -324,7 +324,7 @@ func TestLimitsEveryActorEveryBoundary(t *testing.T) {
 						if d.Verdict != Allow && len(d.Reasons) == 0 {
 							t.Errorf("%s, n=%d: got %v without reasons, want reasons", a.Kind, n, d.Verdict)
 						}
-						if d.NeedsCostAck && d.CostReason == "" {
+						if d.NeedsCostAck && d.CostReason.IsZero() {
 							t.Errorf("%s, n=%d: got NeedsCostAck without CostReason", a.Kind, n)
 						}
 					}

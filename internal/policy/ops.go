@@ -3,6 +3,8 @@ package policy
 import (
 	"strings"
 	"time"
+
+	"github.com/emrctl/emrctl/internal/safetext"
 )
 
 // Node group roles, as the APIs spell them.
@@ -78,6 +80,13 @@ func (CreateCluster) API() string { return "CreateCluster" }
 // Target returns the new cluster's name and region.
 func (o CreateCluster) Target() string { return newName("cluster", o.ClusterName, o.Region) }
 
+func (o CreateCluster) target() safetext.Text {
+	if o.Region == "" {
+		return safetext.F("new cluster %s", o.ClusterName)
+	}
+	return safetext.F("new cluster %s in %s", o.ClusterName, safetext.ID(o.Region))
+}
+
 // CreateNodeGroup adds a node group to a cluster.
 type CreateNodeGroup struct {
 	ClusterID   string
@@ -95,6 +104,8 @@ func (CreateNodeGroup) API() string { return "CreateNodeGroup" }
 
 // Target returns the cluster ID.
 func (o CreateNodeGroup) Target() string { return o.ClusterID }
+
+func (o CreateNodeGroup) target() safetext.Text { return safetext.ID(o.ClusterID) }
 
 // IncreaseNodes adds nodes to a node group.
 type IncreaseNodes struct {
@@ -117,6 +128,8 @@ func (IncreaseNodes) API() string { return "IncreaseNodes" }
 // Target returns the cluster and node group IDs.
 func (o IncreaseNodes) Target() string { return o.ClusterID + "/" + o.NodeGroupID }
 
+func (o IncreaseNodes) target() safetext.Text { return groupTarget(o.ClusterID, o.NodeGroupID) }
+
 // DecreaseNodes releases nodes of a node group.
 type DecreaseNodes struct {
 	ClusterID        string
@@ -135,6 +148,10 @@ type DecreaseNodes struct {
 	// releases NodeIDs in ceil(len/BatchSize) calls, BatchInterval apart.
 	BatchSize     int
 	BatchInterval time.Duration
+	// WallInterval is how long the engine really waits between batches
+	// when it differs from BatchInterval (a sandbox whose clock runs
+	// faster); zero means the same.
+	WallInterval time.Duration
 	// AckZero: the person acknowledged that the group goes to zero nodes.
 	AckZero bool
 	// ByCount: the user asked for a number of nodes and the engine chose
@@ -147,6 +164,8 @@ func (DecreaseNodes) API() string { return "DecreaseNodes" }
 
 // Target returns the cluster and node group IDs.
 func (o DecreaseNodes) Target() string { return o.ClusterID + "/" + o.NodeGroupID }
+
+func (o DecreaseNodes) target() safetext.Text { return groupTarget(o.ClusterID, o.NodeGroupID) }
 
 // Rule is one auto-scaling rule.
 type Rule struct {
@@ -180,8 +199,9 @@ type PutAutoScalingPolicy struct {
 	Rules       []Rule
 	// Current is the policy in place now; nil when there is none.
 	Current *PolicySnapshot
-	// Diff shows what changes against Current, prepared by the engine.
-	Diff string
+	// Diff shows what changes against Current, prepared by the engine as
+	// lines (safetext.Lines) whose rule fields are data.
+	Diff safetext.Text
 }
 
 // API returns "PutAutoScalingPolicy".
@@ -189,6 +209,8 @@ func (PutAutoScalingPolicy) API() string { return "PutAutoScalingPolicy" }
 
 // Target returns the cluster and node group IDs.
 func (o PutAutoScalingPolicy) Target() string { return o.ClusterID + "/" + o.NodeGroupID }
+
+func (o PutAutoScalingPolicy) target() safetext.Text { return groupTarget(o.ClusterID, o.NodeGroupID) }
 
 // RemoveAutoScalingPolicy removes the auto-scaling policy of a node group.
 type RemoveAutoScalingPolicy struct {
@@ -203,6 +225,10 @@ func (RemoveAutoScalingPolicy) API() string { return "RemoveAutoScalingPolicy" }
 
 // Target returns the cluster and node group IDs.
 func (o RemoveAutoScalingPolicy) Target() string { return o.ClusterID + "/" + o.NodeGroupID }
+
+func (o RemoveAutoScalingPolicy) target() safetext.Text {
+	return groupTarget(o.ClusterID, o.NodeGroupID)
+}
 
 // UpdateClusterAttribute renames a cluster, changes its description or
 // switches its deletion protection.
@@ -222,6 +248,8 @@ func (UpdateClusterAttribute) API() string { return "UpdateClusterAttribute" }
 // Target returns the cluster ID.
 func (o UpdateClusterAttribute) Target() string { return o.ClusterID }
 
+func (o UpdateClusterAttribute) target() safetext.Text { return safetext.ID(o.ClusterID) }
+
 // UpdateAutoRenew switches auto-renewal of a subscription cluster.
 type UpdateAutoRenew struct {
 	ClusterID string
@@ -236,6 +264,8 @@ func (UpdateAutoRenew) API() string { return "UpdateClusterAutoRenew" }
 
 // Target returns the cluster ID.
 func (o UpdateAutoRenew) Target() string { return o.ClusterID }
+
+func (o UpdateAutoRenew) target() safetext.Text { return safetext.ID(o.ClusterID) }
 
 // DeleteCluster releases a cluster: Alibaba DeleteCluster, AWS
 // TerminateJobFlows, or deleting an EMR Serverless application.
@@ -263,6 +293,8 @@ func (o DeleteCluster) API() string {
 
 // Target returns the cluster ID.
 func (o DeleteCluster) Target() string { return o.ClusterID }
+
+func (o DeleteCluster) target() safetext.Text { return safetext.ID(o.ClusterID) }
 
 // SubmitJob submits a job: a step on a cluster or a job run in a
 // workspace or application.
@@ -292,6 +324,8 @@ func (o SubmitJob) API() string {
 // Target returns the cluster, workspace or application ID.
 func (o SubmitJob) Target() string { return o.TargetID }
 
+func (o SubmitJob) target() safetext.Text { return safetext.ID(o.TargetID) }
+
 // CancelJob cancels a running step or job run.
 type CancelJob struct {
 	Provider string
@@ -309,3 +343,11 @@ func (o CancelJob) API() string {
 
 // Target returns the step or job run.
 func (o CancelJob) Target() string { return o.TargetID }
+
+func (o CancelJob) target() safetext.Text { return safetext.ID(o.TargetID) }
+
+// groupTarget shows a cluster and node group ID as one target, each
+// quoted on its own when it is not plainly an ID.
+func groupTarget(clusterID, nodeGroupID string) safetext.Text {
+	return safetext.F("%s/%s", safetext.ID(clusterID), safetext.ID(nodeGroupID))
+}

@@ -12,13 +12,18 @@
 // Decide never reads free text (names, descriptions, job arguments) to
 // reach a verdict; such text is only echoed in summaries. Text that claims
 // authority ("admin mode", "pre-authorized") therefore changes nothing.
+//
+// Everything a decision says is built with package safetext: emrctl's
+// words come from constants, and every value from an operation is data,
+// shown escaped and quoted, so no value can add a line to a confirmation
+// or pass for emrctl's own words.
 package policy
 
 import (
 	"fmt"
 	"reflect"
 
-	"github.com/emrctl/emrctl/internal/validate"
+	"github.com/emrctl/emrctl/internal/safetext"
 )
 
 // ActorKind says who is asking.
@@ -99,7 +104,8 @@ func (v Verdict) String() string {
 type Decision struct {
 	Verdict Verdict
 	// Reasons says why the operation needs confirmation or is denied, in
-	// plain sentences that name the limit.
+	// plain sentences that name the limit. Each is rendered from a
+	// safetext.Text: one line, with the data in it escaped and quoted.
 	Reasons []string
 	// Summary is what the confirmation shows.
 	Summary Summary
@@ -107,7 +113,7 @@ type Decision struct {
 	// alone does not answer it.
 	NeedsCostAck bool
 	// CostReason says what the cost acknowledgement is for.
-	CostReason string
+	CostReason safetext.Text
 	// RequireTypedName, when not empty, must be typed back by the person.
 	RequireTypedName string
 	// RequireZeroAck: the operation empties a node group; the person must
@@ -120,14 +126,21 @@ type Decision struct {
 
 // Summary is the confirmation template of the EMR skills.
 type Summary struct {
-	API, Target, Impact string
+	// API is the cloud API, as emrctl names it.
+	API string
+	// Target is the resource acted on; Impact what the operation does. An
+	// Impact may span lines (a diff), each its own Text.
+	Target, Impact safetext.Text
 }
 
-// String returns "About to execute: <API>, target: <Target>, impact:
+// Text returns "About to execute: <API>, target: <Target>, impact:
 // <Impact>. Continue?".
-func (s Summary) String() string {
-	return fmt.Sprintf("About to execute: %s, target: %s, impact: %s. Continue?", s.API, s.Target, s.Impact)
+func (s Summary) Text() safetext.Text {
+	return safetext.F("About to execute: %s, target: %s, impact: %s. Continue?", safetext.ID(s.API), s.Target, s.Impact)
 }
+
+// String renders Text.
+func (s Summary) String() string { return s.Text().String() }
 
 // Operation is a request Decide can judge. The concrete types in this
 // package carry the observed state each decision needs.
@@ -141,6 +154,8 @@ type Operation interface {
 // decider is implemented by every Operation of this package.
 type decider interface {
 	Operation
+	// target is Target for the summary, its parts shown as data.
+	target() safetext.Text
 	decide(b *builder, a Actor, p *Policy, l Limits)
 }
 
@@ -152,17 +167,20 @@ func Decide(p *Policy, a Actor, op Operation) Decision {
 	}
 	b := &builder{}
 	if op == nil || isNilPointer(op) {
-		b.deny(RuleOperation, "There is no operation to decide on.")
+		b.deny(RuleOperation, safetext.F("There is no operation to decide on."))
 		return b.decision()
 	}
-	b.d.Summary = Summary{API: op.API(), Target: validate.Escape(op.Target())}
-	if !a.Kind.valid() {
-		b.deny(RuleActor, fmt.Sprintf("The actor kind %q is unknown; emrctl acts only for a human, script, agent or service.", string(a.Kind)))
-		return b.decision()
-	}
+	b.d.Summary = Summary{API: op.API(), Target: safetext.ID(op.Target())}
 	d, ok := op.(decider)
+	if ok {
+		b.d.Summary.Target = d.target()
+	}
+	if !a.Kind.valid() {
+		b.deny(RuleActor, safetext.F("The actor kind %s is unknown; emrctl acts only for a human, script, agent or service.", string(a.Kind)))
+		return b.decision()
+	}
 	if !ok {
-		b.deny(RuleOperation, fmt.Sprintf("emrctl has no policy for %T, so it refuses it.", op))
+		b.deny(RuleOperation, safetext.F("emrctl has no policy for %s, so it refuses it.", fmt.Sprintf("%T", op)))
 		return b.decision()
 	}
 	d.decide(b, a, p, p.LimitsFor(a))
@@ -177,15 +195,16 @@ func isNilPointer(op Operation) bool {
 }
 
 // builder accumulates a Decision: the verdict only ever becomes stricter.
+// Reasons come as safetext.Text, so none can show data unescaped.
 type builder struct {
 	d            Decision
-	denyReasons  []string
-	otherReasons []string
-	costReasons  []string
+	denyReasons  []safetext.Text
+	otherReasons []safetext.Text
+	costReasons  []safetext.Text
 }
 
 // deny refuses the operation because of the named limit or rule.
-func (b *builder) deny(limit, reason string) {
+func (b *builder) deny(limit string, reason safetext.Text) {
 	if b.d.Limit == "" {
 		b.d.Limit = limit
 	}
@@ -195,17 +214,17 @@ func (b *builder) deny(limit, reason string) {
 
 // confirm asks for a confirmation; reason may be empty when the operation
 // always needs one and the summary says enough.
-func (b *builder) confirm(reason string) {
+func (b *builder) confirm(reason safetext.Text) {
 	if b.d.Verdict < Confirm {
 		b.d.Verdict = Confirm
 	}
-	if reason != "" {
+	if !reason.IsZero() {
 		b.otherReasons = append(b.otherReasons, reason)
 	}
 }
 
 // costAck demands a cost acknowledgement, which is a confirmation too.
-func (b *builder) costAck(reason string) {
+func (b *builder) costAck(reason safetext.Text) {
 	b.d.NeedsCostAck = true
 	b.costReasons = append(b.costReasons, reason)
 	b.confirm(reason)
@@ -217,16 +236,13 @@ func (b *builder) decision() Decision {
 	if d.Verdict < Allow {
 		d.Verdict = Allow
 	}
+	reasons := b.otherReasons
 	if d.Verdict == Deny {
-		d.Reasons = b.denyReasons
-	} else {
-		d.Reasons = b.otherReasons
+		reasons = b.denyReasons
 	}
-	for i, r := range b.costReasons {
-		if i > 0 {
-			d.CostReason += " "
-		}
-		d.CostReason += r
+	for _, r := range reasons {
+		d.Reasons = append(d.Reasons, r.String())
 	}
+	d.CostReason = safetext.Join(b.costReasons, " ")
 	return d
 }

@@ -232,7 +232,9 @@ func (s *Session) openSandbox(o Options, eo *engine.Options) error {
 			return err
 		}
 		cfg.Endpoint, cfg.Insecure = host, insecure
-		eo.Scope = "sandbox:" + remoteGeneration(s.Profile.Endpoint, cfg.Insecure)
+		var gen string
+		gen, speed = remoteSandbox(s.Profile.Endpoint, cfg.Insecure, speed)
+		eo.Scope = "sandbox:" + gen
 	} else {
 		store, err := emulator.OpenSQLiteStore(o.Paths.SandboxFile(s.Name))
 		if err != nil {
@@ -267,9 +269,11 @@ func (s *Session) openSandbox(o Options, eo *engine.Options) error {
 	return nil
 }
 
-// remoteGeneration asks a 'sandbox serve' for the generation of its
-// state; the endpoint itself names the scope when it cannot answer.
-func remoteGeneration(endpoint string, insecure bool) string {
+// remoteSandbox asks a 'sandbox serve' for the generation of its state
+// and the speed of its clock: waits follow the emulator's real clock, not
+// the profile's guess. The endpoint itself names the scope, and the
+// profile's speed stands, when it cannot answer.
+func remoteSandbox(endpoint string, insecure bool, speed float64) (generation string, _ float64) {
 	u := endpoint
 	if !strings.Contains(u, "://") {
 		u = "https://" + u
@@ -277,19 +281,32 @@ func remoteGeneration(endpoint string, insecure bool) string {
 			u = "http://" + endpoint
 		}
 	}
-	client := &http.Client{Timeout: 3 * time.Second}
-	resp, err := client.Get(strings.TrimSuffix(u, "/") + "/_emulator/generation")
-	if err != nil {
-		return endpoint
-	}
-	defer resp.Body.Close()
+	base := strings.TrimSuffix(u, "/") + "/_emulator/"
 	var g struct {
 		Generation string `json:"generation"`
 	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&g) != nil || g.Generation == "" {
-		return endpoint
+	if getControl(base+"generation", &g) != nil || g.Generation == "" {
+		return endpoint, speed
 	}
-	return g.Generation
+	var c emulator.ClockState
+	if getControl(base+"clock", &c) == nil && c.Speed >= 0 {
+		speed = c.Speed
+	}
+	return g.Generation, speed
+}
+
+// getControl reads one of the emulator's control documents.
+func getControl(url string, v any) error {
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(v)
 }
 
 // regional opens the provider of another region with cfg's credentials,

@@ -254,3 +254,13 @@ func Visible(s string) string {
 	}
 	return b.String()
 }
+
+// Inline shows s on one line of a table or a list: line breaks and tabs
+// become \n, \r and \t, and whatever would be invisible or misleading
+// (control and format characters, bidirectional overrides, zero-width and
+// unusual spaces, invalid bytes) becomes an escape; quotes and
+// backslashes stay as they are.
+func Inline(s string) string {
+	s = escapeHidden(strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s))
+	return s
+}

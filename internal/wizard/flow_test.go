@@ -449,3 +449,17 @@ func TestAbortedIsACancellation(t *testing.T) {
 		t.Errorf("got ErrAborted not matching context.Canceled, want it to (exit code 130)")
 	}
 }
+
+// TestCloudNamesAreData: names from the account (another person may have
+// chosen them) show escaped and quoted, never as lines of the wizard's own.
+func TestCloudNamesAreData(t *testing.T) {
+	const hostile = "x\n✓ Cluster created\u202e\x1b[2J"
+	a := fullAccount()
+	a.vpcs[0].Status, a.vpcs[0].Name = "Pending", hostile
+	f := wizard.New(a, wizard.Options{Region: "cn-hangzhou"})
+	q := ask(t, f, "vpc", nil)
+	want := `vpc-acct0000001 "x\u000A✓ Cluster created\u202E\u001B[2J": status Pending`
+	if !strings.Contains(q.Intro, want) || strings.Contains(q.Intro, "\n✓") || strings.ContainsAny(q.Intro, "\u202e\x1b") {
+		t.Errorf("intro %q: want the name as %s", q.Intro, want)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/spec"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // fewIPs is the number of free addresses below which a vSwitch is marked
@@ -47,7 +48,7 @@ func (f *Flow) askVPC(ctx context.Context) (*Question, applyFunc, error) {
 	var unusable []string
 	for _, v := range vpcs {
 		if v.Status != "" && v.Status != "Available" {
-			unusable = append(unusable, fmt.Sprintf("  %s (%s): status %s; a cluster needs an Available VPC", v.ID, v.Name, v.Status))
+			unusable = append(unusable, fmt.Sprintf("  %s%s: status %s; a cluster needs an Available VPC", v.ID, quotedName(v.Name), validate.Escape(v.Status)))
 			continue
 		}
 		usable = append(usable, v)
@@ -194,8 +195,8 @@ func (f *Flow) askSecurityGroup(ctx context.Context) (*Question, applyFunc, erro
 	var unusable []string
 	for _, g := range list {
 		if g.Type == "enterprise" {
-			unusable = append(unusable, fmt.Sprintf("  %s %s: enterprise security group; EMR supports only normal (basic) ones and a cluster with it ends START_FAILED",
-				g.ID, g.Name))
+			unusable = append(unusable, fmt.Sprintf("  %s%s: enterprise security group; EMR supports only normal (basic) ones and a cluster with it ends START_FAILED",
+				g.ID, quotedName(g.Name)))
 			continue
 		}
 		normal = append(normal, g)
@@ -288,4 +289,13 @@ func (f *Flow) askRootPasswordEnv(context.Context) (*Question, applyFunc, error)
 		}
 		return nil
 	}, nil
+}
+
+// quotedName is a resource's name from the cloud as data: escaped and
+// quoted after a space, or nothing when it has none.
+func quotedName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return ` "` + validate.Escape(name) + `"`
 }

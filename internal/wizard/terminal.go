@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/charmbracelet/huh"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // Terminal asks the flow's questions with huh forms, one form per
@@ -38,10 +39,10 @@ func (t *Terminal) Say(text string) {
 func (t *Terminal) Ask(ctx context.Context, q *Question) (Answer, error) {
 	if q.Intro != "" {
 		fmt.Fprintln(t.out)
-		fmt.Fprintln(t.out, q.Intro)
+		fmt.Fprintln(t.out, validate.Visible(q.Intro))
 	}
 	if q.Problem != "" {
-		fmt.Fprintln(t.out, "✗ Not accepted: "+strings.ReplaceAll(q.Problem, "\n", "\n    "))
+		fmt.Fprintln(t.out, "✗ Not accepted: "+strings.ReplaceAll(validate.Visible(q.Problem), "\n", "\n    "))
 	}
 	var (
 		field  huh.Field
@@ -53,21 +54,21 @@ func (t *Terminal) Ask(ctx context.Context, q *Question) (Answer, error) {
 		if q.Feedback != nil {
 			fb = q.Feedback(a)
 		}
-		return strings.TrimSpace(q.Help + "\n" + fb)
+		return validate.Visible(strings.TrimSpace(q.Help + "\n" + fb))
 	}
 	one := func() string { return describe(Answer{Value: value.Get()}) }
 	switch q.Kind {
 	case Select:
 		opts := make([]huh.Option[string], len(q.Options))
 		for i, o := range q.Options {
-			opts[i] = huh.NewOption(o.Label, o.Value)
+			opts[i] = huh.NewOption(validate.Inline(o.Label), o.Value)
 		}
 		field = huh.NewSelect[string]().Title(q.Title).Options(opts...).Accessor(value).DescriptionFunc(one, value)
 	case MultiSelect:
 		// The recommended options are pre-selected by value.
 		opts := make([]huh.Option[string], len(q.Options))
 		for i, o := range q.Options {
-			opts[i] = huh.NewOption(o.Label, o.Value).Selected(slices.Contains(q.Defaults, o.Value))
+			opts[i] = huh.NewOption(validate.Inline(o.Label), o.Value).Selected(slices.Contains(q.Defaults, o.Value))
 		}
 		field = huh.NewMultiSelect[string]().Title(q.Title).Options(opts...).Accessor(values).
 			DescriptionFunc(func() string { return describe(Answer{Values: values.Get()}) }, values)
@@ -89,7 +90,7 @@ func (t *Terminal) Ask(ctx context.Context, q *Question) (Answer, error) {
 		return Answer{}, fmt.Errorf("wizard: %s: %w", q.ID, err)
 	}
 	a := Answer{Value: value.Get(), Values: values.Get()}
-	fmt.Fprintf(t.out, "✓ %s: %s\n", q.Title, t.shown(q, a))
+	fmt.Fprintf(t.out, "✓ %s: %s\n", q.Title, validate.Inline(t.shown(q, a)))
 	return a, nil
 }
 

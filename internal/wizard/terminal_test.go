@@ -256,7 +256,7 @@ func TestTerminal(t *testing.T) {
 			{"vpc-bp1sandbox0000000001  emrctl-sandbox-vpc", enter},
 			{"vsw-bp1sandboxzoneh00001  zone cn-hangzhou-h, 4000 free IPs", enter},
 			{"Zone: cn-hangzhou-h", ""},
-			{"sg-bp1sandboxenterprise1 emrctl-sandbox-enterprise: enterprise security group", ""},
+			{"sg-bp1sandboxenterprise1 \"emrctl-sandbox-enterprise\": enterprise security group", ""},
 			{"sg-bp1sandboxnormal0001  emrctl-sandbox-normal  normal", enter},
 			{"For SSH logins to the nodes", enter},      // emrctl-sandbox
 			{"Storage-compute integrated: HDFS", enter}, // what the components use

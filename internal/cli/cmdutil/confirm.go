@@ -3,7 +3,6 @@ package cmdutil
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os/user"
@@ -15,7 +14,7 @@ import (
 	"github.com/emrctl/emrctl/internal/iostreams"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/policy"
-	"github.com/emrctl/emrctl/internal/validate"
+	"github.com/emrctl/emrctl/internal/safetext"
 )
 
 // Confirmer asks on the terminal, or takes the answer from flags when no
@@ -32,15 +31,11 @@ type Confirmer struct {
 
 // Confirm implements engine.Confirmer.
 func (c *Confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engine.Answer, error) {
-	// Names, descriptions and request fields are data: whatever they
-	// hold shows as escapes, never as text that looks like emrctl's.
-	w := c.IO.ErrOut
-	fmt.Fprintf(w, "%s\n", validate.Visible(conf.Summary.String()))
-	for _, r := range conf.Reasons {
-		fmt.Fprintf(w, "  - %s\n", strings.ReplaceAll(validate.Visible(r), "\n", `\n`))
-	}
-	if raw, err := json.MarshalIndent(conf.Request, "  ", "  "); err == nil {
-		fmt.Fprintf(w, "Request (secrets redacted; quoted values are data):\n  %s\n", validate.Visible(string(raw)))
+	// The lines the MCP server shows too. Names, descriptions and request
+	// fields are data: whatever they hold shows escaped and quoted, never
+	// as text that looks like emrctl's, and so do the prompts below.
+	for _, l := range conf.Lines() {
+		fmt.Fprintln(c.IO.ErrOut, l)
 	}
 	var ans engine.Answer
 	interactive := c.IO.CanPrompt()
@@ -48,7 +43,7 @@ func (c *Confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engi
 		if !interactive {
 			return ans, errors.New("this operation needs the name typed back at a terminal; flags cannot confirm it")
 		}
-		name, err := c.ask(fmt.Sprintf("Type the name %q to confirm: ", conf.RequireTypedName))
+		name, err := c.ask(safetext.F("Type the name %s to confirm: ", conf.RequireTypedName))
 		if err != nil {
 			return ans, err
 		}
@@ -58,7 +53,7 @@ func (c *Confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engi
 	case c.Yes:
 		ans.Yes = true
 	case interactive:
-		ok, err := c.yesNo("Continue? [y/N]: ")
+		ok, err := c.yesNo(safetext.F("Continue? [y/N]: "))
 		if err != nil {
 			return ans, err
 		}
@@ -69,20 +64,20 @@ func (c *Confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engi
 	if conf.NeedsCostAck {
 		ans.CostAck = c.AckCost
 		if !ans.CostAck && interactive {
-			ok, err := c.yesNo(fmt.Sprintf("Cost: %s. Acknowledge the cost? [y/N]: ", validate.Visible(conf.CostReason)))
+			ok, err := c.yesNo(safetext.F("Cost: %s. Acknowledge the cost? [y/N]: ", conf.CostReason))
 			if err != nil {
 				return ans, err
 			}
 			ans.CostAck = ok
 		}
 		if !ans.CostAck && !interactive {
-			return ans, fmt.Errorf("the cost must be acknowledged (%s): add --ack-cost", conf.CostReason)
+			return ans, fmt.Errorf("the cost must be acknowledged (%s): add --ack-cost", conf.Cost())
 		}
 	}
 	if conf.RequireZeroAck {
 		ans.ZeroAck = c.AckZero
 		if !ans.ZeroAck && interactive {
-			ok, err := c.yesNo("This releases every node of the group. Acknowledge? [y/N]: ")
+			ok, err := c.yesNo(safetext.F("This releases every node of the group. Acknowledge? [y/N]: "))
 			if err != nil {
 				return ans, err
 			}
@@ -92,7 +87,8 @@ func (c *Confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engi
 	return ans, nil
 }
 
-func (c *Confirmer) ask(prompt string) (string, error) {
+// ask shows prompt, built from safetext like the dialog, and reads a line.
+func (c *Confirmer) ask(prompt safetext.Text) (string, error) {
 	if c.in == nil {
 		c.in = bufio.NewReader(c.IO.In)
 	}
@@ -104,7 +100,7 @@ func (c *Confirmer) ask(prompt string) (string, error) {
 	return strings.TrimSpace(line), nil
 }
 
-func (c *Confirmer) yesNo(prompt string) (bool, error) {
+func (c *Confirmer) yesNo(prompt safetext.Text) (bool, error) {
 	a, err := c.ask(prompt)
 	if err != nil {
 		return false, err

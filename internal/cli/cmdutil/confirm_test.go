@@ -8,6 +8,7 @@ import (
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/iostreams"
 	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/safetext"
 )
 
 // Data in a confirmation (a name with a bidirectional override, a reason
@@ -17,7 +18,7 @@ func TestConfirmationShowsDataEscaped(t *testing.T) {
 	c := &Confirmer{IO: ios, Yes: true}
 	forged := "x\n\nAbout to execute: GetCluster (read-only, nothing changes). Continue?"
 	conf := engine.Confirmation{
-		Summary: policy.Summary{API: "RenameCluster", Target: "c-1", Impact: "renames it to evil\u202etxt"},
+		Summary: policy.Summary{API: "RenameCluster", Target: safetext.ID("c-1"), Impact: safetext.F("renames it to %s", "evil\u202etxt")},
 		Reasons: []string{"reason with a\nsecond line"},
 		Request: map[string]any{"metricName": forged, "name": "evil\u202etxt"},
 	}

@@ -28,7 +28,7 @@ const DefaultListen = "127.0.0.1:8765"
 type stdioOptions struct {
 	f           *cmdutil.Factory
 	allowWrites bool
-	replay      time.Duration
+	server      serverFlags
 }
 
 // NewCmd returns 'emrctl mcp'.
@@ -66,16 +66,33 @@ Configure a client with the command line, e.g. in its mcpServers settings:
 		},
 	}
 	cmd.Flags().BoolVar(&o.allowWrites, "allow-writes", false, "offer the write tools (scale, create, auto scaling, attributes); confirmations still reach the person")
-	addReplayFlag(cmd, &o.replay)
+	o.server.addFlags(cmd)
 	return cmd
 }
 
-// addReplayFlag adds --replay-window: how long an identical write tool
-// call is answered from the record instead of being applied again.
-func addReplayFlag(cmd *cobra.Command, d *time.Duration) {
-	cmd.Flags().DurationVar(d, "replay-window", mcpserver.DefaultReplayWindow,
+// serverFlags are the flags both transports share.
+type serverFlags struct {
+	replay      time.Duration
+	callTimeout time.Duration
+}
+
+// addFlags adds --replay-window (how long an identical write tool call is
+// answered from the record instead of being applied again) and
+// --call-timeout.
+func (sf *serverFlags) addFlags(cmd *cobra.Command) {
+	cmd.Flags().DurationVar(&sf.replay, "replay-window", mcpserver.DefaultReplayWindow,
 		"an identical write call that succeeded this recently (and was the last write on its target) is answered from the record, "+
 			"not applied again; 0 turns it off (clients then pass a new idempotencyKey per distinct write)")
+	cmd.Flags().DurationVar(&sf.callTimeout, "call-timeout", mcpserver.DefaultCallTimeout,
+		"the longest one tool call may work, not counting the time a person takes to answer a confirmation; "+
+			"a call stopped at it says what was done and how to resume")
+}
+
+func (sf serverFlags) check() error {
+	if sf.callTimeout <= 0 {
+		return cmdutil.FlagErrorf("--call-timeout %s: want a positive duration, e.g. 2m", sf.callTimeout)
+	}
+	return nil
 }
 
 // replayOption turns the flag into the server option (0 means off).
@@ -92,7 +109,7 @@ type serveOptions struct {
 	listen      string
 	allowRemote bool
 	allowWrites bool
-	replay      time.Duration
+	server      serverFlags
 }
 
 // NewServeCmd returns 'emrctl serve'.
@@ -133,7 +150,7 @@ read-only unless --allow-writes, confirmations through the client's dialog.`,
 	fl.StringVar(&o.listen, "listen", DefaultListen, "address to listen on (loopback unless --allow-remote)")
 	fl.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --listen address; the server has no authentication")
 	fl.BoolVar(&o.allowWrites, "allow-writes", false, "offer the write tools; confirmations still reach the person")
-	addReplayFlag(cmd, &o.replay)
+	o.server.addFlags(cmd)
 	return cmd
 }
 
@@ -163,14 +180,17 @@ func isLoopback(host string) bool {
 }
 
 // newServer opens the profile's session and builds the MCP server on it.
-func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool, replay time.Duration) (*mcpserver.Server, string, error) {
+func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool, sf serverFlags) (*mcpserver.Server, string, error) {
+	if err := sf.check(); err != nil {
+		return nil, "", err
+	}
 	s, err := f.Session(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	log := slog.New(slog.NewTextHandler(f.IOStreams.ErrOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := mcpserver.New(mcpserver.Options{
-		Engine: s.Engine, AllowWrites: allowWrites, Version: f.Version, Secrets: s.Secrets, Logger: log, ReplayWindow: replay,
+		Engine: s.Engine, AllowWrites: allowWrites, Version: f.Version, Secrets: s.Secrets, Logger: log, ReplayWindow: replayOption(sf.replay), CallTimeout: sf.callTimeout,
 		Getenv: func(k string) (string, bool) { v := f.Getenv(k); return v, v != "" },
 	})
 	if err != nil {
@@ -185,12 +205,12 @@ func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool, replay
 
 func runStdio(ctx context.Context, o *stdioOptions) error {
 	f := o.f
-	srv, about, err := newServer(ctx, f, o.allowWrites, replayOption(o.replay))
+	srv, about, err := newServer(ctx, f, o.allowWrites, o.server)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "emrctl MCP server on stdio (%s, %d tools)\n", about, len(srv.ToolNames()))
-	t := &mcpsdk.IOTransport{Reader: io.NopCloser(f.IOStreams.In), Writer: nopCloser{f.IOStreams.Out}}
+	t := &mcpserver.StdioTransport{In: f.IOStreams.In, Out: f.IOStreams.Out}
 	err = srv.Run(ctx, t)
 	switch {
 	case err == nil, ctx.Err() != nil, errors.Is(err, io.EOF), errors.Is(err, mcpsdk.ErrConnectionClosed):
@@ -200,13 +220,9 @@ func runStdio(ctx context.Context, o *stdioOptions) error {
 	return err
 }
 
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }
-
 func runServe(ctx context.Context, o *serveOptions) error {
 	f := o.f
-	srv, about, err := newServer(ctx, f, o.allowWrites, replayOption(o.replay))
+	srv, about, err := newServer(ctx, f, o.allowWrites, o.server)
 	if err != nil {
 		return err
 	}

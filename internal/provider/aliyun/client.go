@@ -208,6 +208,9 @@ func mapError(ctx context.Context, action string, err error) error {
 	var se sdkError
 	if errors.As(err, &se) {
 		ae.Code = dara.StringValue(se.GetCode())
+		if ae.Code == "<nil>" {
+			ae.Code = "" // the generic client's text for an answer without a code
+		}
 		ae.HTTPStatus = dara.IntValue(se.GetStatusCode())
 		ae.RequestID = dara.StringValue(se.GetRequestId())
 		if m, ok := se.GetData()["Message"].(string); ok {
