@@ -32,6 +32,9 @@ func wireProblems(spec *contract.Spec, a *contract.Action, e exchange) ([]string
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
+			if gatewayParam(a, part.in, k) {
+				continue
+			}
 			if p := keyProblem(spec, a, part.in, k, part.vals[k]); p != "" {
 				probs = append(probs, p)
 			}
@@ -39,7 +42,60 @@ func wireProblems(spec *contract.Spec, a *contract.Action, e exchange) ([]string
 			seen[name] = true
 		}
 	}
+	probs = append(probs, jsonBodyProblems(spec, a, e.json, seen)...)
+	if a.Style == "ROA" {
+		probs = append(probs, pathProblems(a, e.path, seen)...)
+	}
 	return probs, seen
+}
+
+// gatewayParam reports the regionId query parameter of an ROA action whose
+// SDK model lacks it: the gateway reads it on every action, and the Spark
+// skill appends it to every write.
+func gatewayParam(a *contract.Action, in, key string) bool {
+	return a.Style == "ROA" && in == contract.InQuery && key == "regionId" && a.Param("regionId") == nil
+}
+
+// jsonBodyProblems checks every member of a JSON body (ROA) against the
+// contract's body parameters, at every depth.
+func jsonBodyProblems(spec *contract.Spec, a *contract.Action, body map[string]any, seen map[string]bool) []string {
+	var probs []string
+	for _, k := range sortedKeys(body) {
+		p := a.Param(k)
+		switch {
+		case p == nil:
+			probs = append(probs, fmt.Sprintf("body member %s: not a parameter of %s", k, a.Name))
+		case p.In != contract.InBody:
+			probs = append(probs, fmt.Sprintf("body member %s: the contract puts it in the %s", k, p.In))
+		default:
+			probs = append(probs, valueProblems(spec, p, body[k], "body."+k)...)
+		}
+		seen[k] = true
+	}
+	return probs
+}
+
+// pathProblems checks an ROA request path against the action's template
+// and marks its path parameters seen.
+func pathProblems(a *contract.Action, path string, seen map[string]bool) []string {
+	want := strings.Split(strings.Trim(a.Pathname, "/"), "/")
+	got := strings.Split(strings.Trim(path, "/"), "/")
+	if len(want) != len(got) {
+		return []string{fmt.Sprintf("path %s does not match %s", path, a.Pathname)}
+	}
+	var probs []string
+	for i, w := range want {
+		switch {
+		case strings.HasPrefix(w, "{"):
+			if got[i] == "" || strings.Contains(got[i], "{") {
+				probs = append(probs, fmt.Sprintf("path %s: %s is not filled", path, w))
+			}
+			seen[strings.Trim(w, "{}")] = true
+		case w != got[i]:
+			probs = append(probs, fmt.Sprintf("path %s does not match %s", path, a.Pathname))
+		}
+	}
+	return probs
 }
 
 // keyProblem checks one wire key (Name, Name.1.Field, ...) and its values.
@@ -325,6 +381,33 @@ func TestContractChecks(t *testing.T) {
 	} {
 		t.Run("request/"+c.name, func(t *testing.T) {
 			probs, _ := wireProblems(spec, c.a, exchange{query: c.query, form: c.form})
+			if got := len(probs) > 0; got != c.want {
+				t.Errorf("got problems %v, want problems: %v", probs, c.want)
+			}
+		})
+	}
+	spark := contract.MustLoad(contract.Spark)
+	start, kyuubi := spark.Action("StartJobRun"), spark.Action("StartKyuubiService")
+	const jobs = "/api/v1/workspaces/w-1/jobRuns"
+	for _, c := range []struct {
+		name  string
+		a     *contract.Action
+		path  string
+		query url.Values
+		body  map[string]any
+		want  bool
+	}{
+		{"valid ROA", start, jobs, url.Values{"regionId": {"r"}}, map[string]any{"name": "n", "jobDriver": map[string]any{"sparkSubmit": map[string]any{"entryPoint": "oss://b/k"}}}, false},
+		{"regionId on an action whose model lacks it", kyuubi, "/api/v1/kyuubi/w-1/kb-1/start", url.Values{"regionId": {"r"}}, nil, false},
+		{"unknown body member", start, jobs, nil, map[string]any{"nmae": "n"}, true},
+		{"unknown nested body member", start, jobs, nil, map[string]any{"jobDriver": map[string]any{"sparkSubmit": map[string]any{"entry": "x"}}}, true},
+		{"wrong type in the body", start, jobs, nil, map[string]any{"executionTimeoutSeconds": "60"}, true},
+		{"query parameter in the body", start, jobs, nil, map[string]any{"regionId": "r"}, true},
+		{"path of another action", start, "/api/v1/workspaces/w-1/sessionClusters", nil, nil, true},
+		{"path variable not filled", start, "/api/v1/workspaces/{workspaceId}/jobRuns", nil, nil, true},
+	} {
+		t.Run("roa/"+c.name, func(t *testing.T) {
+			probs, _ := wireProblems(spark, c.a, exchange{path: c.path, query: c.query, json: c.body})
 			if got := len(probs) > 0; got != c.want {
 				t.Errorf("got problems %v, want problems: %v", probs, c.want)
 			}

@@ -20,7 +20,7 @@ import (
 //	GET    /_emulator/clock            speed, offset and now
 //	POST   /_emulator/clock            {"advance": "10m", "speed": 60}
 //	GET    /_emulator/stats            request counts per action and code
-//	POST   /_emulator/inject           {"kind": "node-failure"|"metric-breach"|"cluster-failure", ...}
+//	POST   /_emulator/inject           {"kind": "node-failure"|"metric-breach"|"cluster-failure"|"kyuubi-application", ...}
 //
 // Faults and the clock are kept in the state, so on a SQLite store they
 // reach every process that opens it.

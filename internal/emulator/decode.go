@@ -120,13 +120,45 @@ func decodeJSONBody(spec *contract.Spec, a *contract.Action, body []byte, out ma
 		if err := d.Decode(&v); err != nil {
 			return errInvalidParameter("%s is not valid JSON: %v", name, err)
 		}
-		tv, err := typed(spec, p, name, v, refuseUnknown)
+		tv, err := typed(spec, p, name, numbersAsText(spec, p, v), refuseUnknown)
 		if err != nil {
 			return err
 		}
 		out[name] = tv
 	}
 	return nil
+}
+
+// numbersAsText turns a JSON number into its text wherever the contract
+// says string. The ROA service binds JSON bodies as Jackson does, which
+// takes 8 for a string field: the skill's own CreateWorkspace example
+// sends "resourceSpec":{"cu":8} for the string member cu.
+func numbersAsText(spec *contract.Spec, n *contract.Node, v any) any {
+	rn := spec.Resolve(n)
+	if rn == nil {
+		return v
+	}
+	switch x := v.(type) {
+	case json.Number:
+		if rn.Type == "string" {
+			return x.String()
+		}
+	case []any:
+		if rn.Type == "array" {
+			for i := range x {
+				x[i] = numbersAsText(spec, rn.Items, x[i])
+			}
+		}
+	case map[string]any:
+		if rn.Type == "object" {
+			for k, e := range x {
+				if f := spec.Field(rn, k); f != nil {
+					x[k] = numbersAsText(spec, f, e)
+				}
+			}
+		}
+	}
+	return v
 }
 
 func unknownParam(a *contract.Action, name string) *apiError {

@@ -46,9 +46,11 @@ type errorBody struct {
 }
 
 // roaErrorBody is the JSON body of an ROA (Serverless Spark) error response,
-// which uses lower-case keys.
+// which uses lower-case keys. Code is null where the real service sends
+// none: the skill documents List* calls on a workspace that does not exist
+// or is not the caller's answering an error without a code.
 type roaErrorBody struct {
-	RequestId string `json:"requestId"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
+	RequestId string  `json:"requestId"`
+	Code      *string `json:"code"`
+	Message   string  `json:"message"`
 }

@@ -30,8 +30,10 @@ import (
 // exchange is one request and its response as they crossed the wire.
 type exchange struct {
 	action    string
+	path      string
 	query     url.Values
 	form      url.Values
+	json      map[string]any // a JSON body (ROA), decoded with UseNumber
 	bodyType  string
 	status    int
 	header    http.Header
@@ -74,13 +76,20 @@ func requestOf(r *http.Request) (exchange, error) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	e := exchange{action: headerValue(r.Header, "x-acs-action"), query: r.URL.Query(), bodyType: headerValue(r.Header, "Content-Type"), form: url.Values{}}
+	e := exchange{action: headerValue(r.Header, "x-acs-action"), path: r.URL.Path, query: r.URL.Query(), bodyType: headerValue(r.Header, "Content-Type"), form: url.Values{}}
 	if strings.HasPrefix(e.bodyType, "application/x-www-form-urlencoded") && len(body) > 0 {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			return exchange{}, err
 		}
 		e.form = form
+	}
+	if strings.HasPrefix(e.bodyType, "application/json") && len(body) > 0 {
+		d := json.NewDecoder(bytes.NewReader(body))
+		d.UseNumber()
+		if err := d.Decode(&e.json); err != nil {
+			return exchange{}, err
+		}
 	}
 	return e, nil
 }
@@ -310,6 +319,9 @@ func sdkRequest(t *testing.T, a *contract.Action, req any) *openapiutil.OpenApiR
 			continue
 		}
 		delete(members, p.Name)
+		if p.In == contract.InPath {
+			continue // in the pathname: see withPath
+		}
 		if p.Serialization == contract.SerJSON {
 			v = dara.StringValue(openapiutil.ArrayToStringWithSpecifiedStyle(v, dara.String(p.Name), dara.String("json")))
 		}
@@ -340,7 +352,48 @@ func sdkRequest(t *testing.T, a *contract.Action, req any) *openapiutil.OpenApiR
 func (h *harness) call(p contract.Product, name string, req any) (map[string]any, error) {
 	h.t.Helper()
 	_, a := action(h.t, p, name)
-	return h.send(a, sdkRequest(h.t, a, req), clientOpts{})
+	return h.callAction(a, req)
+}
+
+// callAction sends a wire request as the SDK's <Action>WithOptions would,
+// plus the one thing the SDK does not do: an ROA write whose model has no
+// regionId gets ?regionId= all the same, as the Spark skill says every
+// write must (a client such as emrctl's provider has to add it).
+func (h *harness) callAction(a *contract.Action, req any) (map[string]any, error) {
+	h.t.Helper()
+	r := sdkRequest(h.t, a, req)
+	if r.Query == nil {
+		r.Query = map[string]*string{}
+	}
+	if a.Style == "ROA" && a.Method != http.MethodGet && a.Param("regionId") == nil {
+		r.Query["regionId"] = dara.String(region)
+	}
+	return h.send(withPath(h.t, a, req), r, clientOpts{})
+}
+
+// withPath returns the action with its pathname's {variables} filled from
+// the request's path members, percent-encoded as the SDK does.
+func withPath(t *testing.T, a *contract.Action, req any) *contract.Action {
+	t.Helper()
+	if !strings.Contains(a.Pathname, "{") {
+		return a
+	}
+	raw, err := json.Marshal(req)
+	if err != nil {
+		t.Fatalf("encode %s request: %v", a.Name, err)
+	}
+	var members map[string]any
+	if err := json.Unmarshal(raw, &members); err != nil {
+		t.Fatalf("encode %s request: %v", a.Name, err)
+	}
+	filled := *a
+	for _, p := range a.Params {
+		if p.In == contract.InPath {
+			v, _ := members[p.Name].(string)
+			filled.Pathname = strings.ReplaceAll(filled.Pathname, "{"+p.Name+"}", dara.PercentEncode(v))
+		}
+	}
+	return &filled
 }
 
 // send sends a prepared request with a client configured by o.

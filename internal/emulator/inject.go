@@ -3,28 +3,36 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Injection makes something happen that the real cloud does on its own:
-// a node fails, a metric breaches a scaling rule, a cluster dies.
+// a node fails, a metric breaches a scaling rule, a cluster dies, a JDBC
+// client opens a session on a Kyuubi gateway.
 type Injection struct {
-	// Kind is node-failure, metric-breach or cluster-failure.
+	// Kind is node-failure, metric-breach, cluster-failure or
+	// kyuubi-application.
 	Kind        string `json:"kind"`
 	Region      string `json:"region"`
-	ClusterID   string `json:"clusterId"`
+	ClusterID   string `json:"clusterId,omitempty"`
 	NodeGroupID string `json:"nodeGroupId,omitempty"`
 	NodeID      string `json:"nodeId,omitempty"`
 	RuleName    string `json:"ruleName,omitempty"`
 	Reason      string `json:"reason,omitempty"`
+	// WorkspaceID and KyuubiServiceID name the gateway of a
+	// kyuubi-application (Serverless Spark).
+	WorkspaceID     string `json:"workspaceId,omitempty"`
+	KyuubiServiceID string `json:"kyuubiServiceId,omitempty"`
 }
 
 // InjectionResult says what the injection did.
 type InjectionResult struct {
-	Kind       string `json:"kind"`
-	NodeID     string `json:"nodeId,omitempty"`
-	ActivityID string `json:"activityId,omitempty"`
-	State      string `json:"state,omitempty"`
-	Detail     string `json:"detail"`
+	Kind          string `json:"kind"`
+	NodeID        string `json:"nodeId,omitempty"`
+	ActivityID    string `json:"activityId,omitempty"`
+	ApplicationID string `json:"applicationId,omitempty"`
+	State         string `json:"state,omitempty"`
+	Detail        string `json:"detail"`
 }
 
 // Inject applies an injection to the world.
@@ -34,6 +42,14 @@ func (s *Server) Inject(in Injection) (InjectionResult, error) {
 		return out, err
 	}
 	c := &call{ctx: context.Background(), server: s, region: in.Region, now: s.clock.Now()}
+	if in.Kind == "kyuubi-application" {
+		err := s.store.Update(func(w *World) error {
+			var err error
+			out, err = injectKyuubiApplication(c, w, in)
+			return err
+		})
+		return out, err
+	}
 	err := s.store.Update(func(w *World) error {
 		reg, cl, err := c.clusterFor(w, in.ClusterID)
 		if err != nil {
@@ -47,7 +63,7 @@ func (s *Server) Inject(in Injection) (InjectionResult, error) {
 		case "cluster-failure":
 			out, err = injectClusterFailure(c, w, reg, cl, in)
 		default:
-			err = fmt.Errorf("unknown injection kind %q: use node-failure, metric-breach or cluster-failure", in.Kind)
+			err = fmt.Errorf("unknown injection kind %q: use node-failure, metric-breach, cluster-failure or kyuubi-application", in.Kind)
 		}
 		return err
 	})
@@ -104,4 +120,27 @@ func injectMetricBreach(c *call, w *World, reg *regionRec, cl *clusterRec, in In
 		return InjectionResult{Kind: in.Kind, ActivityID: a.ID, State: activityState(a, c.now), Detail: a.Cause}, nil
 	}
 	return InjectionResult{}, fmt.Errorf("node group %s has no METRICS_TRIGGER rule %q", in.NodeGroupID, in.RuleName)
+}
+
+// injectKyuubiApplication starts a Spark application on a RUNNING Kyuubi
+// gateway, as a JDBC client (beeline) connecting to it would.
+func injectKyuubiApplication(c *call, w *World, in Injection) (InjectionResult, error) {
+	ws, ok := w.Workspaces.Get(in.WorkspaceID)
+	if !ok || (in.Region != "" && ws.Region != in.Region) {
+		return InjectionResult{}, fmt.Errorf("workspace %s does not exist in %s", in.WorkspaceID, in.Region)
+	}
+	k, ok := w.Kyuubis.Get(in.KyuubiServiceID)
+	if !ok || k.WorkspaceID != ws.ID {
+		return InjectionResult{}, fmt.Errorf("the Kyuubi service %s does not exist in workspace %s", in.KyuubiServiceID, ws.ID)
+	}
+	if st := kyuubiState(k, c.now); st != kbRunning {
+		return InjectionResult{}, fmt.Errorf("the Kyuubi service %s is %s; a JDBC client can connect only to a RUNNING service", k.ID, st)
+	}
+	a := &kyuubiAppRec{
+		ID: "spark-" + strings.TrimPrefix(w.newID("x", 32), "x"), WorkspaceID: ws.ID, KyuubiID: k.ID, Queue: k.Queue, CU: 4,
+		StartedAt: c.now, RunningAt: c.now.Add(c.scale(appStartingFor)), LatestStatus: "RUNNING",
+	}
+	a.Name = "kyuubi-connection-spark-sql-anonymous-" + a.ID[len(a.ID)-12:]
+	w.KyuubiApps.Put(a.ID, a)
+	return InjectionResult{Kind: in.Kind, ApplicationID: a.ID, State: appState(a, c.now), Detail: "a JDBC session opened " + a.Name}, nil
 }

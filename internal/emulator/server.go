@@ -1,10 +1,13 @@
 // Package emulator is a local emulator of the Alibaba Cloud EMR API
-// (2021-03-20) and of the VPC and ECS calls a cluster needs. It speaks the
-// real wire protocol: ACS3 signatures (HMAC-SHA256 and HMAC-SM3), the RPC
-// v1 HMAC-SHA1 signature with its parameters in the query or a form body,
-// parameters decoded by their contract encoding, the POP error body and
-// x-acs-request-id header, pagination, ClientToken idempotency,
-// throttling, and state machines that move with time.
+// (2021-03-20), of the VPC and ECS calls a cluster needs, and of EMR
+// Serverless Spark (2023-08-08: workspaces, queues, job runs, Kyuubi,
+// session clusters and SQL statements). It speaks the real wire protocol:
+// ACS3 signatures (HMAC-SHA256 and HMAC-SM3), the RPC v1 HMAC-SHA1
+// signature with its parameters in the query or a form body, ROA requests
+// routed by method and path, parameters decoded by their contract
+// encoding, the POP and ROA error bodies and x-acs-request-id header,
+// pagination, ClientToken idempotency, throttling, RAM refusals, and state
+// machines that move with time.
 //
 // It runs in process (Server.Transport, no port) or as an HTTP server
 // (emrctl sandbox serve). State lives in memory or in a SQLite file; the
@@ -52,7 +55,8 @@ type Options struct {
 	// setting stored in the state (AdvanceClock, SetClockSpeed, POST
 	// /_emulator/clock) overrides its offset and speed.
 	Clock *Clock
-	// Credentials accepted besides SandboxCredential.
+	// Credentials accepted besides SandboxCredential and
+	// SandboxReadOnlyCredential.
 	Credentials []Credential
 	// Seed makes IDs and the inventory reproducible.
 	Seed int64
@@ -136,7 +140,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	creds := append([]Credential{SandboxCredential}, opts.Credentials...)
+	creds := append([]Credential{SandboxCredential, SandboxReadOnlyCredential}, opts.Credentials...)
 	s := &Server{
 		store:    opts.Store,
 		clock:    opts.Clock,
@@ -176,14 +180,16 @@ func (s *Server) Actions() []string {
 	return out
 }
 
-// seedIfEmpty seeds a new state, and gives a state written before
-// generations existed its first one.
+// seedIfEmpty seeds a new state, gives a state written before
+// generations existed its first one, and a state written before Serverless
+// Spark existed its Spark inventory.
 func (s *Server) seedIfEmpty(seed int64) error {
-	var empty, noGeneration bool
+	var empty, noGeneration, noSpark bool
 	if err := s.store.View(func(w *World) error {
 		empty = w.Regions.Len() == 0
 		m, ok := w.Meta.Get("meta")
 		noGeneration = !ok || m.Generation == ""
+		noSpark = w.SparkAccount.Len() == 0
 		return nil
 	}); err != nil {
 		return err
@@ -191,12 +197,15 @@ func (s *Server) seedIfEmpty(seed int64) error {
 	if empty {
 		return s.Reset(seed)
 	}
-	if !noGeneration {
+	if !noGeneration && !noSpark {
 		return nil
 	}
 	return s.store.Update(func(w *World) error {
 		if m := w.meta(); m.Generation == "" {
 			m.Generation = newGeneration()
+		}
+		if w.SparkAccount.Len() == 0 {
+			seedSpark(w, s.clock.Now())
 		}
 		return nil
 	})
@@ -215,6 +224,7 @@ func (s *Server) Reset(seed int64) error {
 			t.clear()
 		}
 		seedWorld(w, seed, defaultInventory())
+		seedSpark(w, s.clock.Now())
 		w.meta().Generation = newGeneration()
 		w.Controls.Put(controlsKey, &clock)
 		return nil
@@ -231,13 +241,19 @@ func (s *Server) handle(p contract.Product, action string, write bool, h handler
 	if a == nil {
 		return fmt.Errorf("emulator: %s has no action %s", p, action)
 	}
+	s.route(spec, a, write, h)
+	return nil
+}
+
+// route installs a handler for an action, which handleExtra may have
+// described outside the contract.
+func (s *Server) route(spec *contract.Spec, a *contract.Action, write bool, h handlerFunc) {
 	r := &route{spec: spec, action: a, handler: h, write: write}
 	if a.Style == "ROA" {
 		r.pattern = strings.Split(strings.Trim(a.Pathname, "/"), "/")
 		s.roa = append(s.roa, r)
 	}
 	s.routes[a.Version+"/"+a.Name] = r
-	return nil
 }
 
 // ServeHTTP implements http.Handler.
@@ -369,10 +385,8 @@ func (s *Server) findRoute(r *http.Request, form url.Values) (*route, *apiError)
 		}
 		return rt, nil
 	}
-	for _, rt := range s.roa {
-		if rt.action.Version == version && rt.matches(r.Method, r.URL.Path) {
-			return rt, nil
-		}
+	if rt := s.roaRoute(version, r.Method, r.URL.Path); rt != nil {
+		return rt, nil
 	}
 	if action == "" {
 		return nil, errMissing("MissingParameter", "the request names no action: send the x-acs-action header (or the Action parameter)")
@@ -390,6 +404,34 @@ func knownVersion(v string) bool {
 		}
 	}
 	return false
+}
+
+// roaRoute finds an ROA action by method and path alone (a client that
+// sends no x-acs-action header). Where two templates match, the one with
+// more literal segments wins: POST /api/v1/workspaces/update is
+// UpdateWorkspace even if a template /api/v1/workspaces/{x} existed.
+func (s *Server) roaRoute(version, method, path string) *route {
+	var best *route
+	bestLiterals := -1
+	for _, rt := range s.roa {
+		if rt.action.Version != version || !rt.matches(method, path) {
+			continue
+		}
+		if n := rt.literals(); n > bestLiterals {
+			best, bestLiterals = rt, n
+		}
+	}
+	return best
+}
+
+func (rt *route) literals() int {
+	n := 0
+	for _, p := range rt.pattern {
+		if !strings.HasPrefix(p, "{") {
+			n++
+		}
+	}
+	return n
 }
 
 func (rt *route) matches(method, path string) bool {
@@ -442,10 +484,13 @@ func (s *Server) dispatch(r *http.Request, rt *route, sr *signedRequest, reqID s
 	}
 	ak := sr.AccessKeyID
 	if f.throttle || !s.throttle.allow(ak, name) {
-		return nil, false, &apiError{Status: http.StatusBadRequest, Code: "Throttling.User", Message: "Request was denied due to user flow control."}
+		return nil, false, throttled(rt)
 	}
 	if f.err != nil {
 		return nil, false, f.err
+	}
+	if aerr := checkRAM(rt, ak); aerr != nil {
+		return nil, false, aerr
 	}
 	c := &call{
 		ctx: r.Context(), server: s, spec: rt.spec, action: rt.action,
@@ -485,6 +530,16 @@ func (s *Server) decode(r *http.Request, rt *route, sr *signedRequest, c *call) 
 		for k, vs := range r.URL.Query() {
 			kv[k] = vs[0]
 		}
+		c.region = kv["regionId"]
+		if rt.action.Param("regionId") == nil {
+			// The gateway reads regionId on every ROA action, also where
+			// the SDK model has none (the skill appends ?regionId= to
+			// every write, StartKyuubiService included).
+			delete(kv, "regionId")
+		}
+		if aerr := roaRegion(r, rt.action, c); aerr != nil {
+			return aerr
+		}
 		params, aerr := decodeRPC(rt.spec, rt.action, kv)
 		if aerr != nil {
 			return aerr
@@ -495,7 +550,6 @@ func (s *Server) decode(r *http.Request, rt *route, sr *signedRequest, c *call) 
 			}
 		}
 		c.params = params
-		c.region, _ = params["regionId"].(string)
 		return nil
 	}
 	if sr.Form == nil && len(bytes.TrimSpace(body)) > 0 {
@@ -644,11 +698,15 @@ func (s *Server) clearStats() {
 
 func (s *Server) writeError(w http.ResponseWriter, rt *route, r *http.Request, reqID string, e *apiError) {
 	w.Header().Set(requestIDHeader, reqID)
-	if e.Code == "Throttling.User" {
+	if e.Code == "Throttling.User" || e.Code == "Throttling" {
 		w.Header().Set("x-ratelimit-user-api", "Limit:"+fmt.Sprint(s.throttle.cfg.Burst)+",Remain:0,TimeLeft:1000")
 	}
 	if rt != nil && rt.action.Style == "ROA" {
-		writeJSON(w, e.Status, roaErrorBody{RequestId: reqID, Code: e.Code, Message: e.Message})
+		body := roaErrorBody{RequestId: reqID, Message: e.Message}
+		if e.Code != "" {
+			body.Code = &e.Code
+		}
+		writeJSON(w, e.Status, body)
 		return
 	}
 	host := r.Host

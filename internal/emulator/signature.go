@@ -29,6 +29,16 @@ var SandboxCredential = Credential{
 	AccessKeySecret: "emrctl-sandbox-secret-not-for-cloud-use",
 }
 
+// SandboxReadOnlyCredential is a second published key pair of the sandbox
+// account: a RAM user that holds read-only policies only
+// (AliyunEmrServerlessSparkReadOnlyAccess and the EMR equivalent), so
+// every write it signs is refused with Forbidden.RAM, as the real service
+// refuses a user who lacks the action.
+var SandboxReadOnlyCredential = Credential{
+	AccessKeyID:     "LTAI5tEmrctlSandboxRead1",
+	AccessKeySecret: "emrctl-sandbox-read-only-secret-not-for-cloud-use",
+}
+
 // The ACS3 signature algorithms the emulator accepts, with their hash.
 // ACS3-RSA-SHA256 (key-pair credentials) is not offered by the sandbox.
 const (

@@ -26,6 +26,16 @@ type World struct {
 	Policies   *Table[policyRec]
 	Activities *Table[activityRec]
 	Tokens     *Table[tokenRec]
+	// Serverless Spark (see spark_records.go).
+	SparkAccount *Table[sparkAccountRec]
+	Workspaces   *Table[workspaceRec]
+	Queues       *Table[queueRec]
+	JobRuns      *Table[jobRunRec]
+	Kyuubis      *Table[kyuubiRec]
+	KyuubiTokens *Table[kyuubiTokenRec]
+	KyuubiApps   *Table[kyuubiAppRec]
+	Sessions     *Table[sessionRec]
+	Statements   *Table[statementRec]
 	// Controls holds the clock and fault settings, so every process that
 	// opens the same state sees them (see controlRec).
 	Controls *Table[controlRec]
@@ -43,12 +53,25 @@ func newWorld() *World {
 		Activities: newTable[activityRec]("activity"),
 		Tokens:     newTable[tokenRec]("token"),
 		Controls:   newTable[controlRec]("control"),
+
+		SparkAccount: newTable[sparkAccountRec]("sparkaccount"),
+		Workspaces:   newTable[workspaceRec]("workspace"),
+		Queues:       newTable[queueRec]("queue"),
+		JobRuns:      newTable[jobRunRec]("jobrun"),
+		Kyuubis:      newTable[kyuubiRec]("kyuubi"),
+		KyuubiTokens: newTable[kyuubiTokenRec]("kyuubitoken"),
+		KyuubiApps:   newTable[kyuubiAppRec]("kyuubiapp"),
+		Sessions:     newTable[sessionRec]("session"),
+		Statements:   newTable[statementRec]("statement"),
 	}
 }
 
 // tables lists the tables for persistence, in a fixed order.
 func (w *World) tables() []table {
-	return []table{w.Meta, w.Regions, w.Clusters, w.NodeGroups, w.Nodes, w.Operations, w.Policies, w.Activities, w.Tokens, w.Controls}
+	return []table{
+		w.Meta, w.Regions, w.Clusters, w.NodeGroups, w.Nodes, w.Operations, w.Policies, w.Activities, w.Tokens, w.Controls,
+		w.SparkAccount, w.Workspaces, w.Queues, w.JobRuns, w.Kyuubis, w.KyuubiTokens, w.KyuubiApps, w.Sessions, w.Statements,
+	}
 }
 
 func (w *World) meta() *metaRec {
