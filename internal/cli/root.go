@@ -28,6 +28,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/sandbox"
 	"github.com/emrctl/emrctl/internal/cli/scale"
 	"github.com/emrctl/emrctl/internal/cli/serverless"
+	"github.com/emrctl/emrctl/internal/cli/spark"
 	"github.com/emrctl/emrctl/internal/cli/specs"
 	"github.com/emrctl/emrctl/internal/cli/step"
 	"github.com/emrctl/emrctl/internal/output"
@@ -142,6 +143,7 @@ var extraCommands = []func(*cmdutil.Factory) *cobra.Command{
 	clia.NewCmd,
 	step.NewCmd,
 	serverless.NewCmd,
+	spark.NewCmd,
 	mcpcmd.NewCmd,
 	mcpcmd.NewServeCmd,
 	newVersionCmd,

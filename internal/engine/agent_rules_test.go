@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/spec"
 )
 
@@ -108,6 +109,18 @@ func TestUntrustedActorRules(t *testing.T) {
 			_, err := b.eng.CreateCluster(ctx, call, CreateClusterInput{Spec: c, Getenv: env})
 			return err
 		}, "RunCluster"},
+		{"Spark job code outside own buckets", nil, func(call Call) error {
+			in := provider.SparkJobRunInput{Name: "foreign-" + string(call.Actor.Kind), CodeType: provider.SparkCodeJAR, Queue: "dev_queue",
+				EntryPoint: "oss://my-bucket/jars/my-app.jar", MainClass: "com.example.MyApp"}
+			_, err := b.eng.SubmitSparkJob(ctx, call, "w-sandbox000000001", in)
+			return err
+		}, "StartJobRun"},
+		{"Spark conf that runs code", nil, func(call Call) error {
+			in := provider.SparkJobRunInput{Name: "conf-" + string(call.Actor.Kind), CodeType: provider.SparkCodeSQL, Queue: "dev_queue",
+				EntryPoint: "local:///tmp/spark-sql.sh", Conf: map[string]string{"spark.emr.sql.content": "SELECT 1", "spark.driver.extraJavaOptions": "-Dx=1"}}
+			_, err := b.eng.SubmitSparkJob(ctx, call, "w-sandbox000000001", in)
+			return err
+		}, "StartJobRun"},
 	}
 	kinds := []policy.ActorKind{policy.Human, policy.Script, policy.Agent, policy.Service, "future-kind"}
 	for _, r := range rules {

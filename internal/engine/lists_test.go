@@ -29,3 +29,23 @@ func TestDistinct(t *testing.T) {
 		t.Errorf("%d names: got %v, want an input error naming keyPairNames", len(many), err)
 	}
 }
+
+func TestSparkIDs(t *testing.T) {
+	for _, tc := range []struct {
+		field, id string
+		ok        bool
+	}{
+		{"job run ID", "jr-1fe145df8ade366a", true},
+		{"job run ID", "null", false},
+		{"Kyuubi service ID", "kb-070104e7631242448d12a1377c3", true},
+		{"Kyuubi service ID", "jr-1fe145df8ade366a", false},
+		{"statement ID", "st-1231311abadfaa", true},
+		{"token ID", "lctk-xxxxxxxx", true},
+		{"session cluster ID", "sc-123131", true},
+		{"session cluster ID", "-rf", false},
+	} {
+		if err := sparkID(tc.field, tc.id); (err == nil) != tc.ok {
+			t.Errorf("sparkID(%q, %q) = %v, want ok=%v", tc.field, tc.id, err, tc.ok)
+		}
+	}
+}

@@ -55,6 +55,11 @@ var reconcilers = map[string]reconciler{
 	// H5: the AWS-only additive writes without a token.
 	opAddSteps:         reconcileAddSteps,
 	opAddInstanceFleet: reconcileAddFleet,
+	// H12: the Serverless Spark creates, past their client token's window.
+	opSparkCreateWorkspace: reconcileSparkWorkspace,
+	opSparkSubmitJob:       reconcileSparkJobRun,
+	opSparkCreateSession:   reconcileSparkSession,
+	opSparkCreateKyuubi:    reconcileSparkKyuubi,
 }
 
 // settle reconciles the attempts on target whose outcome is unknown (a

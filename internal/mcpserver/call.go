@@ -137,24 +137,18 @@ func (s *Server) audit(ctx context.Context, call *mcp.CallToolRequest, res mcp.R
 	}
 }
 
-// targetOf is the resource a tool call names: the cluster, with the node
-// group when there is one.
+// targetOf is the resource a tool call names: the cluster or workspace,
+// then what inside it (a node group, a job run, a Kyuubi service, ...).
 func targetOf(args any) string {
 	m, _ := args.(map[string]any)
-	str := func(k string) string {
-		v, _ := m[k].(string)
-		return clip(validate.Escape(v), 64)
-	}
-	t := str("clusterId")
-	if t == "" {
-		t = str("applicationId")
-	}
-	for _, sub := range []string{"nodeGroupId", "stepId", "jobRunId"} {
-		if v := str(sub); v != "" {
-			t += "/" + v
+	var parts []string
+	for _, k := range []string{"clusterId", "workspaceId", "kyuubiServiceId", "sessionId", "applicationId",
+		"nodeGroupId", "stepId", "jobRunId", "queue", "tokenId", "statementId"} {
+		if v, _ := m[k].(string); v != "" {
+			parts = append(parts, clip(validate.Escape(v), 64))
 		}
 	}
-	return t
+	return strings.Join(parts, "/")
 }
 
 func resultText(r *mcp.CallToolResult) string {

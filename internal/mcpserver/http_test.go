@@ -39,8 +39,8 @@ func TestStreamableHTTP(t *testing.T) {
 		if res := call(t, cs, "list_clusters", map[string]any{"states": []string{"RUNING"}}); !res.IsError || !strings.Contains(text(res), `states: "RUNING" is not a known states`) {
 			t.Errorf("a misspelt state: got isError=%v %q, want an input error naming states", res.IsError, text(res))
 		}
-		if got := names(listTools(t, cs)); len(got) != len(readTools) {
-			t.Errorf("read-only tools over HTTP: got %v, want %d read tools", got, len(readTools))
+		if got := names(listTools(t, cs)); len(got) != len(readTools)+len(sparkReadTools) {
+			t.Errorf("read-only tools over HTTP: got %v, want %d read tools", got, len(readTools)+len(sparkReadTools))
 		}
 	})
 	tests := []struct {

@@ -49,8 +49,8 @@ func TestToolsListByMode(t *testing.T) {
 		allowWrites bool
 		want        []string
 	}{
-		{name: "read-only", allowWrites: false, want: readTools},
-		{name: "writes allowed", allowWrites: true, want: append(slices.Clone(readTools), writeTools...)},
+		{name: "read-only", allowWrites: false, want: append(slices.Clone(readTools), sparkReadTools...)},
+		{name: "writes allowed", allowWrites: true, want: slices.Concat(readTools, sparkReadTools, writeTools, sparkWriteTools)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,8 +66,10 @@ func TestToolsListByMode(t *testing.T) {
 
 // TestToolsListHasNoPathToDeletion checks every listed tool, by name,
 // description and input schema: nothing reaches DeleteCluster,
-// TerminateJobFlows, DeleteApplication or a command, and nothing takes a
-// free-form action, command or confirmation.
+// TerminateJobFlows, DeleteApplication, DeleteWorkspace or a command, and
+// nothing takes a free-form action, command or confirmation. The only
+// deletions are the Serverless Spark ones the seed allows after its
+// pre-checks and a person's confirmation (sparkDeletes).
 func TestToolsListHasNoPathToDeletion(t *testing.T) {
 	b := newBed(t, bedOptions{})
 	cs, _ := connect(t, b.server(true), declining)
@@ -88,6 +90,9 @@ func checkNoPathToDeletion(t *testing.T, tools []*mcp.Tool) {
 	forbiddenWriteProps := []string{"action", "api", "apiname", "operation", "method", "endpoint", "url", "args", "arguments", "parameters"}
 	for _, tl := range tools {
 		for _, f := range forbiddenNames {
+			if f == "delete" && slices.Contains(sparkDeletes, tl.Name) {
+				continue
+			}
 			if strings.Contains(strings.ToLower(tl.Name), f) {
 				t.Errorf("tool %s: name contains %q", tl.Name, f)
 			}
@@ -169,11 +174,11 @@ func TestToolsListAnnotations(t *testing.T) {
 			t.Errorf("tool %s: annotations %+v, want every hint set explicitly", tl.Name, a)
 			continue
 		}
-		wantRead := slices.Contains(readTools, tl.Name)
+		wantRead := slices.Contains(readTools, tl.Name) || slices.Contains(sparkReadTools, tl.Name)
 		if a.ReadOnlyHint != wantRead {
 			t.Errorf("tool %s: readOnlyHint %v, want %v", tl.Name, a.ReadOnlyHint, wantRead)
 		}
-		wantDestructive := slices.Contains(destructive, tl.Name)
+		wantDestructive := slices.Contains(destructive, tl.Name) || slices.Contains(sparkDestructive, tl.Name)
 		if *a.DestructiveHint != wantDestructive {
 			t.Errorf("tool %s: destructiveHint %v, want %v", tl.Name, *a.DestructiveHint, wantDestructive)
 		}
@@ -193,7 +198,9 @@ func TestToolDescriptionsStateScope(t *testing.T) {
 	b := newBed(t, bedOptions{})
 	cs, _ := connect(t, b.server(true), declining)
 	for _, tl := range listTools(t, cs) {
-		if tl.Name == "list_audit" {
+		// The Serverless Spark tools state their own scope
+		// (TestSparkToolsList).
+		if tl.Name == "list_audit" || slices.Contains(sparkReadTools, tl.Name) || slices.Contains(sparkWriteTools, tl.Name) {
 			continue
 		}
 		for _, want := range []string{"EMR on ECS", "not EMR Serverless Spark", "not AWS EMR", "profile 'sandbox'", "cn-hangzhou"} {
@@ -243,7 +250,7 @@ func TestWriteToolsTakeAnIdempotencyKey(t *testing.T) {
 			t.Errorf("write tool %s has no idempotencyKey argument", tl.Name)
 		}
 	}
-	if writes < len(writeTools) {
-		t.Errorf("found %d write tools, want at least %d", writes, len(writeTools))
+	if writes < len(writeTools)+len(sparkWriteTools) {
+		t.Errorf("found %d write tools, want at least %d", writes, len(writeTools)+len(sparkWriteTools))
 	}
 }

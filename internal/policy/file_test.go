@@ -124,6 +124,7 @@ func TestParseRefuses(t *testing.T) {
 		LimitDecreaseMaxPerCall, LimitDecreaseMinInterval, LimitIncreaseMaxPerCall, LimitIncreaseConfirmAbove,
 		LimitClusterNodesCostAckAbove, LimitNodeGroupCreateConfirmAbove, LimitNodeGroupMaxAtCreate,
 		LimitAutoScalingMaxCapacity, LimitScaleOutMinCooldown, LimitSubscriptionCostAckAboveMonths,
+		LimitSparkQueueMaxCUPerCall, LimitSparkQueueMaxCUTotal,
 	}
 	topKeys := []string{"limits", "allowLoosening", "allowClusterDeletion", "ownBuckets"}
 	tests := []struct {

@@ -20,6 +20,8 @@ const (
 	LimitAutoScalingMaxCapacity         = "autoScalingMaxCapacity"
 	LimitScaleOutMinCooldown            = "scaleOutMinCooldown"
 	LimitSubscriptionCostAckAboveMonths = "subscriptionCostAckAboveMonths"
+	LimitSparkQueueMaxCUPerCall         = "sparkQueueMaxCUPerCall"
+	LimitSparkQueueMaxCUTotal           = "sparkQueueMaxCUTotal"
 )
 
 // The fixed rules, as reported in Decision.Limit. Unlike limits, no policy
@@ -103,6 +105,15 @@ type Limits struct {
 	// SubscriptionCostAckAboveMonths: subscriptions longer than this many
 	// months need a cost acknowledgement. Default 12.
 	SubscriptionCostAckAboveMonths int
+	// SparkQueueMaxCUPerCall: growing a Serverless Spark queue by more CU
+	// than this in one change needs a cost acknowledgement. Default 50,
+	// the reference's development queue.
+	SparkQueueMaxCUPerCall int
+	// SparkQueueMaxCUTotal: a workspace whose queues hold more CU than this
+	// together (after a queue grows, or as the limit of a new or raised
+	// workspace) needs a cost acknowledgement. Default 200, the
+	// reference's small production queue.
+	SparkQueueMaxCUTotal int
 }
 
 // DefaultLimits returns the limits of the EMR skills' safety constraints.
@@ -118,6 +129,8 @@ func DefaultLimits() Limits {
 		AutoScalingMaxCapacity:         100,
 		ScaleOutMinCooldown:            120 * time.Second,
 		SubscriptionCostAckAboveMonths: 12,
+		SparkQueueMaxCUPerCall:         50,
+		SparkQueueMaxCUTotal:           200,
 	}
 }
 
@@ -246,6 +259,8 @@ func limitSpecs() []limitSpec {
 		{key: LimitAutoScalingMaxCapacity, count: func(l *Limits) *int { return &l.AutoScalingMaxCapacity }, lo: 1, hi: 100000},
 		{key: LimitScaleOutMinCooldown, dur: func(l *Limits) *time.Duration { return &l.ScaleOutMinCooldown }, floor: true, lo: sec, hi: 10800 * sec},
 		{key: LimitSubscriptionCostAckAboveMonths, count: func(l *Limits) *int { return &l.SubscriptionCostAckAboveMonths }, lo: 0, hi: 120},
+		{key: LimitSparkQueueMaxCUPerCall, count: func(l *Limits) *int { return &l.SparkQueueMaxCUPerCall }, lo: 0, hi: 100000},
+		{key: LimitSparkQueueMaxCUTotal, count: func(l *Limits) *int { return &l.SparkQueueMaxCUTotal }, lo: 0, hi: 1000000},
 	}
 }
 

@@ -38,13 +38,13 @@ func variants() []variant {
 		DecreaseMaxPerCall: 5, DecreaseMinInterval: 300 * time.Second, IncreaseMaxPerCall: 20,
 		IncreaseConfirmAbove: 10, ClusterNodesCostAckAbove: 50, NodeGroupCreateConfirmAbove: 10,
 		NodeGroupMaxAtCreate: 20, AutoScalingMaxCapacity: 40, ScaleOutMinCooldown: 300 * time.Second,
-		SubscriptionCostAckAboveMonths: 6,
+		SubscriptionCostAckAboveMonths: 6, SparkQueueMaxCUPerCall: 20, SparkQueueMaxCUTotal: 100,
 	}
 	loose := Limits{
 		DecreaseMaxPerCall: 20, DecreaseMinInterval: 60 * time.Second, IncreaseMaxPerCall: 80,
 		IncreaseConfirmAbove: 40, ClusterNodesCostAckAbove: 200, NodeGroupCreateConfirmAbove: 40,
 		NodeGroupMaxAtCreate: 80, AutoScalingMaxCapacity: 200, ScaleOutMinCooldown: 60 * time.Second,
-		SubscriptionCostAckAboveMonths: 36,
+		SubscriptionCostAckAboveMonths: 36, SparkQueueMaxCUPerCall: 100, SparkQueueMaxCUTotal: 2000,
 	}
 	return []variant{
 		{name: "default", file: "", human: def, agent: def},
@@ -61,6 +61,8 @@ func variants() []variant {
   autoScalingMaxCapacity: 40
   scaleOutMinCooldown: 5m
   subscriptionCostAckAboveMonths: 6
+  sparkQueueMaxCUPerCall: 20
+  sparkQueueMaxCUTotal: 100
 `,
 			human: tight, agent: tight,
 		},
@@ -78,6 +80,8 @@ limits:
   autoScalingMaxCapacity: 200
   scaleOutMinCooldown: 1m
   subscriptionCostAckAboveMonths: 36
+  sparkQueueMaxCUPerCall: 100
+  sparkQueueMaxCUTotal: 2000
 `,
 			human: loose, agent: def,
 		},
@@ -89,13 +93,17 @@ limits:
   autoScalingMaxCapacity: 200
   decreaseMinInterval: 60s
   scaleOutMinCooldown: 300s
+  sparkQueueMaxCUPerCall: 10
+  sparkQueueMaxCUTotal: 500
 `,
 			human: with(def, func(l *Limits) {
 				l.IncreaseMaxPerCall, l.AutoScalingMaxCapacity = 30, 200
 				l.DecreaseMinInterval, l.ScaleOutMinCooldown = 60*time.Second, 300*time.Second
+				l.SparkQueueMaxCUPerCall, l.SparkQueueMaxCUTotal = 10, 500
 			}),
 			agent: with(def, func(l *Limits) {
 				l.IncreaseMaxPerCall, l.ScaleOutMinCooldown = 30, 300*time.Second
+				l.SparkQueueMaxCUPerCall = 10
 			}),
 		},
 	}
@@ -265,6 +273,42 @@ func probes() []probe {
 			want: func(n int, l Limits) outcome { return months(n, l, Allow) },
 		},
 		{
+			// A queue of a workspace with room for it grows by n CU.
+			limit: LimitSparkQueueMaxCUPerCall, value: func(l Limits) int { return l.SparkQueueMaxCUPerCall }, min: 1,
+			op: func(n int) Operation {
+				return EditSparkQueue{WorkspaceID: "w-12345678", Queue: "dev_queue", CurrentCU: 1, CU: 1 + n, WorkspaceCU: 100000}
+			},
+			want: func(n int, l Limits) outcome {
+				return outcome{Verdict: Confirm, NeedsCostAck: n > l.SparkQueueMaxCUPerCall || 1+n > l.SparkQueueMaxCUTotal}
+			},
+		},
+		{
+			// A queue grows by 1 CU; the workspace's queues then hold n.
+			limit: LimitSparkQueueMaxCUTotal, value: func(l Limits) int { return l.SparkQueueMaxCUTotal }, min: 2,
+			op: func(n int) Operation {
+				return EditSparkQueue{WorkspaceID: "w-12345678", Queue: "dev_queue", CurrentCU: 1, CU: 2, OtherQueuesCU: n - 2, WorkspaceCU: 100000}
+			},
+			want: func(n int, l Limits) outcome {
+				return outcome{Verdict: Confirm, NeedsCostAck: 1 > l.SparkQueueMaxCUPerCall || n > l.SparkQueueMaxCUTotal}
+			},
+		},
+		{
+			limit: LimitSparkQueueMaxCUTotal + "/CreateSparkWorkspace", value: func(l Limits) int { return l.SparkQueueMaxCUTotal }, min: 1,
+			op: func(n int) Operation {
+				return CreateSparkWorkspace{Region: "cn-hangzhou", Name: "etl", OSSBucket: "oss://team/", PaymentType: PaymentPayAsYouGo, CU: n}
+			},
+			want: func(n int, l Limits) outcome {
+				return outcome{Verdict: Confirm, NeedsCostAck: n > l.SparkQueueMaxCUTotal}
+			},
+		},
+		{
+			limit: LimitSubscriptionCostAckAboveMonths + "/CreateSparkWorkspace", value: func(l Limits) int { return l.SubscriptionCostAckAboveMonths }, min: 1,
+			op: func(n int) Operation {
+				return CreateSparkWorkspace{Region: "cn-hangzhou", Name: "etl", OSSBucket: "oss://team/", PaymentType: PaymentSubscription, CU: 8, SubscriptionMonths: n}
+			},
+			want: func(n int, l Limits) outcome { return months(n, l, Confirm) },
+		},
+		{
 			limit: LimitSubscriptionCostAckAboveMonths + "/UpdateAutoRenew", value: func(l Limits) int { return l.SubscriptionCostAckAboveMonths }, min: 1,
 			op:   func(n int) Operation { return UpdateAutoRenew{ClusterID: "c-12345678", Enable: true, Months: n} },
 			want: func(n int, l Limits) outcome { return months(n, l, Confirm) },
@@ -294,7 +338,7 @@ func probePoints(pr probe, limits ...Limits) []int {
 // agents never add nodes without the person's confirmation.
 func agentFloor(a Actor, op Operation, want outcome) outcome {
 	switch op.(type) {
-	case IncreaseNodes, CreateNodeGroup:
+	case IncreaseNodes, CreateNodeGroup, EditSparkQueue, CreateSparkWorkspace:
 		if (a.Kind == Agent || a.Kind == Service) && want.Verdict == Allow {
 			want.Verdict = Confirm
 		}

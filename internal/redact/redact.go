@@ -50,9 +50,10 @@ func secretSegment(seg string) bool {
 	switch norm {
 	case "":
 		return false
-	case "clienttoken", "nexttoken":
+	case "clienttoken", "nexttoken", "tokenid", "tokenids":
 		// Idempotency and pagination tokens are opaque, harmless
-		// identifiers; emrctl's journal records and shows them on purpose.
+		// identifiers, and a token's ID names it without being it;
+		// emrctl's journal records and shows them on purpose.
 		return false
 	case "pwd", "cookie", "setcookie", "apikey":
 		return true

@@ -68,6 +68,8 @@ func TestIsSecretKey(t *testing.T) {
 		{key: "fs.oss.accessKeySecret", want: true},
 		{key: "ClientToken", want: false},
 		{key: "clientToken", want: false},
+		{key: "tokenId", want: false},
+		{key: "token", want: true},
 		{key: "client_token", want: false},
 		{key: "NextToken", want: false},
 		{key: "nextToken", want: false},

@@ -196,7 +196,10 @@ func TestSchemaAcceptsExamples(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Resolve schema: %v", err)
 	}
-	files, _ := filepath.Glob(filepath.Join(examplesDir, "*.yaml"))
+	files, err := clusterExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			if err := rs.Validate(instance(t, readFile(t, path))); err != nil {

@@ -57,7 +57,7 @@ func Cases() []Case {
 		return []policy.Rule{{Name: "burst", TriggerType: policy.TriggerMetrics, ActivityType: policy.ScaleOut, Adjustment: 2, CoolDownSeconds: 300, HasCoolDown: true}}
 	}
 	provider := map[string]string{"Provider": "only chooses the API name"}
-	return []Case{
+	cases := []Case{
 		{Name: "CreateCluster", Actor: human, New: func() policy.Operation {
 			return &policy.CreateCluster{Region: "cn-hangzhou", ClusterName: "etl", PaymentType: policy.PaymentSubscription, SubscriptionMonths: 36,
 				Groups: []policy.GroupCount{{Name: "master", Role: policy.RoleMaster, Count: 1}, {Name: "core", Role: policy.RoleCore, Count: 2, Spot: true}}}
@@ -106,6 +106,62 @@ func Cases() []Case {
 		{Name: "CancelJob", Actor: agent, New: func() policy.Operation {
 			return &policy.CancelJob{Provider: policy.ProviderAWS, TargetID: "j-ABCDEFGH1234/s-1"}
 		}, Hidden: provider},
+	}
+	return append(cases, sparkCases(human, agent)...)
+}
+
+// sparkCases are the cases of the EMR Serverless Spark operations.
+func sparkCases(human, agent policy.Actor) []Case {
+	const ws = "w-d2d82aa09155a1b2"
+	return []Case{
+		{Name: "CreateSparkWorkspace", Actor: agent, New: func() policy.Operation {
+			return &policy.CreateSparkWorkspace{Region: "cn-hangzhou", Name: "etl", OSSBucket: "oss://team/", PaymentType: policy.PaymentSubscription, CU: 300, SubscriptionMonths: 24}
+		}},
+		{Name: "UpdateSparkWorkspace", Actor: agent, New: func() policy.Operation {
+			return &policy.UpdateSparkWorkspace{WorkspaceID: ws, Name: "etl", NewName: "etl-2", CU: 400, CurrentCU: 200}
+		}},
+		{Name: "DeleteSparkWorkspace", Actor: human, New: func() policy.Operation {
+			return &policy.DeleteSparkWorkspace{Region: "cn-hangzhou", WorkspaceID: ws}
+		}},
+		{Name: "EditSparkQueue", Actor: agent, New: func() policy.Operation {
+			return &policy.EditSparkQueue{WorkspaceID: ws, Queue: "dev_queue", CU: 120, MaxCU: 150, CurrentCU: 50, OtherQueuesCU: 150, WorkspaceCU: 400}
+		}},
+		{Name: "StartSparkJobRun", Actor: agent, New: func() policy.Operation {
+			return &policy.StartSparkJobRun{WorkspaceID: ws, Name: "etl", CodeType: policy.SparkCodeJAR, Queue: "root_queue",
+				CodeURIs: []string{"oss://team/app.jar"}, OwnBuckets: []string{"team"},
+				SparkSubmit: "spark-submit --class a.B oss://team/app.jar"}
+		}},
+		{Name: "CancelSparkJobRun", Actor: human, New: func() policy.Operation {
+			return &policy.CancelSparkJobRun{WorkspaceID: ws, RunID: "jr-8c1f3a2b4d5e6f70", Name: "etl", State: "Running"}
+		}},
+		{Name: "StopSparkKyuubi", Actor: agent, New: func() policy.Operation {
+			return &policy.StopSparkKyuubi{WorkspaceID: ws, ServiceID: "kb-1234567890abcdef", Name: "bi", State: "RUNNING", RunningApps: 2}
+		}},
+		{Name: "DeleteSparkKyuubi", Actor: agent, New: func() policy.Operation {
+			return &policy.DeleteSparkKyuubi{WorkspaceID: ws, ServiceID: "kb-1234567890abcdef", Name: "bi", State: "NOT_STARTED"}
+		}},
+		{Name: "DeleteSparkKyuubiToken", Actor: agent, New: func() policy.Operation {
+			return &policy.DeleteSparkKyuubiToken{WorkspaceID: ws, ServiceID: "kb-1234567890abcdef", TokenID: "tk-1234567890abcdef", Name: "ci"}
+		}},
+		{Name: "CancelSparkKyuubiApp", Actor: agent, New: func() policy.Operation {
+			return &policy.CancelSparkKyuubiApp{WorkspaceID: ws, ServiceID: "kb-1234567890abcdef", AppID: "spark-0123456789abcdef", Name: "query", State: "RUNNING"}
+		}},
+		{Name: "StopSparkSession", Actor: agent, New: func() policy.Operation {
+			return &policy.StopSparkSession{WorkspaceID: ws, SessionID: "sc-1234567890abcdef", Name: "dev", State: "Running"}
+		}},
+		{Name: "DeleteSparkSession", Actor: agent, New: func() policy.Operation {
+			return &policy.DeleteSparkSession{WorkspaceID: ws, SessionID: "sc-1234567890abcdef", Name: "dev", State: "Stopped"}
+		}},
+		{Name: "StartSparkCompute", Actor: agent, New: func() policy.Operation {
+			return &policy.StartSparkCompute{Action: "StartSessionCluster", WorkspaceID: ws, ResourceID: "sc-1234567890abcdef", Name: "dev", Queue: "dev_queue"}
+		}},
+		{Name: "SparkKyuubiTokenWrite", Actor: agent, New: func() policy.Operation {
+			return &policy.SparkKyuubiTokenWrite{WorkspaceID: ws, ServiceID: "kb-1234567890abcdef", TokenID: "tk-1234567890abcdef", Name: "ci",
+				NewValue: true, MemberARNs: []string{"acs:ram::123456789:user/ana"}, ExpireDays: 30}
+		}},
+		{Name: "RunSparkStatement", Actor: agent, New: func() policy.Operation {
+			return &policy.RunSparkStatement{WorkspaceID: ws, SessionID: "sc-1234567890abcdef", Database: "default", SQL: "SELECT 1"}
+		}},
 	}
 }
 
