@@ -149,6 +149,12 @@ func Endpoint(spec *contract.Spec, region string) string {
 // Call invokes action of product p with req (a wire request struct) and
 // decodes the response body into resp.
 func (c *Client) Call(ctx context.Context, p contract.Product, action string, req, resp any) error {
+	return c.call(ctx, p, action, req, resp, nil)
+}
+
+// call is Call with adjust, when not nil, changing the encoded request
+// before it is sent.
+func (c *Client) call(ctx context.Context, p contract.Product, action string, req, resp any, adjust func(*contract.Action, *openapiutil.OpenApiRequest)) error {
 	spec, err := contract.Load(p)
 	if err != nil {
 		return err
@@ -161,33 +167,43 @@ func (c *Client) Call(ctx context.Context, p contract.Product, action string, re
 	if err != nil {
 		return err
 	}
-	cl, err := c.api(p, spec)
-	if err != nil {
-		return err
+	if adjust != nil {
+		adjust(a, oreq)
 	}
 	params := &openapiutil.Params{
 		Action: dara.String(a.Name), Version: dara.String(a.Version), Protocol: dara.String(a.Protocol),
 		Pathname: dara.String(pathname), Method: dara.String(a.Method), AuthType: dara.String(a.AuthType),
 		Style: dara.String(a.Style), ReqBodyType: dara.String(a.ReqBodyType), BodyType: dara.String(a.BodyType),
 	}
+	return c.send(ctx, p, spec, params, oreq, resp)
+}
+
+// send sends a request with the product's client, signature, timeouts and
+// error mapping, and decodes the response body into resp.
+func (c *Client) send(ctx context.Context, p contract.Product, spec *contract.Spec, params *openapiutil.Params, oreq *openapiutil.OpenApiRequest, resp any) error {
+	cl, err := c.api(p, spec)
+	if err != nil {
+		return err
+	}
 	runtime := &dara.RuntimeOptions{
 		ReadTimeout:    dara.Int(int(c.cfg.ReadTimeout / time.Millisecond)),
 		ConnectTimeout: dara.Int(int(c.cfg.ConnectTimeout / time.Millisecond)),
 		Autoretry:      dara.Bool(false),
 	}
+	name := dara.StringValue(params.Action)
 	out, err := cl.CallApiWithCtx(ctx, params, oreq, runtime)
 	if err != nil {
-		return mapError(ctx, a.Name, err)
-	}
-	raw, err := json.Marshal(out["body"])
-	if err != nil {
-		return fmt.Errorf("aliyun %s: decode response: %w", a.Name, err)
+		return mapError(ctx, name, err)
 	}
 	if resp == nil {
 		return nil
 	}
+	raw, err := json.Marshal(out["body"])
+	if err != nil {
+		return fmt.Errorf("aliyun %s: decode response: %w", name, err)
+	}
 	if err := json.Unmarshal(raw, resp); err != nil {
-		return fmt.Errorf("aliyun %s: decode response: %w", a.Name, err)
+		return fmt.Errorf("aliyun %s: decode response: %w", name, err)
 	}
 	return nil
 }

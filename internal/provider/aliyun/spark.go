@@ -37,30 +37,14 @@ func (p *Provider) spark(ctx context.Context, action string, req, resp any) erro
 }
 
 func (c *Client) callSpark(ctx context.Context, action string, req, resp any) error {
-	spec, err := contract.Load(contract.Spark)
-	if err != nil {
-		return err
-	}
-	a := spec.Action(action)
-	if a == nil {
-		return fmt.Errorf("aliyun: %s has no action %s", spec.Product, action)
-	}
-	oreq, pathname, err := Encode(spec, a, req)
-	if err != nil {
-		return err
-	}
-	if a.Param("regionId") == nil {
-		if oreq.Query == nil {
-			oreq.Query = map[string]*string{}
+	return c.call(ctx, contract.Spark, action, req, resp, func(a *contract.Action, oreq *openapiutil.OpenApiRequest) {
+		if a.Param("regionId") == nil {
+			if oreq.Query == nil {
+				oreq.Query = map[string]*string{}
+			}
+			oreq.Query["regionId"] = dara.String(c.Region())
 		}
-		oreq.Query["regionId"] = dara.String(c.Region())
-	}
-	params := &openapiutil.Params{
-		Action: dara.String(a.Name), Version: dara.String(a.Version), Protocol: dara.String(a.Protocol),
-		Pathname: dara.String(pathname), Method: dara.String(a.Method), AuthType: dara.String(a.AuthType),
-		Style: dara.String(a.Style), ReqBodyType: dara.String(a.ReqBodyType), BodyType: dara.String(a.BodyType),
-	}
-	return c.send(ctx, contract.Spark, spec, params, oreq, resp)
+	})
 }
 
 // regioned is the request of an action whose contract has no regionId,
@@ -78,36 +62,6 @@ func (r regioned) MarshalJSON() ([]byte, error) {
 	}
 	m["regionId"] = r.region
 	return json.Marshal(m)
-}
-
-// send is the second half of Client.Call: the same client, signature,
-// timeouts and error mapping for requests built here.
-func (c *Client) send(ctx context.Context, p contract.Product, spec *contract.Spec, params *openapiutil.Params, oreq *openapiutil.OpenApiRequest, resp any) error {
-	cl, err := c.api(p, spec)
-	if err != nil {
-		return err
-	}
-	runtime := &dara.RuntimeOptions{
-		ReadTimeout:    dara.Int(int(c.cfg.ReadTimeout / time.Millisecond)),
-		ConnectTimeout: dara.Int(int(c.cfg.ConnectTimeout / time.Millisecond)),
-		Autoretry:      dara.Bool(false),
-	}
-	name := dara.StringValue(params.Action)
-	out, err := cl.CallApiWithCtx(ctx, params, oreq, runtime)
-	if err != nil {
-		return mapError(ctx, name, err)
-	}
-	if resp == nil {
-		return nil
-	}
-	raw, err := json.Marshal(out["body"])
-	if err != nil {
-		return fmt.Errorf("aliyun %s: decode response: %w", name, err)
-	}
-	if err := json.Unmarshal(raw, resp); err != nil {
-		return fmt.Errorf("aliyun %s: decode response: %w", name, err)
-	}
-	return nil
 }
 
 // codeless explains an error answer that carries no code. The generic
