@@ -21,6 +21,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/completion"
 	"github.com/emrctl/emrctl/internal/cli/config"
 	"github.com/emrctl/emrctl/internal/cli/discover"
+	"github.com/emrctl/emrctl/internal/cli/gateway"
 	mcpcmd "github.com/emrctl/emrctl/internal/cli/mcp"
 	"github.com/emrctl/emrctl/internal/cli/node"
 	"github.com/emrctl/emrctl/internal/cli/nodegroup"
@@ -136,6 +137,7 @@ var extraCommands = []func(*cmdutil.Factory) *cobra.Command{
 	discover.NewCmd,
 	prereq.NewCmd,
 	nodegroup.NewCmd,
+	gateway.NewCmd,
 	node.NewCmd,
 	autoscaling.NewCmd,
 	config.NewCmd,

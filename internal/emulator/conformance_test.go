@@ -127,6 +127,22 @@ func emrConformanceSteps() []step {
 		{product: emr, action: "GetClusterCloneMeta", req: func(f *fixture) any {
 			return &emrwire.GetClusterCloneMetaRequest{RegionId: region, ClusterId: f.cluster}
 		}},
+		{product: emr, action: "ListApplicationConfigs", req: func(f *fixture) any {
+			return &emrwire.ListApplicationConfigsRequest{RegionId: region, ClusterId: f.cluster, ApplicationName: "HDFS", ConfigFileName: "hdfs-site.xml", ConfigItemKey: "dfs.", MaxResults: i64p(50)}
+		}},
+		{product: emr, action: "UpdateApplicationConfigs", req: func(f *fixture) any {
+			return &emrwire.UpdateApplicationConfigsRequest{
+				RegionId: region, ClusterId: f.cluster, ApplicationName: "HDFS", ConfigAction: "UPDATE", ConfigScope: "CLUSTER",
+				Description: "conformance run", RefreshConfig: dara.Bool(true),
+				ApplicationConfigs: []emrwire.UpdateApplicationConfig{{ConfigFileName: "hdfs-site.xml", ConfigItemKey: "dfs.replication", ConfigItemValue: "3", ConfigDescription: "three copies"}},
+			}
+		}},
+		{product: emr, action: "ExportApplicationConfigs", req: func(f *fixture) any {
+			return &emrwire.ExportApplicationConfigsRequest{
+				RegionId: region, ClusterId: f.cluster, ConfigScope: "CLUSTER", ExportMode: "ALL", FileFormat: "XML",
+				ApplicationConfigFiles: []emrwire.ApplicationConfigFile{{ApplicationName: "HDFS", ConfigFileName: "core-site.xml"}, {ApplicationName: "YARN"}},
+			}
+		}},
 		{product: emr, action: "ListNodeGroups", req: func(f *fixture) any {
 			return &emrwire.ListNodeGroupsRequest{RegionId: region, ClusterId: f.cluster, MaxResults: i64p(10)}
 		}, after: func(t *testing.T, _ *harness, f *fixture, body map[string]any) {

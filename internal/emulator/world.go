@@ -348,6 +348,8 @@ type clusterRec struct {
 	TerminatedAt       time.Time                              `json:"terminatedAt,omitzero"`
 	ExpireAt           time.Time                              `json:"expireAt,omitzero"`
 	CreateOperation    string                                 `json:"createOperation"`
+	// ConfigChanges are the UpdateApplicationConfigs changes, oldest first.
+	ConfigChanges []configChange `json:"configChanges,omitempty"`
 }
 
 // nodeGroupRec is a node group of a cluster.

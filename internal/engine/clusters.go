@@ -48,6 +48,9 @@ func (e *Engine) ClusterStates(field string, names []string) ([]string, error) {
 // ListClusters streams every page of clusters matching f to each, one page
 // at a time, so memory does not grow with the number of clusters.
 func (e *Engine) ListClusters(ctx context.Context, f provider.ClusterFilter, pageSize int, each func([]provider.Cluster) error) error {
+	if err := distinctEach(namedList{"states", &f.States}, namedList{"types", &f.Types}, namedList{"ids", &f.IDs}, namedList{"paymentTypes", &f.PaymentTypes}); err != nil {
+		return err
+	}
 	return listClustersOf(ctx, e, e.opts.Provider, f, pageSize, each)
 }
 

@@ -26,3 +26,21 @@ func distinct(field string, items []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// namedList is a list argument and the name the caller knows it by.
+type namedList struct {
+	field string
+	items *[]string
+}
+
+// distinctEach applies distinct to each list in place.
+func distinctEach(lists ...namedList) error {
+	for _, l := range lists {
+		out, err := distinct(l.field, *l.items)
+		if err != nil {
+			return err
+		}
+		*l.items = out
+	}
+	return nil
+}

@@ -21,6 +21,9 @@ func (e *Engine) AbnormalNodeStates() []string { return e.Traits().AbnormalNodeS
 // ListNodeGroups returns the node groups of a cluster matching f, each
 // with its nodes counted by state.
 func (e *Engine) ListNodeGroups(ctx context.Context, clusterID string, f provider.NodeGroupFilter) ([]NodeGroupView, error) {
+	if err := distinctEach(namedList{"ids", &f.IDs}, namedList{"names", &f.Names}, namedList{"roles", &f.Roles}, namedList{"states", &f.States}); err != nil {
+		return nil, err
+	}
 	if err := e.checkGroupFilter(clusterID, f); err != nil {
 		return nil, err
 	}
@@ -132,6 +135,9 @@ func (e *Engine) GetNodeGroup(ctx context.Context, clusterID, groupID string) (*
 // ListNodes streams every page of a cluster's nodes matching f to each,
 // one page at a time, so memory does not grow with the number of nodes.
 func (e *Engine) ListNodes(ctx context.Context, clusterID string, f provider.NodeFilter, pageSize int, each func([]provider.Node) error) error {
+	if err := distinctEach(namedList{"nodeGroupIds", &f.NodeGroupIDs}, namedList{"nodeIds", &f.NodeIDs}, namedList{"states", &f.States}); err != nil {
+		return err
+	}
 	errs := []*validate.Error{e.clusterID(clusterID)}
 	for _, id := range f.NodeGroupIDs {
 		errs = append(errs, e.groupID("node group ID", id))
