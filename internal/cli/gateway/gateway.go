@@ -16,5 +16,6 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "Plan the gateway of a cluster: a client machine to submit jobs from",
 	}
 	cmd.AddCommand(newPlanCmd(f, nil))
+	cmd.AddCommand(newConfigsCmd(f, nil))
 	return cmd
 }
