@@ -22,8 +22,8 @@ const (
 	GatewayEdgeNode = "edge-node"
 )
 
-// deployMissing says that the commands a plan leads to are not built yet.
-const deployMissing = "'emrctl gateway deploy' is not available in this version of emrctl"
+// deployNote says what an environment deploy does and does not do.
+const deployNote = "next step, on the gateway machine (--root / for the real layout): writes the client configuration and the environment profile, not the Hadoop/Spark binaries; gateway refresh, status and rollback keep it in sync"
 
 // GatewayMode is one way to give a cluster a gateway, and whether it fits.
 type GatewayMode struct {
@@ -214,15 +214,16 @@ func aliyunSteps(p *GatewayPlan, node, env, gwc GatewayMode, masterType string) 
 				Note:    "the gateway nodes that exist; nothing to deploy"})
 		} else {
 			steps = append(steps,
-				GatewayStep{Mode: GatewayNodeGroup, Command: "emrctl gateway deploy " + p.ClusterID + " --mode node-group", Note: "next step; " + deployMissing},
+				GatewayStep{Mode: GatewayNodeGroup, Available: true, Command: "emrctl gateway deploy " + p.ClusterID + " --mode node-group",
+					Note: "next step: one GATEWAY node of the MASTER group's instance type (--count, --instance-type to change), through the policy and confirmation of any node group"},
 				GatewayStep{Mode: GatewayNodeGroup, Available: true,
 					Command: fmt.Sprintf("emrctl nodegroup create %s --name gateway --role GATEWAY --count 1 --instance-type %s", p.ClusterID, orPlaceholder(masterType, "<instance-type>")),
-					Note:    "adds the GATEWAY node group today, through the same checks and confirmation as any node group"})
+					Note:    "the same with every setting of a node group in your hands"})
 		}
 	}
 	if env.Applies {
 		steps = append(steps,
-			GatewayStep{Mode: GatewayEnvironment, Command: "emrctl gateway deploy " + p.ClusterID + " --root DIR", Note: "next step; " + deployMissing},
+			GatewayStep{Mode: GatewayEnvironment, Available: true, Command: "emrctl gateway deploy " + p.ClusterID + " --root DIR", Note: deployNote},
 			GatewayStep{Mode: GatewayEnvironment, Available: true, Manual: true,
 				Command: "emrcli gateway deploy --clusterId " + p.ClusterID + " --appNames HDFS,YARN",
 				Note:    "EMR-CLI on the ECS instance (install it first: see the EMR gateway documentation); it overwrites an existing client"})
@@ -259,7 +260,7 @@ func planEdgeNode(p *GatewayPlan) {
 		Reason: "AWS EMR has no gateway node groups: an edge node is an EC2 instance in the cluster's subnet given the client configuration from the cluster's configurations and the master's address"}}
 	p.Recommended = GatewayEdgeNode
 	p.NextSteps = []GatewayStep{
-		{Mode: GatewayEdgeNode, Command: "emrctl gateway deploy " + p.ClusterID + " --root DIR", Note: "next step; " + deployMissing},
+		{Mode: GatewayEdgeNode, Available: true, Command: "emrctl gateway deploy " + p.ClusterID + " --root DIR", Note: deployNote},
 		{Mode: GatewayEdgeNode, Available: true, Manual: true,
 			Command: "aws emr describe-cluster --cluster-id " + p.ClusterID + " --query Cluster.Configurations",
 			Note:    "the configurations an edge node copies; the master's address is Cluster.MasterPublicDnsName"},

@@ -24,8 +24,8 @@ func TestPlanGatewayAWS(t *testing.T) {
 		t.Errorf("got release %q provider %q, want emr-7.2.0 on aws", p.ReleaseVersion, p.Provider)
 	}
 	for _, s := range p.NextSteps {
-		if strings.HasPrefix(s.Command, "emrctl gateway deploy") && s.Available {
-			t.Errorf("step %q is offered as available, want it marked not available", s.Command)
+		if strings.HasPrefix(s.Command, "emrctl gateway deploy") && !s.Available {
+			t.Errorf("step %q is marked not available, want it available", s.Command)
 		}
 	}
 }

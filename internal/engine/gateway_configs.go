@@ -20,6 +20,17 @@ var GatewayApps = []string{"HDFS", "YARN", "HBASE", "HIVE", "SPARK2", "SPARK3", 
 // (javax.jdo.option.ConnectionPassword, fs.s3a.secret.key) are replaced
 // by redact.Marker: the result is for showing.
 func (e *Engine) ClientConfigs(ctx context.Context, clusterID string, apps []string) ([]provider.ConfigFile, error) {
+	return e.clientConfigs(ctx, clusterID, apps, true)
+}
+
+// ClientConfigsForDeploy is ClientConfigs with the raw values, secrets
+// included: the files a gateway deploy writes. Never print its result;
+// show ClientConfigs' instead.
+func (e *Engine) ClientConfigsForDeploy(ctx context.Context, clusterID string, apps []string) ([]provider.ConfigFile, error) {
+	return e.clientConfigs(ctx, clusterID, apps, false)
+}
+
+func (e *Engine) clientConfigs(ctx context.Context, clusterID string, apps []string, redacted bool) ([]provider.ConfigFile, error) {
 	apps, appErrs := gatewayApps(apps)
 	if err := checkInput(append([]*validate.Error{e.clusterID(clusterID)}, appErrs...)...); err != nil {
 		return nil, err
@@ -34,8 +45,12 @@ func (e *Engine) ClientConfigs(ctx context.Context, clusterID string, apps []str
 	}
 	out := make([]provider.ConfigFile, 0, len(files))
 	for _, f := range files {
-		if slices.Contains(GatewayApps, f.Application) {
+		switch {
+		case !slices.Contains(GatewayApps, f.Application):
+		case redacted:
 			out = append(out, redactConfig(e.opts.Secrets, f))
+		default:
+			out = append(out, f)
 		}
 	}
 	return out, nil

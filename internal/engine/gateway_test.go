@@ -88,7 +88,7 @@ func TestPlanGatewayModes(t *testing.T) {
 	}
 }
 
-func TestPlanGatewayNeverOffersMissingCommandsAsAvailable(t *testing.T) {
+func TestPlanGatewayOffersDeployAndTheManualAlternative(t *testing.T) {
 	clusters := []*provider.Cluster{
 		{Provider: provider.Aliyun, ID: "c-1", Type: "DATALAKE", ReleaseVersion: "EMR-5.21.0", State: provider.ClusterRunning},
 		{Provider: provider.Aliyun, ID: "c-2", Type: "OLAP", ReleaseVersion: "EMR-5.21.0", State: provider.ClusterRunning},
@@ -96,17 +96,23 @@ func TestPlanGatewayNeverOffersMissingCommandsAsAvailable(t *testing.T) {
 	}
 	for _, c := range clusters {
 		p := planGateway(c, nil)
-		deploys := 0
+		deploys, manual := 0, 0
 		for _, s := range p.NextSteps {
-			if strings.HasPrefix(s.Command, "emrctl gateway ") {
+			if strings.HasPrefix(s.Command, "emrctl gateway deploy ") {
 				deploys++
-				if s.Available || !strings.Contains(s.Note, "not available in this version") {
-					t.Errorf("%s: step %q is offered as available (note %q), want it marked not available", c.ID, s.Command, s.Note)
+				if !s.Available || strings.Contains(s.Note, "not available") {
+					t.Errorf("%s: step %q is marked not available (note %q), want it available", c.ID, s.Command, s.Note)
 				}
+			}
+			if s.Manual {
+				manual++
 			}
 		}
 		if deploys == 0 {
-			t.Errorf("%s: got no 'emrctl gateway deploy' next step, want one marked not available", c.ID)
+			t.Errorf("%s: got no 'emrctl gateway deploy' next step, want one", c.ID)
+		}
+		if manual == 0 {
+			t.Errorf("%s: got no manual alternative, want one (EMR-CLI or the AWS CLI)", c.ID)
 		}
 	}
 }

@@ -192,7 +192,7 @@ func (s *Store) writeGeneration(name string, set Set, meta Meta) error {
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return fmt.Errorf("create generation %s: %w", name, err)
 		}
-		if err := writeFileSync(full, set[p], modeOf(p)); err != nil {
+		if err := writeFileSync(full, set[p], modeOf(p, set[p])); err != nil {
 			return fmt.Errorf("write generation %s: %w", name, err)
 		}
 		s.step("write " + p)
@@ -221,11 +221,27 @@ func (s *Store) writeGeneration(name string, set Set, meta Meta) error {
 	return nil
 }
 
-func modeOf(p string) os.FileMode {
+// modeOf is the mode of file p: scripts are executable, and a file that
+// holds a secret (a line that redaction would change) is readable by its
+// owner only.
+func modeOf(p string, body []byte) os.FileMode {
+	mode := os.FileMode(0o644)
 	if strings.HasSuffix(p, ".sh") {
-		return 0o755
+		mode = 0o755
 	}
-	return 0o644
+	if holdsSecret(body) {
+		mode &^= 0o077
+	}
+	return mode
+}
+
+func holdsSecret(body []byte) bool {
+	for _, line := range strings.SplitAfter(string(body), "\n") {
+		if redactLine(line) != line {
+			return true
+		}
+	}
+	return false
 }
 
 // linkUnit is the visible path that becomes a symlink for file p: its conf

@@ -1,5 +1,6 @@
 // Package gateway holds 'emrctl gateway': the client machines of a cluster
-// (gateways), starting with the plan of which gateway mode fits it.
+// (gateways): which gateway mode fits, the client configuration, and
+// deploying it, keeping it in sync and rolling it back.
 package gateway
 
 import (
@@ -13,9 +14,13 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "gateway",
 		Aliases: []string{"gateways"},
-		Short:   "Plan the gateway of a cluster: a client machine to submit jobs from",
+		Short:   "Gateways of a cluster (client machines to submit jobs from): plan, configs, deploy, refresh, status, rollback",
 	}
 	cmd.AddCommand(newPlanCmd(f, nil))
 	cmd.AddCommand(newConfigsCmd(f, nil))
+	cmd.AddCommand(newDeployCmd(f, nil))
+	cmd.AddCommand(newRefreshCmd(f, nil))
+	cmd.AddCommand(newStatusCmd(f, nil))
+	cmd.AddCommand(newRollbackCmd(f, nil))
 	return cmd
 }

@@ -1,0 +1,341 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/emrctl/emrctl/internal/cli/cmdutil"
+	"github.com/emrctl/emrctl/internal/engine"
+	"github.com/emrctl/emrctl/internal/gateway"
+	"github.com/emrctl/emrctl/internal/output"
+	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/session"
+	"github.com/emrctl/emrctl/internal/spec"
+)
+
+type deployOptions struct {
+	f            *cmdutil.Factory
+	id           string
+	mode         string
+	root         string
+	state        string
+	apps         []string
+	javaHome     string
+	count        int
+	instanceType string
+	name         string
+}
+
+func newDeployCmd(f *cmdutil.Factory, run func(context.Context, *deployOptions) error) *cobra.Command {
+	o := &deployOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "deploy CLUSTER_ID (--root DIR | --mode node-group)",
+		Short: "Write a cluster's client configuration under a root, or add a GATEWAY node group",
+		Long: `Deploy gives a cluster a gateway.
+
+--mode environment (the default) writes the client configuration of the
+cluster's applications (core-site.xml, yarn-site.xml, hive-site.xml,
+spark-defaults.conf, ...) and the environment profile
+(etc/profile.d/emrctl-gateway.sh: JAVA_HOME, HADOOP_CONF_DIR, SPARK_CONF_DIR,
+...) under --root: / on the gateway machine itself, any directory for a
+staged tree. It shows every file it would write, with a diff (secret values
+redacted), and asks (or needs --yes without a terminal). The new files
+become visible with one atomic switch; the set they replace is kept as a
+backup that 'gateway rollback' restores. Deploying another cluster's files
+over a gateway keeps the old cluster's set the same way. Files holding
+secrets (a metastore password) are readable by their owner only.
+
+emrctl writes configuration files and the profile only: it does not install
+the Hadoop, Spark or Hive binaries. Install the clients of the cluster's
+release yourself (EMR-CLI 'emrcli gateway deploy', or the packages of the
+release).
+
+--mode node-group adds a GATEWAY node group to the cluster (EMR keeps its
+client configuration in sync) through the policy, confirmation and journal
+of 'nodegroup create': one node of the MASTER group's instance type unless
+--count or --instance-type say otherwise. It is refused for a cluster
+'gateway plan' says it does not fit.
+
+` + cmdutil.IdempotencyHelp,
+		Example: `  emrctl gateway deploy c-xxxxxxxxxxxxxxxx --root /tmp/gw
+  sudo emrctl gateway deploy c-xxxxxxxxxxxxxxxx --root / --java-home /usr/lib/jvm/java-1.8.0 --yes
+  emrctl gateway deploy c-xxxxxxxxxxxxxxxx --root /tmp/gw --app HDFS --app SPARK3
+  emrctl gateway deploy c-xxxxxxxxxxxxxxxx --mode node-group --count 2`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.id = args[0]
+			if err := o.check(cmd.Flags().Changed); err != nil {
+				return err
+			}
+			if run != nil {
+				return run(cmd.Context(), o)
+			}
+			if o.mode == engine.GatewayNodeGroup {
+				return runDeployNodeGroup(cmd.Context(), o)
+			}
+			return runDeploy(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.mode, "mode", engine.GatewayEnvironment, "environment (files under --root) or node-group (a GATEWAY node group)")
+	fl.StringVar(&o.root, "root", "", "directory the files go under (environment mode; / on the gateway itself)")
+	fl.StringVar(&o.state, "state", "", "directory for generations and backups (default ROOT/.emrctl-gateway)")
+	fl.StringArrayVar(&o.apps, "app", nil, "an application to deploy (repeatable; default every gateway application of the cluster): "+strings.Join(engine.GatewayApps, ", "))
+	fl.StringVar(&o.javaHome, "java-home", "", "JAVA_HOME for the profile (default: a placeholder to replace)")
+	fl.IntVar(&o.count, "count", 1, "nodes of the GATEWAY group (node-group mode)")
+	fl.StringVar(&o.instanceType, "instance-type", "", "instance type of the GATEWAY group (node-group mode; default the MASTER group's)")
+	fl.StringVar(&o.name, "name", "gateway", "name of the GATEWAY group (node-group mode)")
+	cmdutil.AddIdempotencyFlag(cmd, f)
+	return cmd
+}
+
+// check refuses flags of the other mode, naming both.
+func (o *deployOptions) check(changed func(string) bool) error {
+	switch o.mode {
+	case engine.GatewayEnvironment:
+		for _, fl := range []string{"count", "instance-type", "name"} {
+			if changed(fl) {
+				return cmdutil.FlagErrorf("--%s is for --mode node-group; environment mode writes files under --root", fl)
+			}
+		}
+		if o.root == "" {
+			return cmdutil.FlagErrorf("--root is required in environment mode: the directory the files go under (/ on the gateway machine itself)")
+		}
+	case engine.GatewayNodeGroup:
+		for _, fl := range []string{"root", "state", "app", "java-home"} {
+			if changed(fl) {
+				return cmdutil.FlagErrorf("--%s is for environment mode; --mode node-group adds a node group and writes no files", fl)
+			}
+		}
+		if o.count < 1 {
+			return cmdutil.FlagErrorf("--count %d: a GATEWAY group needs at least 1 node", o.count)
+		}
+	default:
+		return cmdutil.FlagErrorf("--mode %q: use environment or node-group", o.mode)
+	}
+	return nil
+}
+
+// deployResult is what a deploy or refresh did to the files.
+type deployResult struct {
+	ClusterID         string            `json:"clusterId"`
+	Root              string            `json:"root"`
+	Generation        string            `json:"generation"`
+	Unchanged         bool              `json:"unchanged"`
+	Files             []string          `json:"files"`
+	Backups           []string          `json:"backups"`
+	PreviousClusterID string            `json:"previousClusterId,omitempty"`
+	MovedAside        map[string]string `json:"movedAside,omitempty"`
+	Pruned            []string          `json:"pruned,omitempty"`
+}
+
+func runDeploy(ctx context.Context, o *deployOptions) error {
+	f := o.f
+	if _, err := f.Format(); err != nil {
+		return err
+	}
+	st, err := storeOf(o.root, o.state)
+	if err != nil {
+		return err
+	}
+	s, err := f.Session(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := s.Engine.PlanGateway(ctx, o.id)
+	if err != nil {
+		return err
+	}
+	if err := modeFits(p, o.mode); err != nil {
+		return err
+	}
+	rec := deployRecord{ClusterID: o.id, Apps: o.apps, JavaHome: o.javaHome}
+	res, err := writeSet(ctx, f, s, st, rec, "gateway deploy")
+	if err != nil {
+		return err
+	}
+	if err := printResult(f, res); err != nil {
+		return err
+	}
+	printBinariesNote(f.IOStreams.ErrOut, p)
+	return nil
+}
+
+// writeSet renders the cluster's set, shows what changes, asks, applies
+// and audits: the common part of deploy and refresh.
+func writeSet(ctx context.Context, f *cmdutil.Factory, s *session.Session, st *gateway.Store, rec deployRecord, operation string) (*deployResult, error) {
+	set, err := clusterSet(ctx, s, st, rec, f.IOStreams.ErrOut)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := st.Plan(set)
+	if err != nil {
+		return nil, err
+	}
+	printChanges(f.IOStreams.ErrOut, changes)
+	if cur, err := st.Current(); err == nil && cur.ClusterID != rec.ClusterID {
+		fmt.Fprintf(f.IOStreams.ErrOut, "The gateway switches from cluster %s to %s; the files of %s are kept as a backup.\n", cur.ClusterID, rec.ClusterID, cur.ClusterID)
+	}
+	if len(changes) > 0 {
+		if err := confirmWrite(f, operation, rec.ClusterID); err != nil {
+			return nil, err
+		}
+	}
+	ar, err := st.Apply(set, gateway.Meta{ClusterID: rec.ClusterID, Region: s.Engine.Region(), EmrctlVersion: f.Version})
+	if err != nil {
+		audit(ctx, f, s, operation, rec.ClusterID, auditDetail{Root: st.Root, Changed: changedPaths(changes), Outcome: "error"})
+		return nil, fmt.Errorf("write the gateway files under %s: %w", st.Root, err)
+	}
+	audit(ctx, f, s, operation, rec.ClusterID, auditDetail{Root: st.Root, Generation: ar.Generation, Previous: ar.Previous, Changed: changedPaths(changes), Outcome: "ok"})
+	gens, err := st.Generations()
+	if err != nil {
+		return nil, err
+	}
+	res := &deployResult{
+		ClusterID: rec.ClusterID, Root: st.Root, Generation: ar.Generation, Unchanged: ar.Unchanged,
+		Files: sortedSetPaths(set), Backups: []string{}, PreviousClusterID: ar.PreviousClusterID,
+		MovedAside: ar.MovedAside, Pruned: ar.Pruned,
+	}
+	for _, g := range gens {
+		if g != ar.Generation {
+			res.Backups = append(res.Backups, g)
+		}
+	}
+	return res, nil
+}
+
+// modeFits refuses a mode the plan says does not apply, with its reason.
+func modeFits(p *engine.GatewayPlan, mode string) error {
+	var fits []string
+	for _, m := range p.Modes {
+		switch {
+		case m.Applies && m.Mode == engine.GatewayEdgeNode:
+			fits = append(fits, engine.GatewayEnvironment)
+		case m.Applies:
+			fits = append(fits, m.Mode)
+		}
+		// An edge node on AWS is the environment mode on an EC2 instance.
+		if m.Mode == mode || (mode == engine.GatewayEnvironment && m.Mode == engine.GatewayEdgeNode) {
+			if m.Applies {
+				return nil
+			}
+			return &engine.InputError{Problems: []engine.FieldProblem{{Field: "mode", Problem: fmt.Sprintf("%s does not fit cluster %s: %s", mode, p.ClusterID, m.Reason), Fix: "see 'emrctl gateway plan " + p.ClusterID + "'"}}}
+		}
+	}
+	return &engine.InputError{Problems: []engine.FieldProblem{{Field: "mode", Problem: fmt.Sprintf("%s is not a gateway mode of %s clusters", mode, p.Provider), Fix: "use --mode " + strings.Join(fits, " or --mode ")}}}
+}
+
+func printResult(f *cmdutil.Factory, res *deployResult) error {
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	if format.Structured() || f.Query != "" {
+		return output.PrintObject(f.IOStreams.Out, format, f.Query, res, resultColumns, printOpts(f)...)
+	}
+	w := f.IOStreams.Out
+	if res.Unchanged {
+		fmt.Fprintf(w, "Unchanged: generation %s under %s already matches cluster %s\n", res.Generation, res.Root, res.ClusterID)
+	} else {
+		fmt.Fprintf(w, "Generation %s of cluster %s is current under %s\n", res.Generation, res.ClusterID, res.Root)
+	}
+	for _, p := range res.Files {
+		fmt.Fprintf(w, "  %s\n", p)
+	}
+	fmt.Fprintf(w, "Backups kept: %d", len(res.Backups))
+	if len(res.Backups) > 0 {
+		fmt.Fprintf(w, " (%s; 'emrctl gateway rollback --root %s' restores the last)", strings.Join(res.Backups, ", "), res.Root)
+	}
+	fmt.Fprintln(w)
+	if res.PreviousClusterID != "" {
+		fmt.Fprintf(w, "Switched from cluster %s: its files are the backup above\n", res.PreviousClusterID)
+	}
+	for from, to := range res.MovedAside {
+		fmt.Fprintf(w, "Moved aside: %s -> %s\n", from, to)
+	}
+	return nil
+}
+
+var resultColumns = []output.Column{
+	{Header: "CLUSTER", Field: "clusterId"},
+	{Header: "ROOT", Field: "root"},
+	{Header: "GENERATION", Field: "generation"},
+	{Header: "UNCHANGED", Field: "unchanged", Kind: output.Bool},
+}
+
+// printBinariesNote says honestly what deploy did not do.
+func printBinariesNote(w io.Writer, p *engine.GatewayPlan) {
+	fmt.Fprintf(w, "\nemrctl wrote the client configuration and the environment profile only; it installs no\n"+
+		"Hadoop, Spark or Hive binaries. Install the clients of %s yourself: on Alibaba Cloud with\n"+
+		"EMR-CLI ('emrcli gateway deploy --clusterId %s', see the EMR gateway documentation) or the\n"+
+		"packages of the release; on AWS the EMR release's packages for the edge node. Then\n"+
+		"'source %s' (under the root) sets JAVA_HOME and the *_CONF_DIR variables.\n",
+		orDash(p.ReleaseVersion), p.ClusterID, gateway.ProfilePath)
+}
+
+func sortedSetPaths(set gateway.Set) []string {
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// runDeployNodeGroup adds the GATEWAY node group through the engine's
+// write pipeline.
+func runDeployNodeGroup(ctx context.Context, o *deployOptions) error {
+	f := o.f
+	s, err := f.Session(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := s.Engine.PlanGateway(ctx, o.id)
+	if err != nil {
+		return err
+	}
+	if err := modeFits(p, o.mode); err != nil {
+		return err
+	}
+	itype := o.instanceType
+	if itype == "" {
+		if itype, err = masterType(ctx, s, o.id); err != nil {
+			return err
+		}
+	}
+	count := o.count
+	g := spec.NodeGroup{Name: o.name, Role: spec.NodeRole("GATEWAY"), Count: &count, InstanceTypes: []string{itype}}
+	out, err := s.Engine.CreateNodeGroup(ctx, f.Call(false), engine.NodeGroupInput{ClusterID: o.id, Group: g})
+	if err != nil {
+		return err
+	}
+	cols := []output.Column{
+		{Header: "STATUS", Field: "outcome.status"},
+		{Header: "NODE GROUP", Field: "nodeGroupId"},
+		{Header: "JOURNAL", Field: "outcome.journalId"}, {Header: "REQUEST", Field: "outcome.result.requestId"},
+	}
+	var notes []string
+	if out.Outcome != nil && out.Outcome.Note != "" {
+		notes = append(notes, out.Outcome.Note)
+	}
+	return cmdutil.PrintWithNotes(f, out, cols, notes)
+}
+
+// masterType is the instance type of the cluster's MASTER group.
+func masterType(ctx context.Context, s *session.Session, id string) (string, error) {
+	groups, err := s.Engine.ListNodeGroups(ctx, id, provider.NodeGroupFilter{})
+	if err != nil {
+		return "", err
+	}
+	for _, g := range groups {
+		if g.Role == "MASTER" && len(g.InstanceTypes) > 0 {
+			return g.InstanceTypes[0], nil
+		}
+	}
+	return "", cmdutil.FlagErrorf("cluster %s has no MASTER group with an instance type to copy: give --instance-type", id)
+}
