@@ -95,6 +95,10 @@ func Cases() []Case {
 		{Name: "UpdateAutoRenew", Actor: human, New: func() policy.Operation {
 			return &policy.UpdateAutoRenew{ClusterID: "c-12345678", Enable: true, Months: 24, RenewAllInstances: true}
 		}},
+		{Name: "UpdateApplicationConfigs", Actor: human, New: func() policy.Operation {
+			return &policy.UpdateApplicationConfigs{ClusterID: "c-12345678", Application: "HDFS", File: "core-site.xml", Refresh: true,
+				Items: []policy.ConfigChange{{Key: "fs.trash.interval", Old: "60", Set: true, New: "120"}}}
+		}},
 		{Name: "DeleteCluster", Actor: human, Policy: deletion, New: func() policy.Operation {
 			return &policy.DeleteCluster{Provider: policy.ProviderAliyun, ClusterID: "c-12345678", ClusterName: "etl"}
 		}, Hidden: provider},
