@@ -287,14 +287,7 @@ func (e *Engine) SparkJobRuns(ctx context.Context, workspaceID string, f provide
 
 // SparkJobRun reads one job run.
 func (e *Engine) SparkJobRun(ctx context.Context, workspaceID, runID string) (*provider.SparkJobRun, error) {
-	if err := checkSpark(workspaceID, "job run ID", runID); err != nil {
-		return nil, err
-	}
-	p, err := e.spark()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) (*provider.SparkJobRun, error) {
+	return sparkRead(ctx, e, checkSpark(workspaceID, "job run ID", runID), func(ctx context.Context, p provider.SparkService) (*provider.SparkJobRun, error) {
 		return p.GetSparkJobRun(ctx, workspaceID, runID)
 	})
 }
@@ -356,14 +349,7 @@ func (e *Engine) SparkExecutors(ctx context.Context, workspaceID, runID string) 
 
 // SparkRunConfiguration reads what a run was started with.
 func (e *Engine) SparkRunConfiguration(ctx context.Context, workspaceID, runID string) (*provider.SparkRunConfiguration, error) {
-	if err := checkSpark(workspaceID, "job run ID", runID); err != nil {
-		return nil, err
-	}
-	p, err := e.spark()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) (*provider.SparkRunConfiguration, error) {
+	return sparkRead(ctx, e, checkSpark(workspaceID, "job run ID", runID), func(ctx context.Context, p provider.SparkService) (*provider.SparkRunConfiguration, error) {
 		return p.GetSparkRunConfiguration(ctx, workspaceID, runID)
 	})
 }
@@ -386,28 +372,14 @@ func (e *Engine) SparkCUHours(ctx context.Context, q provider.SparkCUHoursQuery)
 
 // SparkKyuubiServices lists a workspace's Kyuubi services.
 func (e *Engine) SparkKyuubiServices(ctx context.Context, workspaceID string) ([]provider.SparkKyuubiService, error) {
-	if err := checkSpark(workspaceID); err != nil {
-		return nil, err
-	}
-	p, err := e.spark()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) ([]provider.SparkKyuubiService, error) {
+	return sparkRead(ctx, e, checkSpark(workspaceID), func(ctx context.Context, p provider.SparkService) ([]provider.SparkKyuubiService, error) {
 		return p.ListSparkKyuubi(ctx, workspaceID)
 	})
 }
 
 // SparkKyuubiService reads one Kyuubi service.
 func (e *Engine) SparkKyuubiService(ctx context.Context, workspaceID, serviceID string) (*provider.SparkKyuubiService, error) {
-	if err := checkSpark(workspaceID, "Kyuubi service ID", serviceID); err != nil {
-		return nil, err
-	}
-	p, err := e.spark()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) (*provider.SparkKyuubiService, error) {
+	return sparkRead(ctx, e, checkSpark(workspaceID, "Kyuubi service ID", serviceID), func(ctx context.Context, p provider.SparkService) (*provider.SparkKyuubiService, error) {
 		return p.GetSparkKyuubi(ctx, workspaceID, serviceID)
 	})
 }
@@ -415,28 +387,14 @@ func (e *Engine) SparkKyuubiService(ctx context.Context, workspaceID, serviceID 
 // SparkKyuubiTokens lists a Kyuubi service's tokens (values masked by the
 // service).
 func (e *Engine) SparkKyuubiTokens(ctx context.Context, workspaceID, serviceID string) ([]provider.SparkKyuubiToken, error) {
-	if err := checkSpark(workspaceID, "Kyuubi service ID", serviceID); err != nil {
-		return nil, err
-	}
-	p, err := e.spark()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) ([]provider.SparkKyuubiToken, error) {
+	return sparkRead(ctx, e, checkSpark(workspaceID, "Kyuubi service ID", serviceID), func(ctx context.Context, p provider.SparkService) ([]provider.SparkKyuubiToken, error) {
 		return p.ListSparkKyuubiTokens(ctx, workspaceID, serviceID)
 	})
 }
 
 // SparkKyuubiToken reads one Kyuubi token (value masked by the service).
 func (e *Engine) SparkKyuubiToken(ctx context.Context, workspaceID, serviceID, tokenID string) (*provider.SparkKyuubiToken, error) {
-	if err := checkSpark(workspaceID, "Kyuubi service ID", serviceID, "token ID", tokenID); err != nil {
-		return nil, err
-	}
-	p, err := e.spark()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) (*provider.SparkKyuubiToken, error) {
+	return sparkRead(ctx, e, checkSpark(workspaceID, "Kyuubi service ID", serviceID, "token ID", tokenID), func(ctx context.Context, p provider.SparkService) (*provider.SparkKyuubiToken, error) {
 		return p.GetSparkKyuubiToken(ctx, workspaceID, serviceID, tokenID)
 	})
 }
@@ -486,14 +444,7 @@ func (e *Engine) sessions(ctx context.Context, p provider.SparkService, workspac
 
 // SparkSession reads one session cluster.
 func (e *Engine) SparkSession(ctx context.Context, workspaceID, sessionID string) (*provider.SparkSession, error) {
-	if err := checkSpark(workspaceID, "session cluster ID", sessionID); err != nil {
-		return nil, err
-	}
-	p, err := e.spark()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) (*provider.SparkSession, error) {
+	return sparkRead(ctx, e, checkSpark(workspaceID, "session cluster ID", sessionID), func(ctx context.Context, p provider.SparkService) (*provider.SparkSession, error) {
 		return p.GetSparkSession(ctx, workspaceID, sessionID)
 	})
 }
@@ -524,14 +475,7 @@ func (e *Engine) WaitSparkSession(ctx context.Context, workspaceID, sessionID st
 
 // SparkStatement reads one SQL statement and its outputs.
 func (e *Engine) SparkStatement(ctx context.Context, workspaceID, statementID string) (*provider.SparkStatement, error) {
-	if err := checkSpark(workspaceID, "statement ID", statementID); err != nil {
-		return nil, err
-	}
-	p, err := e.spark()
-	if err != nil {
-		return nil, err
-	}
-	return read(ctx, e, func(ctx context.Context) (*provider.SparkStatement, error) {
+	return sparkRead(ctx, e, checkSpark(workspaceID, "statement ID", statementID), func(ctx context.Context, p provider.SparkService) (*provider.SparkStatement, error) {
 		return p.GetSparkStatement(ctx, workspaceID, statementID)
 	})
 }
@@ -556,4 +500,18 @@ func (e *Engine) WaitSparkStatement(ctx context.Context, workspaceID, statementI
 		}
 		return obs
 	})
+}
+
+// sparkRead runs one Serverless Spark read after its input checks: the
+// IDs' check (check), then fn with the provider, as any read runs.
+func sparkRead[T any](ctx context.Context, e *Engine, check error, fn func(context.Context, provider.SparkService) (T, error)) (T, error) {
+	var zero T
+	if check != nil {
+		return zero, check
+	}
+	p, err := e.spark()
+	if err != nil {
+		return zero, err
+	}
+	return read(ctx, e, func(ctx context.Context) (T, error) { return fn(ctx, p) })
 }

@@ -13,9 +13,7 @@ import (
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/gateway"
 	"github.com/emrctl/emrctl/internal/output"
-	"github.com/emrctl/emrctl/internal/provider"
 	"github.com/emrctl/emrctl/internal/session"
-	"github.com/emrctl/emrctl/internal/spec"
 )
 
 type deployOptions struct {
@@ -147,11 +145,8 @@ func runDeploy(ctx context.Context, o *deployOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Engine.PlanGateway(ctx, o.id)
+	p, err := s.Engine.GatewayModeFits(ctx, o.id, o.mode)
 	if err != nil {
-		return err
-	}
-	if err := modeFits(p, o.mode); err != nil {
 		return err
 	}
 	rec := deployRecord{ClusterID: o.id, Apps: o.apps, JavaHome: o.javaHome}
@@ -209,25 +204,29 @@ func writeSet(ctx context.Context, f *cmdutil.Factory, s *session.Session, st *g
 	return res, nil
 }
 
-// modeFits refuses a mode the plan says does not apply, with its reason.
-func modeFits(p *engine.GatewayPlan, mode string) error {
-	var fits []string
-	for _, m := range p.Modes {
-		switch {
-		case m.Applies && m.Mode == engine.GatewayEdgeNode:
-			fits = append(fits, engine.GatewayEnvironment)
-		case m.Applies:
-			fits = append(fits, m.Mode)
-		}
-		// An edge node on AWS is the environment mode on an EC2 instance.
-		if m.Mode == mode || (mode == engine.GatewayEnvironment && m.Mode == engine.GatewayEdgeNode) {
-			if m.Applies {
-				return nil
-			}
-			return &engine.InputError{Problems: []engine.FieldProblem{{Field: "mode", Problem: fmt.Sprintf("%s does not fit cluster %s: %s", mode, p.ClusterID, m.Reason), Fix: "see 'emrctl gateway plan " + p.ClusterID + "'"}}}
-		}
+// runDeployNodeGroup adds the GATEWAY node group through the engine's
+// write pipeline.
+func runDeployNodeGroup(ctx context.Context, o *deployOptions) error {
+	f := o.f
+	s, err := f.Session(ctx)
+	if err != nil {
+		return err
 	}
-	return &engine.InputError{Problems: []engine.FieldProblem{{Field: "mode", Problem: fmt.Sprintf("%s is not a gateway mode of %s clusters", mode, p.Provider), Fix: "use --mode " + strings.Join(fits, " or --mode ")}}}
+	out, err := s.Engine.DeployGatewayNodeGroup(ctx, f.Call(false), engine.GatewayGroupInput{
+		ClusterID: o.id, Name: o.name, Count: o.count, InstanceType: o.instanceType})
+	if err != nil {
+		return err
+	}
+	cols := []output.Column{
+		{Header: "STATUS", Field: "outcome.status"},
+		{Header: "NODE GROUP", Field: "nodeGroupId"},
+		{Header: "JOURNAL", Field: "outcome.journalId"}, {Header: "REQUEST", Field: "outcome.result.requestId"},
+	}
+	var notes []string
+	if out.Outcome != nil && out.Outcome.Note != "" {
+		notes = append(notes, out.Outcome.Note)
+	}
+	return cmdutil.PrintWithNotes(f, out, cols, notes)
 }
 
 func printResult(f *cmdutil.Factory, res *deployResult) error {
@@ -285,57 +284,4 @@ func sortedSetPaths(set gateway.Set) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// runDeployNodeGroup adds the GATEWAY node group through the engine's
-// write pipeline.
-func runDeployNodeGroup(ctx context.Context, o *deployOptions) error {
-	f := o.f
-	s, err := f.Session(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := s.Engine.PlanGateway(ctx, o.id)
-	if err != nil {
-		return err
-	}
-	if err := modeFits(p, o.mode); err != nil {
-		return err
-	}
-	itype := o.instanceType
-	if itype == "" {
-		if itype, err = masterType(ctx, s, o.id); err != nil {
-			return err
-		}
-	}
-	count := o.count
-	g := spec.NodeGroup{Name: o.name, Role: spec.NodeRole("GATEWAY"), Count: &count, InstanceTypes: []string{itype}}
-	out, err := s.Engine.CreateNodeGroup(ctx, f.Call(false), engine.NodeGroupInput{ClusterID: o.id, Group: g})
-	if err != nil {
-		return err
-	}
-	cols := []output.Column{
-		{Header: "STATUS", Field: "outcome.status"},
-		{Header: "NODE GROUP", Field: "nodeGroupId"},
-		{Header: "JOURNAL", Field: "outcome.journalId"}, {Header: "REQUEST", Field: "outcome.result.requestId"},
-	}
-	var notes []string
-	if out.Outcome != nil && out.Outcome.Note != "" {
-		notes = append(notes, out.Outcome.Note)
-	}
-	return cmdutil.PrintWithNotes(f, out, cols, notes)
-}
-
-// masterType is the instance type of the cluster's MASTER group.
-func masterType(ctx context.Context, s *session.Session, id string) (string, error) {
-	groups, err := s.Engine.ListNodeGroups(ctx, id, provider.NodeGroupFilter{})
-	if err != nil {
-		return "", err
-	}
-	for _, g := range groups {
-		if g.Role == "MASTER" && len(g.InstanceTypes) > 0 {
-			return g.InstanceTypes[0], nil
-		}
-	}
-	return "", cmdutil.FlagErrorf("cluster %s has no MASTER group with an instance type to copy: give --instance-type", id)
 }

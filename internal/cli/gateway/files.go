@@ -16,6 +16,7 @@ import (
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/redact"
 	"github.com/emrctl/emrctl/internal/session"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 // recordPath is the file of the set that records how it was deployed, so
@@ -80,7 +81,7 @@ func clusterSet(ctx context.Context, s *session.Session, st *gateway.Store, rec 
 		for _, it := range c.Items {
 			if redact.IsSecretKey(it.Key) && it.Value == "" && warn != nil {
 				fmt.Fprintf(warn, "warning: the cluster does not return the value of %s (%s of %s): set it in %s by hand; status then reports that file as modified\n",
-					it.Key, c.Name, c.Application, path.Join(gateway.ConfDir(c.Application), c.Name))
+					validate.Inline(it.Key), validate.Inline(c.Name), validate.Inline(c.Application), validate.Inline(path.Join(gateway.ConfDir(c.Application), c.Name)))
 			}
 		}
 	}
@@ -105,11 +106,13 @@ func printChanges(w io.Writer, changes []gateway.Change) {
 	}
 	fmt.Fprintf(w, "%d file(s) to write:\n", len(changes))
 	for _, c := range changes {
-		fmt.Fprintf(w, "  %-8s %s\n", c.Kind, c.Path)
+		fmt.Fprintf(w, "  %-8s %s\n", c.Kind, validate.Inline(c.Path))
 	}
 	for _, c := range changes {
 		if c.Diff != "" {
-			fmt.Fprint(w, "\n"+c.Diff)
+			// Lines stay lines; what the cluster's values hold that would
+			// be invisible or misleading is escaped.
+			fmt.Fprint(w, "\n"+validate.Visible(c.Diff))
 		}
 	}
 }

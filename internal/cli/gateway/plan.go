@@ -10,6 +10,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 type planOptions struct {
@@ -102,9 +103,11 @@ func printOpts(f *cmdutil.Factory) []output.Option {
 // printDetails writes what follows the table: the cluster, notes, the
 // next steps and what the gateway machine needs.
 func printDetails(w io.Writer, p *engine.GatewayPlan) {
-	fmt.Fprintf(w, "\nCluster %s: %s %s, %s, in %s\n", p.ClusterID, orDash(p.Type), p.ReleaseVersion, p.State, p.Region)
+	// The cluster's fields come from the cloud: they are data.
+	fmt.Fprintf(w, "\nCluster %s: %s %s, %s, in %s\n", validate.Inline(p.ClusterID), validate.Inline(orDash(p.Type)),
+		validate.Inline(p.ReleaseVersion), validate.Inline(p.State), validate.Inline(p.Region))
 	for _, n := range p.Notes {
-		fmt.Fprintf(w, "Note: %s\n", n)
+		fmt.Fprintf(w, "Note: %s\n", validate.Inline(n))
 	}
 	if p.Recommended != "" {
 		fmt.Fprintf(w, "Recommended: %s\n", p.Recommended)
@@ -113,16 +116,16 @@ func printDetails(w io.Writer, p *engine.GatewayPlan) {
 		fmt.Fprintln(w, "\nNext steps:")
 	}
 	for _, s := range p.NextSteps {
-		fmt.Fprintf(w, "  [%s] %s\n", stepTag(s), s.Command)
+		fmt.Fprintf(w, "  [%s] %s\n", stepTag(s), validate.Inline(s.Command))
 		if s.Note != "" {
-			fmt.Fprintf(w, "      %s\n", s.Note)
+			fmt.Fprintf(w, "      %s\n", validate.Inline(s.Note))
 		}
 	}
 	if len(p.Requirements) > 0 {
 		fmt.Fprintln(w, "\nThe gateway machine (environment mode) needs:")
 	}
 	for _, r := range p.Requirements {
-		fmt.Fprintf(w, "  - %s\n", r)
+		fmt.Fprintf(w, "  - %s\n", validate.Inline(r))
 	}
 }
 
