@@ -22,3 +22,6 @@ export EMRCTL_SANDBOX_SPEED=0
 # moto_server fails them instead of skipping them.
 export EMRCTL_REQUIRE_MOTO=1
 go test -count=1 -timeout 15m ./... "$@"
+
+echo "== go test -tags failpoints (the crash points of the gateway store)"
+go test -count=1 -tags failpoints ./internal/gateway

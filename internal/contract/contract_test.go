@@ -3,7 +3,7 @@ package contract
 import "testing"
 
 func TestLoadEveryProduct(t *testing.T) {
-	want := map[Product]int{EMR: 76, Spark: 83, VPC: 4, ECS: 7}
+	want := map[Product]int{EMR: 76, Spark: 83, VPC: 4, ECS: 10}
 	for p, n := range want {
 		s, err := Load(p)
 		if err != nil {

@@ -81,6 +81,18 @@ func emrConformanceSteps() []step {
 				DataDisk:   []ecswire.DescribePriceRequestDataDiskItem{{Category: "cloud_essd", Size: i64p(500), PerformanceLevel: "PL1"}},
 			}
 		}},
+		{product: ecs, action: "DescribeInstances", req: func(*fixture) any {
+			return &ecswire.DescribeInstancesRequest{
+				RegionId: region, VpcId: vpcID, ZoneId: zoneH, SecurityGroupId: sgNormal, Status: "Running",
+				InstanceIds: `["` + GatewayCandidateID + `","i-sandboxgw0000005"]`, InstanceName: "emrctl-gateway-*", MaxResults: i64p(10),
+			}
+		}},
+		{product: ecs, action: "DescribeDisks", req: func(*fixture) any {
+			return &ecswire.DescribeDisksRequest{RegionId: region, InstanceId: GatewayCandidateID, DiskType: "system", DiskIds: `["d-sandboxgw0000001"]`, MaxResults: i64p(10)}
+		}},
+		{product: ecs, action: "DescribeInstanceRamRole", req: func(*fixture) any {
+			return &ecswire.DescribeInstanceRamRoleRequest{RegionId: region, InstanceIds: `["` + GatewayCandidateID + `"]`, RamRoleName: GatewayRAMRole, PageSize: i64p(10)}
+		}},
 		{product: emr, action: "ListReleaseVersions", req: func(*fixture) any {
 			return &emrwire.ListReleaseVersionsRequest{RegionId: region, ClusterType: clusterType, IaasType: "ECS"}
 		}},

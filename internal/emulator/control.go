@@ -21,6 +21,9 @@ import (
 //	POST   /_emulator/clock            {"advance": "10m", "speed": 60}
 //	GET    /_emulator/stats            request counts per action and code
 //	POST   /_emulator/inject           {"kind": "node-failure"|"metric-breach"|"cluster-failure"|"kyuubi-application", ...}
+//	POST   /_emulator/instances        a MachineSpec: add a standalone ECS instance (see metadata.go)
+//	GET    /_emulator/metadata         {"instanceId": "..."}: the instance the metadata service describes
+//	POST   /_emulator/metadata         {"instanceId": "..."}: describe another instance ("" = the default)
 //
 // Faults and the clock are kept in the state, so on a SQLite store they
 // reach every process that opens it.
@@ -50,6 +53,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.serveClock(w, r)
 	case path == "stats" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.Stats())
+	case path == "instances" && r.Method == http.MethodPost:
+		s.serveCreateInstance(w, r)
+	case path == "metadata":
+		s.serveMetadataTarget(w, r)
 	case path == "inject" && r.Method == http.MethodPost:
 		var in Injection
 		if !readControl(w, r, &in) {

@@ -1,5 +1,6 @@
 // Package emulator is a local emulator of the Alibaba Cloud EMR API
-// (2021-03-20), of the VPC and ECS calls a cluster needs, and of EMR
+// (2021-03-20), of the VPC and ECS calls a cluster needs (with ECS
+// instances and the instance metadata service for gateway machines), and of EMR
 // Serverless Spark (2023-08-08: workspaces, queues, job runs, Kyuubi,
 // session clusters and SQL statements). It speaks the real wire protocol:
 // ACS3 signatures (HMAC-SHA256 and HMAC-SM3), the RPC v1 HMAC-SHA1
@@ -184,12 +185,13 @@ func (s *Server) Actions() []string {
 // generations existed its first one, and a state written before Serverless
 // Spark existed its Spark inventory.
 func (s *Server) seedIfEmpty(seed int64) error {
-	var empty, noGeneration, noSpark bool
+	var empty, noGeneration, noSpark, noMachines bool
 	if err := s.store.View(func(w *World) error {
 		empty = w.Regions.Len() == 0
 		m, ok := w.Meta.Get("meta")
 		noGeneration = !ok || m.Generation == ""
 		noSpark = w.SparkAccount.Len() == 0
+		noMachines = w.Machines.Len() == 0
 		return nil
 	}); err != nil {
 		return err
@@ -197,7 +199,7 @@ func (s *Server) seedIfEmpty(seed int64) error {
 	if empty {
 		return s.Reset(seed)
 	}
-	if !noGeneration && !noSpark {
+	if !noGeneration && !noSpark && !noMachines {
 		return nil
 	}
 	return s.store.Update(func(w *World) error {
@@ -206,6 +208,9 @@ func (s *Server) seedIfEmpty(seed int64) error {
 		}
 		if w.SparkAccount.Len() == 0 {
 			seedSpark(w, s.clock.Now())
+		}
+		if w.Machines.Len() == 0 {
+			seedMachines(w)
 		}
 		return nil
 	})
@@ -225,6 +230,7 @@ func (s *Server) Reset(seed int64) error {
 		}
 		seedWorld(w, seed, defaultInventory())
 		seedSpark(w, s.clock.Now())
+		seedMachines(w)
 		w.meta().Generation = newGeneration()
 		w.Controls.Put(controlsKey, &clock)
 		return nil
@@ -263,6 +269,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.recoverPanic(w, r, reqID, &rt)
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
 		s.serveControl(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, metadataPrefix) {
+		s.serveMetadata(w, r)
 		return
 	}
 	start := time.Now()

@@ -39,6 +39,8 @@ type World struct {
 	// Controls holds the clock and fault settings, so every process that
 	// opens the same state sees them (see controlRec).
 	Controls *Table[controlRec]
+	// Machines are the standalone ECS instances (see ecs_instances.go).
+	Machines *Table[machineRec]
 }
 
 func newWorld() *World {
@@ -53,6 +55,7 @@ func newWorld() *World {
 		Activities: newTable[activityRec]("activity"),
 		Tokens:     newTable[tokenRec]("token"),
 		Controls:   newTable[controlRec]("control"),
+		Machines:   newTable[machineRec]("machine"),
 
 		SparkAccount: newTable[sparkAccountRec]("sparkaccount"),
 		Workspaces:   newTable[workspaceRec]("workspace"),
@@ -71,6 +74,7 @@ func (w *World) tables() []table {
 	return []table{
 		w.Meta, w.Regions, w.Clusters, w.NodeGroups, w.Nodes, w.Operations, w.Policies, w.Activities, w.Tokens, w.Controls,
 		w.SparkAccount, w.Workspaces, w.Queues, w.JobRuns, w.Kyuubis, w.KyuubiTokens, w.KyuubiApps, w.Sessions, w.Statements,
+		w.Machines,
 	}
 }
 
@@ -294,6 +298,9 @@ type controlRec struct {
 	// older than the one it has.
 	ClockRev int64       `json:"clockRev,omitempty"`
 	Faults   []FaultRule `json:"faults,omitempty"`
+	// MetadataInstance is the instance the metadata service describes
+	// ("" = the good gateway candidate; see metadata.go). A reset clears it.
+	MetadataInstance string `json:"metadataInstance,omitempty"`
 }
 
 // clone returns a copy that shares nothing with c.

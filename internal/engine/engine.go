@@ -91,6 +91,9 @@ type Options struct {
 	// Lease is how long a write's lock and attempt hold without a renewal
 	// (default journal.DefaultLease).
 	Lease time.Duration
+	// ThisMachine names the ECS instance emrctl runs on (gateway machine
+	// checks); nil when the profile has no instance metadata service.
+	ThisMachine ThisMachine
 }
 
 // Engine is the service layer.

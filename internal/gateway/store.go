@@ -56,8 +56,12 @@ type Store struct {
 }
 
 // NewStore returns a Store for root with the default state directory.
+// A binary built with -tags failpoints may die between its steps (see
+// failpoint.go); others never do.
 func NewStore(root string) *Store {
-	return &Store{Root: root, State: filepath.Join(root, ".emrctl-gateway"), Keep: DefaultKeep, Now: time.Now}
+	s := &Store{Root: root, State: filepath.Join(root, ".emrctl-gateway"), Keep: DefaultKeep, Now: time.Now}
+	installFailpoint(s)
+	return s
 }
 
 // Meta describes where a file set came from.

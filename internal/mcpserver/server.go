@@ -126,9 +126,11 @@ func New(o Options) (*Server, error) {
 		}
 	default:
 		s.addAliyunReadTools()
+		s.addGatewayReadTools()
 		s.addSparkReadTools()
 		if o.AllowWrites {
 			s.addAliyunWriteTools()
+			s.addGatewayWriteTools()
 			s.addSparkWriteTools()
 		}
 	}

@@ -14,12 +14,12 @@ import (
 
 var (
 	readTools = []string{
-		"check_prerequisites", "diagnose_cluster", "export_cluster_spec", "get_auto_scaling_policy", "get_cluster", "get_node_group",
+		"check_prerequisites", "diagnose_cluster", "export_cluster_spec", "gateway_configs", "gateway_plan", "get_auto_scaling_policy", "get_cluster", "get_node_group",
 		"get_scaling_activity", "inspect_clusters", "list_applications", "list_audit", "list_clusters", "list_instance_types",
 		"list_node_groups", "list_nodes", "list_release_versions", "list_scaling_activities", "plan_cluster",
 	}
 	writeTools = []string{
-		"create_cluster", "create_node_group", "put_auto_scaling_policy", "remove_auto_scaling_policy", "scale_in", "scale_out",
+		"create_cluster", "create_node_group", "gateway_deploy_node_group", "gateway_set_config", "put_auto_scaling_policy", "remove_auto_scaling_policy", "scale_in", "scale_out",
 		"set_auto_renew", "update_cluster_attributes",
 	}
 )
@@ -167,7 +167,7 @@ func schemaProps(t *testing.T, raw []byte) []string {
 func TestToolsListAnnotations(t *testing.T) {
 	b := newBed(t, bedOptions{})
 	cs, _ := connect(t, b.server(true), declining)
-	destructive := []string{"scale_in", "put_auto_scaling_policy", "remove_auto_scaling_policy", "set_auto_renew"}
+	destructive := []string{"scale_in", "put_auto_scaling_policy", "remove_auto_scaling_policy", "set_auto_renew", "gateway_set_config"}
 	for _, tl := range listTools(t, cs) {
 		a := tl.Annotations
 		if a == nil || a.DestructiveHint == nil || a.OpenWorldHint == nil || a.Title == "" {

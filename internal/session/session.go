@@ -22,6 +22,7 @@ import (
 	"github.com/aliyun/credentials-go/credentials/providers"
 
 	"github.com/emrctl/emrctl/internal/config"
+	"github.com/emrctl/emrctl/internal/ecsmeta"
 	"github.com/emrctl/emrctl/internal/emulator"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/journal"
@@ -235,6 +236,8 @@ func (s *Session) openSandbox(o Options, eo *engine.Options) error {
 		var gen string
 		gen, speed = remoteSandbox(s.Profile.Endpoint, cfg.Insecure, speed)
 		eo.Scope = "sandbox:" + gen
+		// 'sandbox serve' plays the instance metadata service too.
+		eo.ThisMachine = thisMachine(&ecsmeta.Client{BaseURL: baseURL(s.Profile.Endpoint, cfg.Insecure)})
 	} else {
 		store, err := emulator.OpenSQLiteStore(o.Paths.SandboxFile(s.Name))
 		if err != nil {
@@ -255,6 +258,7 @@ func (s *Session) openSandbox(o Options, eo *engine.Options) error {
 		// Journal entries belong to one generation of the sandbox: a
 		// reset sandbox starts with a clean record.
 		eo.Scope = "sandbox:" + srv.Generation()
+		eo.ThisMachine = thisMachine(&ecsmeta.Client{BaseURL: "http://metadata.sandbox.emrctl.local", HTTP: &http.Client{Transport: srv.Transport()}})
 	}
 	eo.TimeScale = speed
 	if speed == 0 {
@@ -274,14 +278,7 @@ func (s *Session) openSandbox(o Options, eo *engine.Options) error {
 // the profile's guess. The endpoint itself names the scope, and the
 // profile's speed stands, when it cannot answer.
 func remoteSandbox(endpoint string, insecure bool, speed float64) (generation string, _ float64) {
-	u := endpoint
-	if !strings.Contains(u, "://") {
-		u = "https://" + u
-		if insecure {
-			u = "http://" + endpoint
-		}
-	}
-	base := strings.TrimSuffix(u, "/") + "/_emulator/"
+	base := baseURL(endpoint, insecure) + "/_emulator/"
 	var g struct {
 		Generation string `json:"generation"`
 	}
@@ -293,6 +290,33 @@ func remoteSandbox(endpoint string, insecure bool, speed float64) (generation st
 		speed = c.Speed
 	}
 	return g.Generation, speed
+}
+
+// baseURL is the endpoint as a URL without a trailing slash.
+func baseURL(endpoint string, insecure bool) string {
+	u := endpoint
+	if !strings.Contains(u, "://") {
+		u = "https://" + u
+		if insecure {
+			u = "http://" + endpoint
+		}
+	}
+	return strings.TrimSuffix(u, "/")
+}
+
+// thisMachine reads the instance ID from a metadata service.
+func thisMachine(c *ecsmeta.Client) engine.ThisMachine {
+	return func(ctx context.Context) (string, error) {
+		id, err := c.Identity(ctx)
+		var notECS *ecsmeta.NotOnECSError
+		if errors.As(err, &notECS) {
+			return "", &engine.NotOnECSError{Reason: notECS.Error()}
+		}
+		if err != nil {
+			return "", err
+		}
+		return id.InstanceID, nil
+	}
 }
 
 // getControl reads one of the emulator's control documents.
@@ -372,6 +396,9 @@ func (s *Session) openAliyun(o Options, eo *engine.Options) error {
 		eo.Scope += "@" + s.Profile.Endpoint
 	}
 	eo.ForRegion = regional(cfg, false)
+	// EMRCTL_ECS_METADATA_URL points at another metadata service (an
+	// emulator in tests); the default is the real one, 100.100.100.200.
+	eo.ThisMachine = thisMachine(&ecsmeta.Client{BaseURL: o.Getenv("EMRCTL_ECS_METADATA_URL")})
 	return nil
 }
 

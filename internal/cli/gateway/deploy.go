@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,6 +14,7 @@ import (
 	"github.com/emrctl/emrctl/internal/gateway"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/session"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 type deployOptions struct {
@@ -27,6 +28,8 @@ type deployOptions struct {
 	count        int
 	instanceType string
 	name         string
+	instance     string
+	skipCheck    bool
 }
 
 func newDeployCmd(f *cmdutil.Factory, run func(context.Context, *deployOptions) error) *cobra.Command {
@@ -47,6 +50,13 @@ become visible with one atomic switch; the set they replace is kept as a
 backup that 'gateway rollback' restores. Deploying another cluster's files
 over a gateway keeps the old cluster's set the same way. Files holding
 secrets (a metastore password) are readable by their owner only.
+
+Before writing to the gateway machine itself (--root /) or to one named
+with --instance, deploy checks the machine as 'gateway check' does (the
+cluster's region, zone, VPC and master security group, a 60 GiB ESSD
+system disk, not a node of the cluster, a RAM role) and refuses when a
+check fails, unless --skip-machine-check. A staged tree under another root
+is not checked: run 'gateway check' for the machine it is meant for.
 
 emrctl writes configuration files and the profile only: it does not install
 the Hadoop, Spark or Hive binaries. Install the clients of the cluster's
@@ -88,6 +98,8 @@ of 'nodegroup create': one node of the MASTER group's instance type unless
 	fl.IntVar(&o.count, "count", 1, "nodes of the GATEWAY group (node-group mode)")
 	fl.StringVar(&o.instanceType, "instance-type", "", "instance type of the GATEWAY group (node-group mode; default the MASTER group's)")
 	fl.StringVar(&o.name, "name", "gateway", "name of the GATEWAY group (node-group mode)")
+	fl.StringVar(&o.instance, "instance", "", "ECS instance the files are for, checked before writing (environment mode; default with --root /: this machine)")
+	fl.BoolVar(&o.skipCheck, "skip-machine-check", false, "write even when the gateway machine checks fail (environment mode)")
 	cmdutil.AddIdempotencyFlag(cmd, f)
 	return cmd
 }
@@ -95,7 +107,7 @@ of 'nodegroup create': one node of the MASTER group's instance type unless
 // check refuses flags of the other mode, naming both.
 func (o *deployOptions) check(changed func(string) bool) error {
 	switch o.mode {
-	case engine.GatewayEnvironment:
+	case engine.GatewayEnvironment, engine.GatewayEdgeNode:
 		for _, fl := range []string{"count", "instance-type", "name"} {
 			if changed(fl) {
 				return cmdutil.FlagErrorf("--%s is for --mode node-group; environment mode writes files under --root", fl)
@@ -105,7 +117,7 @@ func (o *deployOptions) check(changed func(string) bool) error {
 			return cmdutil.FlagErrorf("--root is required in environment mode: the directory the files go under (/ on the gateway machine itself)")
 		}
 	case engine.GatewayNodeGroup:
-		for _, fl := range []string{"root", "state", "app", "java-home"} {
+		for _, fl := range []string{"root", "state", "app", "java-home", "instance", "skip-machine-check"} {
 			if changed(fl) {
 				return cmdutil.FlagErrorf("--%s is for environment mode; --mode node-group adds a node group and writes no files", fl)
 			}
@@ -114,22 +126,9 @@ func (o *deployOptions) check(changed func(string) bool) error {
 			return cmdutil.FlagErrorf("--count %d: a GATEWAY group needs at least 1 node", o.count)
 		}
 	default:
-		return cmdutil.FlagErrorf("--mode %q: use environment or node-group", o.mode)
+		return cmdutil.FlagErrorf("--mode %q: use environment (edge-node on AWS) or node-group", o.mode)
 	}
 	return nil
-}
-
-// deployResult is what a deploy or refresh did to the files.
-type deployResult struct {
-	ClusterID         string            `json:"clusterId"`
-	Root              string            `json:"root"`
-	Generation        string            `json:"generation"`
-	Unchanged         bool              `json:"unchanged"`
-	Files             []string          `json:"files"`
-	Backups           []string          `json:"backups"`
-	PreviousClusterID string            `json:"previousClusterId,omitempty"`
-	MovedAside        map[string]string `json:"movedAside,omitempty"`
-	Pruned            []string          `json:"pruned,omitempty"`
 }
 
 func runDeploy(ctx context.Context, o *deployOptions) error {
@@ -149,8 +148,11 @@ func runDeploy(ctx context.Context, o *deployOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkMachine(ctx, o, s, st.Root); err != nil {
+		return err
+	}
 	rec := deployRecord{ClusterID: o.id, Apps: o.apps, JavaHome: o.javaHome}
-	res, err := writeSet(ctx, f, s, st, rec, "gateway deploy")
+	res, err := writeSet(ctx, f, s, st, rec, false)
 	if err != nil {
 		return err
 	}
@@ -161,47 +163,53 @@ func runDeploy(ctx context.Context, o *deployOptions) error {
 	return nil
 }
 
-// writeSet renders the cluster's set, shows what changes, asks, applies
-// and audits: the common part of deploy and refresh.
-func writeSet(ctx context.Context, f *cmdutil.Factory, s *session.Session, st *gateway.Store, rec deployRecord, operation string) (*deployResult, error) {
+// checkMachine runs the gateway machine checks before files are written
+// to the machine itself (root /) or to one named with --instance, and
+// refuses when one fails unless --skip-machine-check.
+func checkMachine(ctx context.Context, o *deployOptions, s *session.Session, root string) error {
+	w := o.f.IOStreams.ErrOut
+	if root != string(filepath.Separator) && o.instance == "" {
+		fmt.Fprintf(w, "Machine not checked: %s is a staged tree; 'emrctl gateway check %s --instance i-...' checks the machine it is for.\n", validate.Inline(root), o.id)
+		return nil
+	}
+	r, err := s.Engine.CheckGatewayMachine(ctx, engine.GatewayMachineInput{ClusterID: o.id, InstanceID: o.instance})
+	if err != nil {
+		return err
+	}
+	failed := r.Failed()
+	for _, c := range failed {
+		fmt.Fprintf(w, "machine check failed: %s: %s (fix: %s)\n", c.Name, validate.Inline(c.Detail), validate.Inline(c.Fix))
+	}
+	switch {
+	case len(failed) == 0:
+		fmt.Fprintf(w, "Machine %s fits as the gateway of %s ('emrctl gateway check' shows every check).\n", orDash(r.InstanceID), o.id)
+	case o.skipCheck:
+		fmt.Fprintf(w, "warning: writing anyway (--skip-machine-check): %d machine check(s) failed\n", len(failed))
+	default:
+		return cmdutil.FlagErrorf("%s does not fit as the gateway of %s: %d machine check(s) failed (above); fix them, deploy to a machine that fits, or pass --skip-machine-check",
+			orDash(r.InstanceID), o.id, len(failed))
+	}
+	return nil
+}
+
+// writeSet renders the cluster's set and has the engine write it: the
+// changes and their diffs are printed before the engine's confirmation.
+// The common part of deploy and refresh.
+func writeSet(ctx context.Context, f *cmdutil.Factory, s *session.Session, st *gateway.Store, rec deployRecord, refresh bool) (*engine.GatewayFilesResult, error) {
 	set, err := clusterSet(ctx, s, st, rec, f.IOStreams.ErrOut)
 	if err != nil {
 		return nil, err
 	}
-	changes, err := st.Plan(set)
-	if err != nil {
-		return nil, err
-	}
-	printChanges(f.IOStreams.ErrOut, changes)
-	if cur, err := st.Current(); err == nil && cur.ClusterID != rec.ClusterID {
-		fmt.Fprintf(f.IOStreams.ErrOut, "The gateway switches from cluster %s to %s; the files of %s are kept as a backup.\n", cur.ClusterID, rec.ClusterID, cur.ClusterID)
-	}
-	if len(changes) > 0 {
-		if err := confirmWrite(f, operation, rec.ClusterID); err != nil {
-			return nil, err
-		}
-	}
-	ar, err := st.Apply(set, gateway.Meta{ClusterID: rec.ClusterID, Region: s.Engine.Region(), EmrctlVersion: f.Version})
-	if err != nil {
-		audit(ctx, f, s, operation, rec.ClusterID, auditDetail{Root: st.Root, Changed: changedPaths(changes), Outcome: "error"})
-		return nil, fmt.Errorf("write the gateway files under %s: %w", st.Root, err)
-	}
-	audit(ctx, f, s, operation, rec.ClusterID, auditDetail{Root: st.Root, Generation: ar.Generation, Previous: ar.Previous, Changed: changedPaths(changes), Outcome: "ok"})
-	gens, err := st.Generations()
-	if err != nil {
-		return nil, err
-	}
-	res := &deployResult{
-		ClusterID: rec.ClusterID, Root: st.Root, Generation: ar.Generation, Unchanged: ar.Unchanged,
-		Files: sortedSetPaths(set), Backups: []string{}, PreviousClusterID: ar.PreviousClusterID,
-		MovedAside: ar.MovedAside, Pruned: ar.Pruned,
-	}
-	for _, g := range gens {
-		if g != ar.Generation {
-			res.Backups = append(res.Backups, g)
-		}
-	}
-	return res, nil
+	return s.Engine.WriteGatewayFiles(ctx, f.Call(false), engine.GatewayFilesInput{
+		Store: st, ClusterID: rec.ClusterID, Set: set, Refresh: refresh, Version: f.Version,
+		Preview: func(changes []gateway.Change) {
+			printChanges(f.IOStreams.ErrOut, changes)
+			if cur, err := st.Current(); err == nil && cur.ClusterID != rec.ClusterID {
+				fmt.Fprintf(f.IOStreams.ErrOut, "The gateway switches from cluster %s to %s; the files of %s are kept as a backup.\n",
+					validate.Inline(cur.ClusterID), rec.ClusterID, validate.Inline(cur.ClusterID))
+			}
+		},
+	})
 }
 
 // runDeployNodeGroup adds the GATEWAY node group through the engine's
@@ -229,7 +237,7 @@ func runDeployNodeGroup(ctx context.Context, o *deployOptions) error {
 	return cmdutil.PrintWithNotes(f, out, cols, notes)
 }
 
-func printResult(f *cmdutil.Factory, res *deployResult) error {
+func printResult(f *cmdutil.Factory, res *engine.GatewayFilesResult) error {
 	format, err := f.Format()
 	if err != nil {
 		return err
@@ -269,19 +277,14 @@ var resultColumns = []output.Column{
 
 // printBinariesNote says honestly what deploy did not do.
 func printBinariesNote(w io.Writer, p *engine.GatewayPlan) {
-	fmt.Fprintf(w, "\nemrctl wrote the client configuration and the environment profile only; it installs no\n"+
-		"Hadoop, Spark or Hive binaries. Install the clients of %s yourself: on Alibaba Cloud with\n"+
-		"EMR-CLI ('emrcli gateway deploy --clusterId %s', see the EMR gateway documentation) or the\n"+
-		"packages of the release; on AWS the EMR release's packages for the edge node. Then\n"+
-		"'source %s' (under the root) sets JAVA_HOME and the *_CONF_DIR variables.\n",
-		orDash(p.ReleaseVersion), p.ClusterID, gateway.ProfilePath)
-}
-
-func sortedSetPaths(set gateway.Set) []string {
-	out := make([]string, 0, len(set))
-	for p := range set {
-		out = append(out, p)
+	install := "on Alibaba Cloud with EMR-CLI ('emrcli gateway deploy --clusterId " + p.ClusterID + "',\n" +
+		"see the EMR gateway documentation) or the packages of the release"
+	if p.Recommended == engine.GatewayEdgeNode {
+		install = "on the edge node, the packages of EMR release " + orDash(p.ReleaseVersion) + "\n" +
+			"(the EMR documentation on edge nodes; the cluster's own nodes have them under /usr/lib)"
 	}
-	slices.Sort(out)
-	return out
+	fmt.Fprintf(w, "\nemrctl wrote the client configuration and the environment profile only; it installs no\n"+
+		"Hadoop, Spark or Hive binaries. Install the clients of %s yourself: %s.\n"+
+		"Then 'source %s' (under the root) sets JAVA_HOME and the *_CONF_DIR variables.\n",
+		orDash(p.ReleaseVersion), install, gateway.ProfilePath)
 }

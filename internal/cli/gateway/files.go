@@ -11,9 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
-	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/gateway"
-	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/redact"
 	"github.com/emrctl/emrctl/internal/session"
 	"github.com/emrctl/emrctl/internal/validate"
@@ -115,57 +113,4 @@ func printChanges(w io.Writer, changes []gateway.Change) {
 			fmt.Fprint(w, "\n"+validate.Visible(c.Diff))
 		}
 	}
-}
-
-// confirmWrite asks before local files are written: on a terminal, or
-// --yes when there is none.
-func confirmWrite(f *cmdutil.Factory, operation, target string) error {
-	if f.Yes {
-		return nil
-	}
-	if !f.IOStreams.CanPrompt() {
-		return &engine.NotConfirmedError{Operation: operation, Target: target, Reason: "no terminal to ask; re-run with --yes to write the files"}
-	}
-	fmt.Fprint(f.IOStreams.ErrOut, "Write these files? [y/N]: ")
-	var answer string
-	if _, err := fmt.Fscanln(f.IOStreams.In, &answer); err != nil || (answer != "y" && answer != "yes") {
-		return &engine.NotConfirmedError{Operation: operation, Target: target, Reason: "declined"}
-	}
-	return nil
-}
-
-// auditDetail is what the journal keeps of a local gateway write: paths
-// and generations, never file contents.
-type auditDetail struct {
-	Root       string   `json:"root"`
-	Generation string   `json:"generation,omitempty"`
-	Previous   string   `json:"previous,omitempty"`
-	Changed    []string `json:"changed,omitempty"`
-	Outcome    string   `json:"outcome"`
-}
-
-// audit records a local write in the journal. A failure to record is a
-// warning: the files are already written.
-func audit(ctx context.Context, f *cmdutil.Factory, s *session.Session, operation, target string, d auditDetail) {
-	j := s.Engine.Journal()
-	if j == nil {
-		return
-	}
-	actor := f.Call(false).Actor
-	detail, _ := json.Marshal(d) // plain strings only
-	ev := journal.AuditEvent{
-		Actor: actor.Name, ActorKind: string(actor.Kind), Client: actor.Client,
-		Event: "gateway.write", Operation: operation, Target: target, Detail: string(detail),
-	}
-	if err := j.Audit(context.WithoutCancel(ctx), ev); err != nil {
-		fmt.Fprintf(f.IOStreams.ErrOut, "warning: the journal did not record the %s: %v\n", operation, err)
-	}
-}
-
-func changedPaths(changes []gateway.Change) []string {
-	out := make([]string, len(changes))
-	for i, c := range changes {
-		out[i] = c.Path
-	}
-	return out
 }

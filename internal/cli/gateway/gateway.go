@@ -14,9 +14,10 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "gateway",
 		Aliases: []string{"gateways"},
-		Short:   "Gateways of a cluster (client machines to submit jobs from): plan, configs, set-config, deploy, refresh, status, rollback",
+		Short:   "Gateways of a cluster (client machines to submit jobs from): plan, check, configs, set-config, deploy, refresh, status, rollback",
 	}
 	cmd.AddCommand(newPlanCmd(f, nil))
+	cmd.AddCommand(newCheckCmd(f, nil))
 	cmd.AddCommand(newConfigsCmd(f, nil))
 	cmd.AddCommand(newSetConfigCmd(f, nil))
 	cmd.AddCommand(newDeployCmd(f, nil))

@@ -89,7 +89,7 @@ func runRefresh(ctx context.Context, o *refreshOptions) error {
 		}
 		return nil
 	}
-	res, err := writeSet(ctx, f, s, st, *rec, "gateway refresh")
+	res, err := writeSet(ctx, f, s, st, *rec, true)
 	if err != nil {
 		return err
 	}

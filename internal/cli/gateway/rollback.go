@@ -39,14 +39,6 @@ The set rolled back from stays as a backup. It reads nothing from the cloud.`,
 	return cmd
 }
 
-// rollbackResult is what rollback made current.
-type rollbackResult struct {
-	Root      string `json:"root"`
-	From      string `json:"from"`
-	To        string `json:"to"`
-	ClusterID string `json:"clusterId"`
-}
-
 var rollbackColumns = []output.Column{
 	{Header: "ROOT", Field: "root"},
 	{Header: "FROM", Field: "from"},
@@ -64,19 +56,17 @@ func runRollback(ctx context.Context, o *rollbackOptions) error {
 	if err != nil {
 		return err
 	}
-	rb, err := st.Rollback()
+	s, err := f.Session(ctx)
 	if err != nil {
-		return fmt.Errorf("gateway rollback under %s: %w", st.Root, err)
+		return err
 	}
-	if s, err := f.Session(ctx); err == nil {
-		audit(ctx, f, s, "gateway rollback", rb.ToClusterID, auditDetail{Root: st.Root, Generation: rb.To, Previous: rb.From, Outcome: "ok"})
-	} else {
-		fmt.Fprintf(f.IOStreams.ErrOut, "warning: the journal did not record the rollback: %v\n", err)
+	rb, err := s.Engine.RollbackGatewayFiles(ctx, f.Call(false), st)
+	if err != nil {
+		return err
 	}
-	res := rollbackResult{Root: st.Root, From: rb.From, To: rb.To, ClusterID: rb.ToClusterID}
 	if format.Structured() || f.Query != "" {
-		return output.PrintObject(f.IOStreams.Out, format, f.Query, res, rollbackColumns, printOpts(f)...)
+		return output.PrintObject(f.IOStreams.Out, format, f.Query, rb, rollbackColumns, printOpts(f)...)
 	}
-	fmt.Fprintf(f.IOStreams.Out, "Generation %s of cluster %s is current again under %s (was %s, kept as a backup)\n", rb.To, rb.ToClusterID, st.Root, rb.From)
+	fmt.Fprintf(f.IOStreams.Out, "Generation %s of cluster %s is current again under %s (was %s, kept as a backup)\n", rb.To, rb.ClusterID, rb.Root, rb.From)
 	return nil
 }

@@ -99,6 +99,13 @@ func Cases() []Case {
 			return &policy.UpdateApplicationConfigs{ClusterID: "c-12345678", Application: "HDFS", File: "core-site.xml", Refresh: true,
 				Items: []policy.ConfigChange{{Key: "fs.trash.interval", Old: "60", Set: true, New: "120"}}}
 		}},
+		{Name: "WriteGatewayFiles", Actor: human, New: func() policy.Operation {
+			return &policy.WriteGatewayFiles{Root: "/opt/gw", ClusterID: "c-12345678", PreviousClusterID: "c-87654321",
+				Files: []policy.GatewayFile{{Path: "etc/hadoop/conf/core-site.xml", Kind: policy.FileChanged}, {Path: "etc/hive/conf/hive-site.xml", Kind: policy.FileAdded}}}
+		}},
+		{Name: "RollbackGatewayFiles", Actor: agent, New: func() policy.Operation {
+			return &policy.RollbackGatewayFiles{Root: "/opt/gw", From: "20261203T100000Z-2", To: "20261203T090000Z-1", ClusterID: "c-12345678"}
+		}},
 		{Name: "DeleteCluster", Actor: human, Policy: deletion, New: func() policy.Operation {
 			return &policy.DeleteCluster{Provider: policy.ProviderAliyun, ClusterID: "c-12345678", ClusterName: "etl"}
 		}, Hidden: provider},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/emrctl/emrctl/internal/provider"
+	"github.com/emrctl/emrctl/internal/redact"
 )
 
 // configTarget is where a classification of an AWS cluster's
@@ -54,9 +55,10 @@ func sparkApp(release string) string {
 
 // ClientConfigs implements provider.ClientConfigs from DescribeCluster:
 // the cluster's Configurations mapped to files (classificationFiles),
-// and the master's DNS name as fs.defaultFS (core-site.xml) and
-// yarn.resourcemanager.hostname (yarn-site.xml) where the configuration
-// does not set them, as EMR does on the nodes. DescribeCluster gives only
+// and the master's DNS name as fs.defaultFS (core-site.xml),
+// yarn.resourcemanager.hostname (yarn-site.xml) and, with Hive,
+// hive.metastore.uris (hive-site.xml) where the configuration does not
+// set them, as EMR does on the nodes. DescribeCluster gives only
 // what was set at create or reconfigured, not EMR's defaults.
 func (p *Provider) ClientConfigs(ctx context.Context, clusterID string, apps []string) ([]provider.ConfigFile, error) {
 	d, err := p.ClusterDetail(ctx, clusterID)
@@ -78,6 +80,7 @@ func (p *Provider) ClientConfigs(ctx context.Context, clusterID string, apps []s
 			props = exportProperties(c.Configurations)
 		}
 		for k, v := range props {
+			k, v = secretReference(k, v)
 			setConfig(files, t.app, t.file, k, v)
 		}
 	}
@@ -85,7 +88,36 @@ func (p *Provider) ClientConfigs(ctx context.Context, clusterID string, apps []s
 		setDefault(files, "HDFS", "core-site.xml", "fs.defaultFS", "hdfs://"+host+":8020")
 		setDefault(files, "YARN", "yarn-site.xml", "yarn.resourcemanager.hostname", host)
 	}
+	if host := d.Cluster.AWS.MasterPublicDNS; host != "" && hasApp(d.Applications, "Hive") {
+		// Without it a Hive client on the edge node has no metastore.
+		setDefault(files, "HIVE", "hive-site.xml", "hive.metastore.uris", "thrift://"+host+":9083")
+	}
 	return configFilesOf(files, apps), nil
+}
+
+// secretAnnotation marks a property whose value is the ARN of a Secrets
+// Manager secret that EMR resolves on its nodes ("KEY:secret": "arn:...").
+const secretAnnotation = ":secret"
+
+// secretReference returns the key without EMR's secret annotation, and an
+// empty value when the value refers to a Secrets Manager secret: with the
+// annotation (as moto returns it), or the ARN of a secret key's value (as
+// DescribeCluster returns it, the annotation dropped). An edge node
+// cannot resolve the reference, and the ARN is no password. Empty is how
+// a cluster that hides a value shows it, so the deploy asks for it.
+func secretReference(key, value string) (string, string) {
+	k, annotated := strings.CutSuffix(key, secretAnnotation)
+	if annotated || (isSecretARN(value) && redact.IsSecretKey(k)) {
+		return k, ""
+	}
+	return key, value
+}
+
+// isSecretARN reports whether v is a Secrets Manager ARN, in any
+// partition (arn:aws:, arn:aws-cn:, arn:aws-us-gov:).
+func isSecretARN(v string) bool {
+	parts := strings.SplitN(strings.TrimSpace(v), ":", 4)
+	return len(parts) == 4 && parts[0] == "arn" && strings.HasPrefix(parts[1], "aws") && parts[2] == "secretsmanager"
 }
 
 // exportProperties merges the nested "export" classifications of a *-env

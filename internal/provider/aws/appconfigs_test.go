@@ -55,7 +55,10 @@ func TestClientConfigsFromMoto(t *testing.T) {
 			{Key: "io.file.buffer.size", Value: "65536"},
 		}},
 		{Application: "HDFS", Name: "hadoop-env.sh", Format: provider.FormatShell, Items: []provider.ConfigItem{{Key: "JAVA_HOME", Value: "/usr/lib/jvm/java-17"}}},
-		{Application: "HIVE", Name: "hive-site.xml", Format: provider.FormatXML, Items: []provider.ConfigItem{{Key: "javax.jdo.option.ConnectionURL", Value: "jdbc:mysql://db:3306/hive"}}},
+		{Application: "HIVE", Name: "hive-site.xml", Format: provider.FormatXML, Items: []provider.ConfigItem{
+			{Key: "hive.metastore.uris", Value: "thrift://" + master + ":9083"}, // Hive installed: the master's metastore
+			{Key: "javax.jdo.option.ConnectionURL", Value: "jdbc:mysql://db:3306/hive"},
+		}},
 		{Application: "SPARK3", Name: "spark-defaults.conf", Format: provider.FormatSpark, Items: []provider.ConfigItem{{Key: "spark.dynamicAllocation.enabled", Value: "true"}}},
 		{Application: "YARN", Name: "yarn-site.xml", Format: provider.FormatXML, Items: []provider.ConfigItem{{Key: "yarn.resourcemanager.hostname", Value: master}}},
 	}
@@ -86,5 +89,57 @@ func TestSparkApp(t *testing.T) {
 		if got := sparkApp(release); got != want {
 			t.Errorf("sparkApp(%q): got %q, want %q", release, got, want)
 		}
+	}
+}
+
+// TestClientConfigsSecretReferences creates a cluster whose passwords are
+// Secrets Manager references, as EMR documents them: the edge node gets
+// the plain key with no value (the deploy then asks for it), never the
+// annotation or the ARN.
+func TestClientConfigsSecretReferences(t *testing.T) {
+	p := motoProvider(t)
+	arn := "arn:aws:secretsmanager:us-east-1:123456789012:secret:hive-pw-AbCdEf"
+	hive := spec.AWSConfiguration{Classification: "hive-site", Properties: map[string]string{
+		"javax.jdo.option.ConnectionPassword:secret": arn,
+		"javax.jdo.option.ConnectionUserName":        "hive",
+	}}
+	id := createWith(t, p, "token-secret-ref", hive)
+	got, err := p.ClientConfigs(context.Background(), id, []string{"HIVE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := p.GetCluster(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []provider.ConfigFile{{Application: "HIVE", Name: "hive-site.xml", Format: provider.FormatXML, Items: []provider.ConfigItem{
+		{Key: "hive.metastore.uris", Value: "thrift://" + c.AWS.MasterPublicDNS + ":9083"},
+		{Key: "javax.jdo.option.ConnectionPassword", Value: ""},
+		{Key: "javax.jdo.option.ConnectionUserName", Value: "hive"},
+	}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+}
+
+func TestSecretReference(t *testing.T) {
+	for _, tc := range []struct {
+		name, key, value string
+		wantKey, want    string
+	}{
+		{name: "annotated", key: "javax.jdo.option.ConnectionPassword:secret", value: "arn:aws:secretsmanager:us-east-1:1:secret:pw", wantKey: "javax.jdo.option.ConnectionPassword"},
+		{name: "annotation dropped by DescribeCluster", key: "javax.jdo.option.ConnectionPassword", value: "arn:aws:secretsmanager:us-east-1:1:secret:pw", wantKey: "javax.jdo.option.ConnectionPassword"},
+		{name: "other partition", key: "fs.s3a.secret.key", value: "arn:aws-cn:secretsmanager:cn-north-1:1:secret:k", wantKey: "fs.s3a.secret.key"},
+		{name: "ARN of a key that is no secret", key: "app.arn.setting", value: "arn:aws:secretsmanager:us-east-1:1:secret:x", wantKey: "app.arn.setting", want: "arn:aws:secretsmanager:us-east-1:1:secret:x"},
+		{name: "plain password", key: "javax.jdo.option.ConnectionPassword", value: "pw", wantKey: "javax.jdo.option.ConnectionPassword", want: "pw"},
+		{name: "other ARN", key: "hive.metastore.glue.catalogid", value: "arn:aws:glue:us-east-1:1:catalog", wantKey: "hive.metastore.glue.catalogid", want: "arn:aws:glue:us-east-1:1:catalog"},
+		{name: "colon in key", key: "a:b", value: "v", wantKey: "a:b", want: "v"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, v := secretReference(tc.key, tc.value)
+			if k != tc.wantKey || v != tc.want {
+				t.Errorf("secretReference(%q, %q): got %q, %q, want %q, %q", tc.key, tc.value, k, v, tc.wantKey, tc.want)
+			}
+		})
 	}
 }

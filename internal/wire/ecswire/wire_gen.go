@@ -33,6 +33,74 @@ type DescribeAvailableResourceResponse struct {
 	RequestId      string                                           `json:"RequestId,omitempty"`      // The request ID.
 }
 
+// DescribeDisksRequest is the DescribeDisks request: Queries information about one or more created block storage devices, including cloud di...
+type DescribeDisksRequest struct {
+	AdditionalAttributes          []string                         `json:"AdditionalAttributes,omitempty"`          // The list of additional attribute values. The only
+	AutoSnapshotPolicyId          string                           `json:"AutoSnapshotPolicyId,omitempty"`          // The ID of the automatic snapshot policy used to query cloud disks.
+	Category                      string                           `json:"Category,omitempty"`                      // The category of the disk.
+	DeleteAutoSnapshot            *bool                            `json:"DeleteAutoSnapshot,omitempty"`            // Specifies whether automatic snapshots are released when the cloud disk is released.
+	DeleteWithInstance            *bool                            `json:"DeleteWithInstance,omitempty"`            // Specifies whether the disk is set to be released together with the instance.
+	DiskChargeType                string                           `json:"DiskChargeType,omitempty"`                // The billing method of the disk.
+	DiskIds                       string                           `json:"DiskIds,omitempty"`                       // The IDs of cloud disks, local disks, or elastic ephemeral disks. The value is a JSON array that can contain up...
+	DiskName                      string                           `json:"DiskName,omitempty"`                      // The name of the disk. The name must be 2 to 128 characters in length and can contain Unicode characters under ...
+	DiskType                      string                           `json:"DiskType,omitempty"`                      // The type of the cloud disk, local disk, or elastic ephemeral disk to query.
+	DryRun                        *bool                            `json:"DryRun,omitempty"`                        // Specifies whether to perform only a dry run.
+	EnableAutoSnapshot            *bool                            `json:"EnableAutoSnapshot,omitempty"`            // Specifies whether the automatic snapshot policy feature is enabled for the cloud disk.
+	EnableAutomatedSnapshotPolicy *bool                            `json:"EnableAutomatedSnapshotPolicy,omitempty"` // Specifies whether an automatic snapshot policy is applied to the cloud disk.
+	EnableShared                  *bool                            `json:"EnableShared,omitempty"`                  // Specifies whether the disk is a Shared Block Storage device.
+	Encrypted                     *bool                            `json:"Encrypted,omitempty"`                     // Specifies whether to query only encrypted cloud disks.
+	InstanceId                    string                           `json:"InstanceId,omitempty"`                    // The instance ID of the instance to which the cloud disk, local disk, or elastic ephemeral disk is attached.
+	KMSKeyId                      string                           `json:"KMSKeyId,omitempty"`                      // The ID of the Key Management Service (KMS) key used by the cloud disk.
+	LockReason                    string                           `json:"LockReason,omitempty"`                    // The reason why the disk is locked.
+	MaxResults                    *int64                           `json:"MaxResults,omitempty"`                    // The maximum number of entries to return.
+	MultiAttach                   string                           `json:"MultiAttach,omitempty"`                   // Specifies whether the multi-attach feature is enabled.
+	NextToken                     string                           `json:"NextToken,omitempty"`                     // The pagination token. Set this parameter to the NextToken value returned in the previous API call.
+	OwnerAccount                  string                           `json:"OwnerAccount,omitempty"`
+	OwnerId                       *int64                           `json:"OwnerId,omitempty"`
+	PageNumber                    *int64                           `json:"PageNumber,omitempty"`      // > This parameter is about to be deprecated. Use NextToken and MaxResults for paging operations.
+	PageSize                      *int64                           `json:"PageSize,omitempty"`        // > This parameter is about to be deprecated. Use NextToken and MaxResults for paging operations.
+	Portable                      *bool                            `json:"Portable,omitempty"`        // Specifies whether the disk is removable.
+	RegionId                      string                           `json:"RegionId,omitempty"`        // The region ID of the block storage device. You can call [DescribeRegions](https://help.aliyun.com/document_det...
+	ResourceGroupId               string                           `json:"ResourceGroupId,omitempty"` // The ID of the resource group to which the disk belongs. When you use this parameter to filter resources, the r...
+	ResourceOwnerAccount          string                           `json:"ResourceOwnerAccount,omitempty"`
+	ResourceOwnerId               *int64                           `json:"ResourceOwnerId,omitempty"`
+	SnapshotId                    string                           `json:"SnapshotId,omitempty"` // The ID of the snapshot used to create the cloud disk.
+	Status                        string                           `json:"Status,omitempty"`     // The status of the disk. For more information, see [Disk status](https://help.aliyun.com/document_detail/25689....
+	Tag                           []DescribeDisksRequestTagItem    `json:"Tag,omitempty"`        // The list of tags of the disk.
+	ZoneId                        string                           `json:"ZoneId,omitempty"`     // The zone ID.
+	Filter                        []DescribeDisksRequestFilterItem `json:"Filter,omitempty"`
+}
+
+// DescribeDisksResponse is the DescribeDisks response body.
+type DescribeDisksResponse struct {
+	Disks      *DescribeDisksResponseDisks `json:"Disks,omitempty"`      // Details about the disks.
+	NextToken  string                      `json:"NextToken,omitempty"`  // The pagination token returned in this call.
+	PageNumber *int64                      `json:"PageNumber,omitempty"` // > This parameter is about to be deprecated. Use NextToken and MaxResults for paging operations.
+	PageSize   *int64                      `json:"PageSize,omitempty"`   // > This parameter is about to be deprecated. Use NextToken and MaxResults for paging operations.
+	RequestId  string                      `json:"RequestId,omitempty"`  // The request ID.
+	TotalCount *int64                      `json:"TotalCount,omitempty"` // The total number of entries returned.
+}
+
+// DescribeInstanceRamRoleRequest is the DescribeInstanceRamRole request: Queries the instance Resource Access Management (RAM) roles that are attached...
+type DescribeInstanceRamRoleRequest struct {
+	InstanceIds          string `json:"InstanceIds,omitempty"` // The IDs of ECS instances. You can specify up to 50 instance IDs in a single request.
+	OwnerId              *int64 `json:"OwnerId,omitempty"`
+	PageNumber           *int64 `json:"PageNumber,omitempty"`  // The page number.
+	PageSize             *int64 `json:"PageSize,omitempty"`    // The number of entries per page.
+	RamRoleName          string `json:"RamRoleName,omitempty"` // The name of the instance RAM role. If you specify this parameter, all ECS instances to which the instance RAM ...
+	RegionId             string `json:"RegionId,omitempty"`    // The region ID of the instance RAM role. You can call the [DescribeRegions](https://help.aliyun.com/document_de...
+	ResourceOwnerAccount string `json:"ResourceOwnerAccount,omitempty"`
+	ResourceOwnerId      *int64 `json:"ResourceOwnerId,omitempty"`
+}
+
+// DescribeInstanceRamRoleResponse is the DescribeInstanceRamRole response body.
+type DescribeInstanceRamRoleResponse struct {
+	InstanceRamRoleSets *DescribeInstanceRamRoleResponseInstanceRamRoleSets `json:"InstanceRamRoleSets,omitempty"` // The IDs of the ECS instances and the names of the corresponding instance RAM roles.
+	RegionId            string                                              `json:"RegionId,omitempty"`            // The region ID of the ECS instances.
+	RequestId           string                                              `json:"RequestId,omitempty"`           // The ID of the request.
+	TotalCount          *int64                                              `json:"TotalCount,omitempty"`          // The number of ECS instances returned.
+}
+
 // DescribeInstanceTypesRequest is the DescribeInstanceTypes request: Queries the information about all instance types provided by Elastic Compute Se...
 type DescribeInstanceTypesRequest struct {
 	AdditionalAttributes               []string `json:"AdditionalAttributes,omitempty"`               // The list of advanced features to return for instance types.
@@ -90,6 +158,62 @@ type DescribeInstanceTypesResponse struct {
 	InstanceTypes *DescribeInstanceTypesResponseInstanceTypes `json:"InstanceTypes,omitempty"` // Details about the instance types.
 	NextToken     string                                      `json:"NextToken,omitempty"`     // The pagination token returned by this call.
 	RequestId     string                                      `json:"RequestId,omitempty"`     // The request ID.
+}
+
+// DescribeInstancesRequest is the DescribeInstances request: Queries a list of instances based on specified request conditions and returns the a...
+type DescribeInstancesRequest struct {
+	AdditionalAttributes    []string                             `json:"AdditionalAttributes,omitempty"`    // The list of additional attributes of the instance.
+	DeviceAvailable         *bool                                `json:"DeviceAvailable,omitempty"`         // > This parameter is in invitational preview and is not publicly available.
+	DryRun                  *bool                                `json:"DryRun,omitempty"`                  // Specifies whether to perform only a dry run.
+	EipAddresses            string                               `json:"EipAddresses,omitempty"`            // The elastic IP addresses (EIPs) of instances. This parameter takes effect when InstanceNetworkType is set to v...
+	HpcClusterId            string                               `json:"HpcClusterId,omitempty"`            // The ID of the HPC cluster to which the instance belongs.
+	HttpEndpoint            string                               `json:"HttpEndpoint,omitempty"`            // Specifies whether to enable the access channel for instance metadata.
+	HttpPutResponseHopLimit *int64                               `json:"HttpPutResponseHopLimit,omitempty"` // > This parameter is not publicly available.
+	HttpTokens              string                               `json:"HttpTokens,omitempty"`              // Specifies whether to forcefully use the security-hardened mode (IMDSv2) to access instance metadata.
+	ImageId                 string                               `json:"ImageId,omitempty"`                 // The image ID.
+	InnerIpAddresses        string                               `json:"InnerIpAddresses,omitempty"`        // The internal network IP addresses of classic network type instances. This parameter takes effect when Instance...
+	InstanceChargeType      string                               `json:"InstanceChargeType,omitempty"`      // The billing method of the instance.
+	InstanceIds             string                               `json:"InstanceIds,omitempty"`             // The instance IDs. The value can be a JSON array that consists of up to 100 instance IDs. Separate the IDs with...
+	InstanceName            string                               `json:"InstanceName,omitempty"`            // The instance name. Fuzzy search with the wildcard - is supported.
+	InstanceNetworkType     string                               `json:"InstanceNetworkType,omitempty"`     // The network type of the instance.
+	InstanceType            string                               `json:"InstanceType,omitempty"`            // The instance type.
+	InstanceTypeFamily      string                               `json:"InstanceTypeFamily,omitempty"`      // The instance family.
+	InternetChargeType      string                               `json:"InternetChargeType,omitempty"`      // The billing method for public bandwidth.
+	IoOptimized             *bool                                `json:"IoOptimized,omitempty"`             // Specifies whether the instance is I/O optimized.
+	Ipv6Address             []string                             `json:"Ipv6Address,omitempty"`             // The IPv6 addresses assigned to the network interface controller (NIC).
+	KeyPairName             string                               `json:"KeyPairName,omitempty"`             // The name of the SSH key pair used by the instance.
+	LockReason              string                               `json:"LockReason,omitempty"`              // The reason why the resource is locked.
+	MaxResults              *int64                               `json:"MaxResults,omitempty"`              // The maximum number of entries per page for a paging query. Maximum value: 100.
+	NeedSaleCycle           *bool                                `json:"NeedSaleCycle,omitempty"`           // > This parameter is in invitational preview and is not publicly available.
+	NextToken               string                               `json:"NextToken,omitempty"`               // The query token. Set the value to the NextToken value returned in the previous API call.
+	OwnerAccount            string                               `json:"OwnerAccount,omitempty"`
+	OwnerId                 *int64                               `json:"OwnerId,omitempty"`
+	PageNumber              *int64                               `json:"PageNumber,omitempty"`         // > This parameter will be offline soon. Use NextToken and MaxResults to complete paging query operations.
+	PageSize                *int64                               `json:"PageSize,omitempty"`           // > This parameter will be offline soon. Use NextToken and MaxResults to complete paging query operations.
+	PrivateIpAddresses      string                               `json:"PrivateIpAddresses,omitempty"` // The private IP addresses of VPC network type instances. This parameter takes effect when InstanceNetworkType i...
+	PublicIpAddresses       string                               `json:"PublicIpAddresses,omitempty"`  // The public IP addresses of instances. The value can be a JSON array that consists of up to 100 IP addresses. S...
+	RdmaIpAddresses         string                               `json:"RdmaIpAddresses,omitempty"`    // The RDMA IP address of the HPC instance.
+	RegionId                string                               `json:"RegionId,omitempty"`           // The region ID of the instance. You can call [DescribeRegions](https://help.aliyun.com/document_detail/25609.ht...
+	ResourceGroupId         string                               `json:"ResourceGroupId,omitempty"`    // The ID of the resource group to which the instance belongs. When you use this parameter to filter resources, t...
+	ResourceOwnerAccount    string                               `json:"ResourceOwnerAccount,omitempty"`
+	ResourceOwnerId         *int64                               `json:"ResourceOwnerId,omitempty"`
+	SecurityGroupId         string                               `json:"SecurityGroupId,omitempty"` // The security group to which the instance belongs.
+	Status                  string                               `json:"Status,omitempty"`          // The instance status.
+	Tag                     []DescribeInstancesRequestTagItem    `json:"Tag,omitempty"`             // The tags.
+	VSwitchId               string                               `json:"VSwitchId,omitempty"`       // The vSwitch ID.
+	VpcId                   string                               `json:"VpcId,omitempty"`           // The ID of the virtual private cloud (VPC).
+	ZoneId                  string                               `json:"ZoneId,omitempty"`          // The zone ID.
+	Filter                  []DescribeInstancesRequestFilterItem `json:"Filter,omitempty"`
+}
+
+// DescribeInstancesResponse is the DescribeInstances response body.
+type DescribeInstancesResponse struct {
+	Instances  *DescribeInstancesResponseInstances `json:"Instances,omitempty"`  // Details about the queried instances.
+	NextToken  string                              `json:"NextToken,omitempty"`  // The query token returned in this call.
+	PageNumber *int64                              `json:"PageNumber,omitempty"` // The page number.
+	PageSize   *int64                              `json:"PageSize,omitempty"`   // The number of entries per page.
+	RequestId  string                              `json:"RequestId,omitempty"`  // The request ID.
+	TotalCount *int64                              `json:"TotalCount,omitempty"` // The total number of queried instances.
 }
 
 // DescribeKeyPairsRequest is the DescribeKeyPairs request: Queries one or more key pairs.
@@ -236,9 +360,48 @@ type DescribeAvailableResourceResponseAvailableZones struct {
 	AvailableZone []DescribeAvailableResourceResponseAvailableZonesAvailableZoneItem `json:"AvailableZone,omitempty"`
 }
 
+// DescribeDisksRequestTagItem is the element of a list.
+type DescribeDisksRequestTagItem struct {
+	Key   string `json:"Key,omitempty"`   // The tag key of the disk.
+	Value string `json:"Value,omitempty"` // The tag value of the disk.
+}
+
+// DescribeDisksRequestFilterItem is the element of a list.
+type DescribeDisksRequestFilterItem struct {
+	Key   string `json:"Key,omitempty"`   // The filter key used to query resources. Set the value to `CreationStartTime`. You can specify both Filter.1.Ke...
+	Value string `json:"Value,omitempty"` // The filter value used to query resources. When you specify this parameter, you must also specify Filter.1.Key....
+}
+
+// DescribeDisksResponseDisks is the inline object Disks.
+type DescribeDisksResponseDisks struct {
+	Disk []DescribeDisksResponseDisksDiskItem `json:"Disk,omitempty"`
+}
+
+// DescribeInstanceRamRoleResponseInstanceRamRoleSets is the inline object InstanceRamRoleSets.
+type DescribeInstanceRamRoleResponseInstanceRamRoleSets struct {
+	InstanceRamRoleSet []DescribeInstanceRamRoleResponseInstanceRamRoleSetsInstanceRamRoleSetItem `json:"InstanceRamRoleSet,omitempty"`
+}
+
 // DescribeInstanceTypesResponseInstanceTypes is the inline object InstanceTypes.
 type DescribeInstanceTypesResponseInstanceTypes struct {
 	InstanceType []DescribeInstanceTypesResponseInstanceTypesInstanceTypeItem `json:"InstanceType,omitempty"`
+}
+
+// DescribeInstancesRequestTagItem is the element of a list.
+type DescribeInstancesRequestTagItem struct {
+	Key   string `json:"Key,omitempty"`   // The tag key of the instance.
+	Value string `json:"Value,omitempty"` // The tag value of the instance.
+}
+
+// DescribeInstancesRequestFilterItem is the element of a list.
+type DescribeInstancesRequestFilterItem struct {
+	Key   string `json:"Key,omitempty"`   // The filter key used to query resources. Set the value to `CreationStartTime`. Set both `Filter.1.Key` and `Fil...
+	Value string `json:"Value,omitempty"` // The filter value used to query resources. When you specify this parameter, you must also specify `Filter.1.Key...
+}
+
+// DescribeInstancesResponseInstances is the inline object Instances.
+type DescribeInstancesResponseInstances struct {
+	Instance []DescribeInstancesResponseInstancesInstanceItem `json:"Instance,omitempty"`
 }
 
 // DescribeKeyPairsRequestTagItem is the element of a list.
@@ -318,6 +481,67 @@ type DescribeAvailableResourceResponseAvailableZonesAvailableZoneItem struct {
 	ZoneId             string                                                                              `json:"ZoneId,omitempty"`
 }
 
+// DescribeDisksResponseDisksDiskItem is the element of a list.
+type DescribeDisksResponseDisksDiskItem struct {
+	AttachedTime                  string                                            `json:"AttachedTime,omitempty"`                  // The time when the disk was last attached. The time follows the ISO 8601 standard in the yyyy-MM-d...
+	Attachments                   *DescribeDisksResponseDisksDiskItemAttachments    `json:"Attachments,omitempty"`                   // The attachment information of the disk. The value is an array that consists of the `Attachment` v...
+	AutoSnapshotPolicyId          string                                            `json:"AutoSnapshotPolicyId,omitempty"`          // The ID of the automatic snapshot policy that is applied to the cloud disk.
+	BdfId                         string                                            `json:"BdfId,omitempty"`                         // This parameter is in invitational preview and is not publicly available.
+	BurstingEnabled               *bool                                             `json:"BurstingEnabled,omitempty"`               // Indicates whether the performance burst feature is enabled.
+	Category                      string                                            `json:"Category,omitempty"`                      // The category of the disk.
+	CreationTime                  string                                            `json:"CreationTime,omitempty"`                  // The time when the disk was created.
+	DataSource                    *DescribeDisksResponseDisksDiskItemDataSource     `json:"DataSource,omitempty"`                    // if can be null: true
+	DeleteAutoSnapshot            *bool                                             `json:"DeleteAutoSnapshot,omitempty"`            // Indicates whether the automatic snapshots of the cloud disk are deleted when the cloud disk is re...
+	DeleteWithInstance            *bool                                             `json:"DeleteWithInstance,omitempty"`            // Indicates whether the disk is released when the instance to which the disk is attached is released.
+	Description                   string                                            `json:"Description,omitempty"`                   // The description of the disk.
+	DetachedTime                  string                                            `json:"DetachedTime,omitempty"`                  // The time when the disk was last detached.
+	Device                        string                                            `json:"Device,omitempty"`                        // The device name of the disk on the instance to which the disk is attached. Example: /dev/xvdb. Ta...
+	DiskChargeType                string                                            `json:"DiskChargeType,omitempty"`                // The billing method of the disk.
+	DiskId                        string                                            `json:"DiskId,omitempty"`                        // The ID of the disk.
+	DiskName                      string                                            `json:"DiskName,omitempty"`                      // The name of the disk.
+	EnableAutoSnapshot            *bool                                             `json:"EnableAutoSnapshot,omitempty"`            // Indicates whether the automatic snapshot policy feature is enabled for the cloud disk.
+	EnableAutomatedSnapshotPolicy *bool                                             `json:"EnableAutomatedSnapshotPolicy,omitempty"` // Indicates whether an automatic snapshot policy is applied to the cloud disk.
+	Encrypted                     *bool                                             `json:"Encrypted,omitempty"`                     // Indicates whether the cloud disk is encrypted.
+	ExpiredTime                   string                                            `json:"ExpiredTime,omitempty"`                   // The time when the subscription disk expires.
+	IOPS                          *int64                                            `json:"IOPS,omitempty"`                          // The maximum number of read and write operations per second.
+	IOPSRead                      *int64                                            `json:"IOPSRead,omitempty"`                      // The maximum number of read operations per second.
+	IOPSWrite                     *int64                                            `json:"IOPSWrite,omitempty"`                     // The maximum number of write operations per second.
+	ImageId                       string                                            `json:"ImageId,omitempty"`                       // The ID of the image that was used to create the instance. This parameter is empty unless the clou...
+	InstanceId                    string                                            `json:"InstanceId,omitempty"`                    // The ID of the instance to which the disk is attached. Take note of the following items:
+	KMSKeyId                      string                                            `json:"KMSKeyId,omitempty"`                      // The ID of the KMS key that is used for the cloud disk.
+	MountInstanceNum              *int64                                            `json:"MountInstanceNum,omitempty"`              // The number of instances to which the Shared Block Storage device is attached.
+	MountInstances                *DescribeDisksResponseDisksDiskItemMountInstances `json:"MountInstances,omitempty"`                // The attachment information of the Shared Block Storage device.
+	MultiAttach                   string                                            `json:"MultiAttach,omitempty"`                   // Indicates whether the multi-attach feature is enabled for the cloud disk.
+	OperationLocks                *DescribeDisksResponseDisksDiskItemOperationLocks `json:"OperationLocks,omitempty"`                // The reasons why the disk was locked.
+	PerformanceLevel              string                                            `json:"PerformanceLevel,omitempty"`              // The performance level of the ESSD.
+	Placement                     *DescribeDisksResponseDisksDiskItemPlacement      `json:"Placement,omitempty"`                     // The locations in which data is stored.
+	Portable                      *bool                                             `json:"Portable,omitempty"`                      // Indicates whether the disk is removable.
+	ProductCode                   string                                            `json:"ProductCode,omitempty"`                   // The product code of the disk in Alibaba Cloud Marketplace.
+	ProvisionedIops               *int64                                            `json:"ProvisionedIops,omitempty"`               // The provisioned read/write IOPS of the ESSD AutoPL disk.
+	RegionId                      string                                            `json:"RegionId,omitempty"`                      // The ID of the region to which the disk belongs.
+	ResourceGroupId               string                                            `json:"ResourceGroupId,omitempty"`               // The ID of the resource group to which the disk belongs.
+	SerialNumber                  string                                            `json:"SerialNumber,omitempty"`                  // The serial number of the disk.
+	Size                          *int64                                            `json:"Size,omitempty"`                          // The size of the disk. Unit: GiB.
+	SourceDiskId                  string                                            `json:"SourceDiskId,omitempty"`
+	SourceSnapshotId              string                                            `json:"SourceSnapshotId,omitempty"`          // The ID of the snapshot that was used to create the cloud disk.
+	Status                        string                                            `json:"Status,omitempty"`                    // The status of the disk.
+	StorageClusterId              string                                            `json:"StorageClusterId,omitempty"`          // The ID of the dedicated block storage cluster to which the cloud disk belongs. If your cloud disk...
+	StorageSetId                  string                                            `json:"StorageSetId,omitempty"`              // The ID of the storage set.
+	StorageSetPartitionNumber     *int64                                            `json:"StorageSetPartitionNumber,omitempty"` // The maximum number of partitions in the storage set.
+	Tags                          *DescribeDisksResponseDisksDiskItemTags           `json:"Tags,omitempty"`                      // The tags of the disk.
+	Throughput                    *int64                                            `json:"Throughput,omitempty"`                // The amount of data that can be transferred per second. Unit: MB/s.
+	ThroughputRead                *int64                                            `json:"ThroughputRead,omitempty"`            // The amount of data that can be read per second. Unit: MB/s.
+	ThroughputWrite               *int64                                            `json:"ThroughputWrite,omitempty"`           // The amount of data that can be written per second. Unit: MB/s.
+	Type                          string                                            `json:"Type,omitempty"`                      // The type of the disk.
+	ZoneId                        string                                            `json:"ZoneId,omitempty"`                    // The ID of the zone to which the disk belongs.
+}
+
+// DescribeInstanceRamRoleResponseInstanceRamRoleSetsInstanceRamRoleSetItem is the element of a list.
+type DescribeInstanceRamRoleResponseInstanceRamRoleSetsInstanceRamRoleSetItem struct {
+	InstanceId  string `json:"InstanceId,omitempty"`  // The ID of the instance
+	RamRoleName string `json:"RamRoleName,omitempty"` // The name of the instance RAM role.
+}
+
 // DescribeInstanceTypesResponseInstanceTypesInstanceTypeItem is the element of a list.
 type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItem struct {
 	Attributes                  *DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemAttributes         `json:"Attributes,omitempty"`                  // The list of specification attributes.
@@ -365,6 +589,78 @@ type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItem struct {
 	SecondaryEniQueueNumber     *int64                                                                        `json:"SecondaryEniQueueNumber,omitempty"` // The default number of queues per secondary ENI.
 	SupportedBootModes          *DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemSupportedBootModes `json:"SupportedBootModes,omitempty"`      // The boot modes supported by the instance type.
 	TotalEniQueueQuantity       *int64                                                                        `json:"TotalEniQueueQuantity,omitempty"`   // The maximum number of queues on ENIs that the instance type supports.
+}
+
+// DescribeInstancesResponseInstancesInstanceItem is the element of a list.
+type DescribeInstancesResponseInstancesInstanceItem struct {
+	AdditionalInfo             *DescribeInstancesResponseInstancesInstanceItemAdditionalInfo             `json:"AdditionalInfo,omitempty"`  // if can be null: true
+	AutoReleaseTime            string                                                                    `json:"AutoReleaseTime,omitempty"` // The automatic release time of the pay-as-you-go instance.
+	ClockOptions               *DescribeInstancesResponseInstancesInstanceItemClockOptions               `json:"ClockOptions,omitempty"`
+	ClusterId                  string                                                                    `json:"ClusterId,omitempty"`                  // The ID of the cluster to which the instance belongs.
+	Cpu                        *int64                                                                    `json:"Cpu,omitempty"`                        // The number of vCPUs.
+	CpuOptions                 *DescribeInstancesResponseInstancesInstanceItemCpuOptions                 `json:"CpuOptions,omitempty"`                 // Details about the CPU options.
+	CreationTime               string                                                                    `json:"CreationTime,omitempty"`               // The time when the instance was created. The time follows the ISO 8601 standard in the yyyy-MM-ddT...
+	CreditSpecification        string                                                                    `json:"CreditSpecification,omitempty"`        // The performance mode of the burstable instance.
+	DedicatedHostAttribute     *DescribeInstancesResponseInstancesInstanceItemDedicatedHostAttribute     `json:"DedicatedHostAttribute,omitempty"`     // The information about the dedicated host. The value is an array that consists of DedicatedHostClu...
+	DedicatedInstanceAttribute *DescribeInstancesResponseInstancesInstanceItemDedicatedInstanceAttribute `json:"DedicatedInstanceAttribute,omitempty"` // The attributes of the instance on the dedicated host.
+	DeletionProtection         *bool                                                                     `json:"DeletionProtection,omitempty"`         // Indicates whether release protection is enabled for the instance. This parameter determines wheth...
+	DeploymentSetGroupNo       *int64                                                                    `json:"DeploymentSetGroupNo,omitempty"`       // The number of the deployment set group to which the instance belongs in a deployment set.
+	DeploymentSetId            string                                                                    `json:"DeploymentSetId,omitempty"`            // The ID of the deployment set to which the instance belongs.
+	Description                string                                                                    `json:"Description,omitempty"`                // The description of the instance.
+	DeviceAvailable            *bool                                                                     `json:"DeviceAvailable,omitempty"`            // Indicates whether data disks can be attached to the instance.
+	EcsCapacityReservationAttr *DescribeInstancesResponseInstancesInstanceItemEcsCapacityReservationAttr `json:"EcsCapacityReservationAttr,omitempty"` // Details about the capacity reservation associated with the instance.
+	EipAddress                 *DescribeInstancesResponseInstancesInstanceItemEipAddress                 `json:"EipAddress,omitempty"`                 // Details about the EIP associated with the instance.
+	EnableNVS                  *bool                                                                     `json:"EnableNVS,omitempty"`
+	ExpiredTime                string                                                                    `json:"ExpiredTime,omitempty"`              // The expiration time of the instance. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:...
+	GPUAmount                  *int64                                                                    `json:"GPUAmount,omitempty"`                // The number of GPUs for the instance type.
+	GPUSpec                    string                                                                    `json:"GPUSpec,omitempty"`                  // The category of GPUs for the instance type.
+	HibernationOptions         *DescribeInstancesResponseInstancesInstanceItemHibernationOptions         `json:"HibernationOptions,omitempty"`       // > This parameter is in invitational preview and is not publicly available.
+	HostName                   string                                                                    `json:"HostName,omitempty"`                 // The hostname of the instance.
+	HpcClusterId               string                                                                    `json:"HpcClusterId,omitempty"`             // The ID of the HPC cluster to which the instance belongs.
+	ISP                        string                                                                    `json:"ISP,omitempty"`                      // > This parameter is in invitational preview and is not publicly available.
+	ImageId                    string                                                                    `json:"ImageId,omitempty"`                  // The image ID of the instance.
+	ImageOptions               *DescribeInstancesResponseInstancesInstanceItemImageOptions               `json:"ImageOptions,omitempty"`             // The image options.
+	InnerIpAddress             *DescribeInstancesResponseInstancesInstanceItemInnerIpAddress             `json:"InnerIpAddress,omitempty"`           // The internal IP addresses of the instance located in the classic network.
+	InstanceChargeType         string                                                                    `json:"InstanceChargeType,omitempty"`       // The billing method of the instance.
+	InstanceId                 string                                                                    `json:"InstanceId,omitempty"`               // The instance ID.
+	InstanceName               string                                                                    `json:"InstanceName,omitempty"`             // The instance name.
+	InstanceNetworkType        string                                                                    `json:"InstanceNetworkType,omitempty"`      // The network type of the instance.
+	InstanceType               string                                                                    `json:"InstanceType,omitempty"`             // The instance type of the instance.
+	InstanceTypeFamily         string                                                                    `json:"InstanceTypeFamily,omitempty"`       // The instance family of the instance.
+	InternetChargeType         string                                                                    `json:"InternetChargeType,omitempty"`       // The billing method for network usage.
+	InternetMaxBandwidthIn     *int64                                                                    `json:"InternetMaxBandwidthIn,omitempty"`   // The maximum inbound public bandwidth. Unit: Mbit/s.
+	InternetMaxBandwidthOut    *int64                                                                    `json:"InternetMaxBandwidthOut,omitempty"`  // The maximum outbound public bandwidth. Unit: Mbit/s.
+	IoOptimized                *bool                                                                     `json:"IoOptimized,omitempty"`              // Indicates whether the instance is an I/O optimized instance.
+	KeyPairName                string                                                                    `json:"KeyPairName,omitempty"`              // The name of the key pair.
+	LocalStorageAmount         *int64                                                                    `json:"LocalStorageAmount,omitempty"`       // The number of local disks attached to the instance.
+	LocalStorageCapacity       *int64                                                                    `json:"LocalStorageCapacity,omitempty"`     // The capacity of local disks attached to the instance. Unit: GiB.
+	Memory                     *int64                                                                    `json:"Memory,omitempty"`                   // The memory size. Unit: MiB.
+	MetadataOptions            *DescribeInstancesResponseInstancesInstanceItemMetadataOptions            `json:"MetadataOptions,omitempty"`          // Details about the metadata options.
+	NetworkInterfaces          *DescribeInstancesResponseInstancesInstanceItemNetworkInterfaces          `json:"NetworkInterfaces,omitempty"`        // The ENIs attached to the instance.
+	OSName                     string                                                                    `json:"OSName,omitempty"`                   // The name of the operating system of the instance.
+	OSNameEn                   string                                                                    `json:"OSNameEn,omitempty"`                 // The English name of the operating system of the instance.
+	OSType                     string                                                                    `json:"OSType,omitempty"`                   // The type of the operating system of the instance.
+	OperationLocks             *DescribeInstancesResponseInstancesInstanceItemOperationLocks             `json:"OperationLocks,omitempty"`           // The reasons why the instance was locked.
+	PrivateDnsNameOptions      *DescribeInstancesResponseInstancesInstanceItemPrivateDnsNameOptions      `json:"PrivateDnsNameOptions,omitempty"`    // The private domain name options of the instance.
+	PublicIpAddress            *DescribeInstancesResponseInstancesInstanceItemPublicIpAddress            `json:"PublicIpAddress,omitempty"`          // The public IP addresses of the instance.
+	RdmaIpAddress              *DescribeInstancesResponseInstancesInstanceItemRdmaIpAddress              `json:"RdmaIpAddress,omitempty"`            // The RDMA IP addresses of the instance in the HPC cluster.
+	Recyclable                 *bool                                                                     `json:"Recyclable,omitempty"`               // Indicates whether the instance can be recycled.
+	RegionId                   string                                                                    `json:"RegionId,omitempty"`                 // The region ID of the instance.
+	ResourceGroupId            string                                                                    `json:"ResourceGroupId,omitempty"`          // The ID of the resource group to which the instance belongs.
+	SaleCycle                  string                                                                    `json:"SaleCycle,omitempty"`                // > The parameter is removed.
+	SecurityGroupIds           *DescribeInstancesResponseInstancesInstanceItemSecurityGroupIds           `json:"SecurityGroupIds,omitempty"`         // The IDs of the security groups to which the instance belongs.
+	SerialNumber               string                                                                    `json:"SerialNumber,omitempty"`             // The serial number of the instance.
+	SpotDuration               *int64                                                                    `json:"SpotDuration,omitempty"`             // The protection period of the spot instance. Unit: hours.
+	SpotInterruptionBehavior   string                                                                    `json:"SpotInterruptionBehavior,omitempty"` // The interruption mode of the spot instance when the system initiates a spot instance interruption...
+	SpotPriceLimit             *float64                                                                  `json:"SpotPriceLimit,omitempty"`           // The maximum hourly price of the instance. The value can be accurate to three decimal places. This...
+	SpotStrategy               string                                                                    `json:"SpotStrategy,omitempty"`             // The bidding policy for the pay-as-you-go instance.
+	StartTime                  string                                                                    `json:"StartTime,omitempty"`                // The time when the instance was last started. The time follows the ISO 8601 standard in the yyyy-M...
+	Status                     string                                                                    `json:"Status,omitempty"`                   // The status of the instance.
+	StoppedMode                string                                                                    `json:"StoppedMode,omitempty"`              // Indicates whether the instance continues to be billed after it is stopped.
+	Tags                       *DescribeInstancesResponseInstancesInstanceItemTags                       `json:"Tags,omitempty"`                     // The tags of the instance.
+	VlanId                     string                                                                    `json:"VlanId,omitempty"`                   // The virtual LAN (VLAN) ID of the instance.
+	VpcAttributes              *DescribeInstancesResponseInstancesInstanceItemVpcAttributes              `json:"VpcAttributes,omitempty"`            // The VPC attributes of the instance.
+	ZoneId                     string                                                                    `json:"ZoneId,omitempty"`                   // The zone ID of the instance.
 }
 
 // DescribeKeyPairsResponseKeyPairsKeyPairItem is the element of a list.
@@ -442,6 +738,37 @@ type DescribeAvailableResourceResponseAvailableZonesAvailableZoneItemAvailableRe
 	AvailableResource []DescribeAvailableResourceResponseAvailableZonesAvailableZoneItemAvailableResourcesAvailableResourceItem `json:"AvailableResource,omitempty"`
 }
 
+// DescribeDisksResponseDisksDiskItemAttachments is the inline object Attachments.
+type DescribeDisksResponseDisksDiskItemAttachments struct {
+	Attachment []DescribeDisksResponseDisksDiskItemAttachmentsAttachmentItem `json:"Attachment,omitempty"`
+}
+
+// DescribeDisksResponseDisksDiskItemDataSource is the inline object DataSource.
+type DescribeDisksResponseDisksDiskItemDataSource struct {
+	Id   string `json:"Id,omitempty"`
+	Type string `json:"Type,omitempty"`
+}
+
+// DescribeDisksResponseDisksDiskItemMountInstances is the inline object MountInstances.
+type DescribeDisksResponseDisksDiskItemMountInstances struct {
+	MountInstance []DescribeDisksResponseDisksDiskItemMountInstancesMountInstanceItem `json:"MountInstance,omitempty"`
+}
+
+// DescribeDisksResponseDisksDiskItemOperationLocks is the inline object OperationLocks.
+type DescribeDisksResponseDisksDiskItemOperationLocks struct {
+	OperationLock []DescribeDisksResponseDisksDiskItemOperationLocksOperationLockItem `json:"OperationLock,omitempty"`
+}
+
+// DescribeDisksResponseDisksDiskItemPlacement is the inline object Placement.
+type DescribeDisksResponseDisksDiskItemPlacement struct {
+	ZoneIds string `json:"ZoneIds,omitempty"` // The IDs of the zones in which data is stored.
+}
+
+// DescribeDisksResponseDisksDiskItemTags is the inline object Tags.
+type DescribeDisksResponseDisksDiskItemTags struct {
+	Tag []DescribeDisksResponseDisksDiskItemTagsTagItem `json:"Tag,omitempty"`
+}
+
 // DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemAttributes is the inline object Attributes.
 type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemAttributes struct {
 	Attribute []DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemAttributesAttributeItem `json:"Attribute,omitempty"`
@@ -482,6 +809,128 @@ type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkInfo struc
 // DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemSupportedBootModes is the inline object SupportedBootModes.
 type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemSupportedBootModes struct {
 	SupportedBootMode []string `json:"SupportedBootMode,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemAdditionalInfo is the inline object AdditionalInfo.
+type DescribeInstancesResponseInstancesInstanceItemAdditionalInfo struct {
+	EnableHighDensityMode *bool  `json:"EnableHighDensityMode,omitempty"` // > This parameter is in invitational preview and is not publicly available.
+	NodeSerialNumber      string `json:"NodeSerialNumber,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemClockOptions is the inline object ClockOptions.
+type DescribeInstancesResponseInstancesInstanceItemClockOptions struct {
+	PtpStatus string `json:"PtpStatus,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemCpuOptions is the inline object CpuOptions.
+type DescribeInstancesResponseInstancesInstanceItemCpuOptions struct {
+	CoreCount            *int64 `json:"CoreCount,omitempty"` // The number of physical CPU cores.
+	EnableVISST          *bool  `json:"EnableVISST,omitempty"`
+	EnableVRDT           *bool  `json:"EnableVRDT,omitempty"`
+	NestedVirtualization string `json:"NestedVirtualization,omitempty"`
+	Numa                 string `json:"Numa,omitempty"`           // > This parameter is deprecated.
+	ThreadsPerCore       *int64 `json:"ThreadsPerCore,omitempty"` // The number of threads per CPU core.
+	TopologyType         string `json:"TopologyType,omitempty"`   // The CPU topology type of the instance.
+	TurboMode            string `json:"TurboMode,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemDedicatedHostAttribute is the inline object DedicatedHostAttribute.
+type DescribeInstancesResponseInstancesInstanceItemDedicatedHostAttribute struct {
+	DedicatedHostClusterId string `json:"DedicatedHostClusterId,omitempty"` // The ID of the dedicated host cluster.
+	DedicatedHostId        string `json:"DedicatedHostId,omitempty"`        // The ID of the dedicated host.
+	DedicatedHostName      string `json:"DedicatedHostName,omitempty"`      // The name of the dedicated host.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemDedicatedInstanceAttribute is the inline object DedicatedInstanceAttribute.
+type DescribeInstancesResponseInstancesInstanceItemDedicatedInstanceAttribute struct {
+	Affinity string `json:"Affinity,omitempty"` // Indicates whether the instance on the dedicated host is associated with the dedicated host.
+	Tenancy  string `json:"Tenancy,omitempty"`  // Indicates whether the instance is hosted on a dedicated host.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemEcsCapacityReservationAttr is the inline object EcsCapacityReservationAttr.
+type DescribeInstancesResponseInstancesInstanceItemEcsCapacityReservationAttr struct {
+	CapacityReservationId         string `json:"CapacityReservationId,omitempty"`         // The ID of the capacity reservation.
+	CapacityReservationPreference string `json:"CapacityReservationPreference,omitempty"` // The preference of the capacity reservation.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemEipAddress is the inline object EipAddress.
+type DescribeInstancesResponseInstancesInstanceItemEipAddress struct {
+	AllocationId         string `json:"AllocationId,omitempty"`         // The ID of the EIP.
+	Bandwidth            *int64 `json:"Bandwidth,omitempty"`            // The maximum public bandwidth of the EIP. Unit: Mbit/s.
+	InternetChargeType   string `json:"InternetChargeType,omitempty"`   // The metering method of the EIP.
+	IpAddress            string `json:"IpAddress,omitempty"`            // The EIP.
+	IsSupportUnassociate *bool  `json:"IsSupportUnassociate,omitempty"` // Indicates whether the EIP can be disassociated.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemHibernationOptions is the inline object HibernationOptions.
+type DescribeInstancesResponseInstancesInstanceItemHibernationOptions struct {
+	Configured *bool `json:"Configured,omitempty"` // > This parameter is in invitational preview and is not publicly available.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemImageOptions is the inline object ImageOptions.
+type DescribeInstancesResponseInstancesInstanceItemImageOptions struct {
+	CurrentOSNVMeSupported *bool `json:"CurrentOSNVMeSupported,omitempty"` // Indicates whether the operating system supports access to disks over the NVMe protocol.
+	LoginAsNonRoot         *bool `json:"LoginAsNonRoot,omitempty"`         // Indicates whether the instance that uses the image supports logons of the ecs-user user.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemInnerIpAddress is the inline object InnerIpAddress.
+type DescribeInstancesResponseInstancesInstanceItemInnerIpAddress struct {
+	IpAddress []string `json:"IpAddress,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemMetadataOptions is the inline object MetadataOptions.
+type DescribeInstancesResponseInstancesInstanceItemMetadataOptions struct {
+	HttpEndpoint            string `json:"HttpEndpoint,omitempty"`            // Indicates whether the access channel is enabled for instance metadata.
+	HttpPutResponseHopLimit *int64 `json:"HttpPutResponseHopLimit,omitempty"` // > This parameter is not publicly available.
+	HttpTokens              string `json:"HttpTokens,omitempty"`              // Indicates whether the security hardening mode (IMDSv2) is forcefully used to access instance meta...
+	InstanceMetadataTags    string `json:"InstanceMetadataTags,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfaces is the inline object NetworkInterfaces.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfaces struct {
+	NetworkInterface []DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItem `json:"NetworkInterface,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemOperationLocks is the inline object OperationLocks.
+type DescribeInstancesResponseInstancesInstanceItemOperationLocks struct {
+	LockReason []DescribeInstancesResponseInstancesInstanceItemOperationLocksLockReasonItem `json:"LockReason,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemPrivateDnsNameOptions is the inline object PrivateDnsNameOptions.
+type DescribeInstancesResponseInstancesInstanceItemPrivateDnsNameOptions struct {
+	EnableInstanceIdDnsAAAARecord *bool  `json:"EnableInstanceIdDnsAAAARecord,omitempty"` // Indicates whether DNS Resolution from the Instance ID-based Hostname to the Instance Primary Priv...
+	EnableInstanceIdDnsARecord    *bool  `json:"EnableInstanceIdDnsARecord,omitempty"`    // Indicates whether DNS Resolution from the Instance ID-based Hostname to the Instance Primary Priv...
+	EnableIpDnsARecord            *bool  `json:"EnableIpDnsARecord,omitempty"`            // Indicates whether DNS Resolution from the IP Address-based Hostname to the Instance Primary Priva...
+	EnableIpDnsPtrRecord          *bool  `json:"EnableIpDnsPtrRecord,omitempty"`          // Indicates whether Reverse DNS Resolution from the Instance Primary Private IPv4 Address to the IP...
+	HostnameType                  string `json:"HostnameType,omitempty"`                  // The type of hostname.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemPublicIpAddress is the inline object PublicIpAddress.
+type DescribeInstancesResponseInstancesInstanceItemPublicIpAddress struct {
+	IpAddress []string `json:"IpAddress,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemRdmaIpAddress is the inline object RdmaIpAddress.
+type DescribeInstancesResponseInstancesInstanceItemRdmaIpAddress struct {
+	IpAddress []string `json:"IpAddress,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemSecurityGroupIds is the inline object SecurityGroupIds.
+type DescribeInstancesResponseInstancesInstanceItemSecurityGroupIds struct {
+	SecurityGroupId []string `json:"SecurityGroupId,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemTags is the inline object Tags.
+type DescribeInstancesResponseInstancesInstanceItemTags struct {
+	Tag []DescribeInstancesResponseInstancesInstanceItemTagsTagItem `json:"Tag,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemVpcAttributes is the inline object VpcAttributes.
+type DescribeInstancesResponseInstancesInstanceItemVpcAttributes struct {
+	NatIpAddress     string                                                                       `json:"NatIpAddress,omitempty"`     // The NAT IP address of the instance. The NAT IP address is used by ECS instances in different VPCs...
+	PrivateIpAddress *DescribeInstancesResponseInstancesInstanceItemVpcAttributesPrivateIpAddress `json:"PrivateIpAddress,omitempty"` // The private IP addresses of the instance.
+	VSwitchId        string                                                                       `json:"VSwitchId,omitempty"`        // The ID of the vSwitch to which the instance is connected.
+	VpcId            string                                                                       `json:"VpcId,omitempty"`            // The ID of the VPC.
 }
 
 // DescribeKeyPairsResponseKeyPairsKeyPairItemTags is the inline object Tags.
@@ -554,6 +1003,31 @@ type DescribeAvailableResourceResponseAvailableZonesAvailableZoneItemAvailableRe
 	Type               string                                                                                                                     `json:"Type,omitempty"`
 }
 
+// DescribeDisksResponseDisksDiskItemAttachmentsAttachmentItem is the element of a list.
+type DescribeDisksResponseDisksDiskItemAttachmentsAttachmentItem struct {
+	AttachedTime string `json:"AttachedTime,omitempty"` // The time when the disk was attached. The time is displayed in UTC.
+	Device       string `json:"Device,omitempty"`       // The device name of the disk.
+	InstanceId   string `json:"InstanceId,omitempty"`   // The ID of the instance to which the disk is attached.
+}
+
+// DescribeDisksResponseDisksDiskItemMountInstancesMountInstanceItem is the element of a list.
+type DescribeDisksResponseDisksDiskItemMountInstancesMountInstanceItem struct {
+	AttachedTime string `json:"AttachedTime,omitempty"` // The time when the disk was attached. The time follows the [ISO 8601](https://help.aliyun.com/docu...
+	Device       string `json:"Device,omitempty"`       // The mount point of the disk.
+	InstanceId   string `json:"InstanceId,omitempty"`   // The ID of the instance to which the disk is attached.
+}
+
+// DescribeDisksResponseDisksDiskItemOperationLocksOperationLockItem is the element of a list.
+type DescribeDisksResponseDisksDiskItemOperationLocksOperationLockItem struct {
+	LockReason string `json:"LockReason,omitempty"` // The reason why the disk was locked.
+}
+
+// DescribeDisksResponseDisksDiskItemTagsTagItem is the element of a list.
+type DescribeDisksResponseDisksDiskItemTagsTagItem struct {
+	TagKey   string `json:"TagKey,omitempty"`   // The tag key of the disk.
+	TagValue string `json:"TagValue,omitempty"` // The tag value of the disk.
+}
+
 // DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemAttributesAttributeItem is the element of a list.
 type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemAttributesAttributeItem struct {
 	Name  string `json:"Name,omitempty"`  // The name of the attribute.
@@ -573,6 +1047,35 @@ type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkCardsNetwo
 // DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkInfoBandwidthWeighting is the inline object BandwidthWeighting.
 type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkInfoBandwidthWeighting struct {
 	WeightingInfos *DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkInfoBandwidthWeightingWeightingInfos `json:"WeightingInfos,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItem is the element of a list.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItem struct {
+	Ipv4PrefixSets     *DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv4PrefixSets `json:"Ipv4PrefixSets,omitempty"`     // The IPv4 prefixes of the ENI. This parameter has a value only when `AdditionalAttributes.N` is se...
+	Ipv6PrefixSets     *DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6PrefixSets `json:"Ipv6PrefixSets,omitempty"`     // The IPv6 prefixes of the ENI. This parameter has a value only when `AdditionalAttributes.N` is se...
+	Ipv6Sets           *DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6Sets       `json:"Ipv6Sets,omitempty"`           // The IPv6 addresses of the ENI. This parameter has a value only when `AdditionalAttributes.N` is s...
+	MacAddress         string                                                                                             `json:"MacAddress,omitempty"`         // The MAC address of the ENI.
+	NetworkInterfaceId string                                                                                             `json:"NetworkInterfaceId,omitempty"` // The ID of the ENI.
+	PrimaryIpAddress   string                                                                                             `json:"PrimaryIpAddress,omitempty"`   // The primary private IP address of the ENI.
+	PrivateIpSets      *DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemPrivateIpSets  `json:"PrivateIpSets,omitempty"`      // The private IP addresses of the ENI.
+	Type               string                                                                                             `json:"Type,omitempty"`               // The type of the ENI.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemOperationLocksLockReasonItem is the element of a list.
+type DescribeInstancesResponseInstancesInstanceItemOperationLocksLockReasonItem struct {
+	LockMsg    string `json:"LockMsg,omitempty"`    // The message returned when the instance was locked.
+	LockReason string `json:"LockReason,omitempty"` // The reason why the instance was locked.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemTagsTagItem is the element of a list.
+type DescribeInstancesResponseInstancesInstanceItemTagsTagItem struct {
+	TagKey   string `json:"TagKey,omitempty"`   // The tag key of the instance.
+	TagValue string `json:"TagValue,omitempty"` // The tag value of the instance.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemVpcAttributesPrivateIpAddress is the inline object PrivateIpAddress.
+type DescribeInstancesResponseInstancesInstanceItemVpcAttributesPrivateIpAddress struct {
+	IpAddress []string `json:"IpAddress,omitempty"`
 }
 
 // DescribeKeyPairsResponseKeyPairsKeyPairItemTagsTagItem is the element of a list.
@@ -615,6 +1118,26 @@ type DescribeAvailableResourceResponseAvailableZonesAvailableZoneItemAvailableRe
 // DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkInfoBandwidthWeightingWeightingInfos is the inline object WeightingInfos.
 type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkInfoBandwidthWeightingWeightingInfos struct {
 	WeightingInfo []DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkInfoBandwidthWeightingWeightingInfosWeightingInfoItem `json:"WeightingInfo,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv4PrefixSets is the inline object Ipv4PrefixSets.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv4PrefixSets struct {
+	Ipv4PrefixSet []DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv4PrefixSetsIpv4PrefixSetItem `json:"Ipv4PrefixSet,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6PrefixSets is the inline object Ipv6PrefixSets.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6PrefixSets struct {
+	Ipv6PrefixSet []DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6PrefixSetsIpv6PrefixSetItem `json:"Ipv6PrefixSet,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6Sets is the inline object Ipv6Sets.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6Sets struct {
+	Ipv6Set []DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6SetsIpv6SetItem `json:"Ipv6Set,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemPrivateIpSets is the inline object PrivateIpSets.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemPrivateIpSets struct {
+	PrivateIpSet []DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemPrivateIpSetsPrivateIpSetItem `json:"PrivateIpSet,omitempty"`
 }
 
 // DescribePriceResponsePriceInfoPriceDetailInfosDetailInfoItemSubRules is the inline object SubRules.
@@ -669,6 +1192,28 @@ type DescribeInstanceTypesResponseInstanceTypesInstanceTypeItemNetworkInfoBandwi
 	Name              string `json:"Name,omitempty"`
 	VpcBandwidth      *int64 `json:"VpcBandwidth,omitempty"`
 	VpcBurstBandwidth *int64 `json:"VpcBurstBandwidth,omitempty"`
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv4PrefixSetsIpv4PrefixSetItem is the element of a list.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv4PrefixSetsIpv4PrefixSetItem struct {
+	Ipv4Prefix string `json:"Ipv4Prefix,omitempty"` // The IPv4 prefix of the ENI.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6PrefixSetsIpv6PrefixSetItem is the element of a list.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6PrefixSetsIpv6PrefixSetItem struct {
+	Ipv6Prefix string `json:"Ipv6Prefix,omitempty"` // The IPv6 prefix of the ENI.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6SetsIpv6SetItem is the element of a list.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemIpv6SetsIpv6SetItem struct {
+	Ipv6Address string `json:"Ipv6Address,omitempty"` // The IPv6 address of the ENI.
+}
+
+// DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemPrivateIpSetsPrivateIpSetItem is the element of a list.
+type DescribeInstancesResponseInstancesInstanceItemNetworkInterfacesNetworkInterfaceItemPrivateIpSetsPrivateIpSetItem struct {
+	Primary          *bool  `json:"Primary,omitempty"`          // Indicates whether the IP address is the primary private IP address.
+	PrivateDnsName   string `json:"PrivateDnsName,omitempty"`   // The private domain name of the instance.
+	PrivateIpAddress string `json:"PrivateIpAddress,omitempty"` // The private IP address of the ENI.
 }
 
 // DescribePriceResponsePriceInfoPriceDetailInfosDetailInfoItemSubRulesRuleItem is the element of a list.
