@@ -3,7 +3,9 @@
 // and ECS subsets used for prerequisite checks).
 //
 // The JSON files under data/ are generated from the official SDK sources and
-// copied verbatim from shared/contracts; they are never edited by hand. Both
+// never edited by hand: copied from the project's shared contracts, with the
+// ECS actions of the gateway machine checks added by tools/contractgen from
+// the same SDK commit (data/README.md says how). Both
 // the emulator (to decode and check requests) and the aliyun provider (to
 // place parameters on the wire) read them, so the two cannot drift apart.
 package contract
