@@ -28,10 +28,12 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/prereq"
 	"github.com/emrctl/emrctl/internal/cli/sandbox"
 	"github.com/emrctl/emrctl/internal/cli/scale"
+	"github.com/emrctl/emrctl/internal/cli/serve"
 	"github.com/emrctl/emrctl/internal/cli/serverless"
 	"github.com/emrctl/emrctl/internal/cli/spark"
 	"github.com/emrctl/emrctl/internal/cli/specs"
 	"github.com/emrctl/emrctl/internal/cli/step"
+	"github.com/emrctl/emrctl/internal/cli/token"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/termquiet"
 )
@@ -147,7 +149,8 @@ var extraCommands = []func(*cmdutil.Factory) *cobra.Command{
 	serverless.NewCmd,
 	spark.NewCmd,
 	mcpcmd.NewCmd,
-	mcpcmd.NewServeCmd,
+	serve.NewCmd,
+	token.NewCmd,
 	newVersionCmd,
 }
 

@@ -40,6 +40,10 @@ type Call struct {
 	// instead of waiting for the identical call that is awaiting that
 	// answer, which is itself.
 	Answering bool
+	// Queued marks a call whose confirmations go to the approval queue
+	// (REST): an identical call finds the pending approval there at
+	// once instead of waiting for the answer here.
+	Queued bool
 }
 
 // idempotencyKeyPattern is what an idempotency key may look like: it is

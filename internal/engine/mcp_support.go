@@ -88,7 +88,7 @@ func agentConfProblems(field string, conf map[string]string) []FieldProblem {
 	for _, k := range keys {
 		if !slices.Contains(agentSparkConf, k) {
 			out = append(out, FieldProblem{Field: field + "." + k,
-				Problem: fmt.Sprintf("%q is not a property agents may set: only resource and parallelism settings, since other properties can load code", validate.Render(k)),
+				Problem: fmt.Sprintf("%q is not a property agents and REST tokens may set: only resource and parallelism settings, since other properties can load code", validate.Render(k)),
 				Fix:     "leave it out, or have a person submit the job from the CLI"})
 		}
 	}
@@ -99,7 +99,7 @@ func agentConfProblems(field string, conf map[string]string) []FieldProblem {
 func (e *Engine) codeInOwnBuckets(field, uri, scheme string) []FieldProblem {
 	own := e.OwnBuckets()
 	if len(own) == 0 {
-		return []FieldProblem{{Field: field, Problem: "agents may run code only from your own buckets, and none are configured",
+		return []FieldProblem{{Field: field, Problem: "agents and REST tokens may run code only from your own buckets, and none are configured",
 			Fix: "configure ownBuckets for the profile, or have a person do it from the CLI"}}
 	}
 	if err := validate.ScriptPath(field, uri, scheme, own); err != nil {
@@ -118,11 +118,11 @@ func (e *Engine) AgentStepProblems(field string, s spec.AWSStep) []FieldProblem 
 	switch s.Type {
 	case spec.StepSpark, spec.StepPySpark, spec.StepHive, spec.StepJar:
 	default:
-		out = append(out, FieldProblem{Field: field + ".type", Problem: fmt.Sprintf("%q steps are not available to agents: only spark, pyspark, hive and jar steps", validate.Render(string(s.Type))),
+		out = append(out, FieldProblem{Field: field + ".type", Problem: fmt.Sprintf("%q steps are not available to agents and REST tokens: only spark, pyspark, hive and jar steps", validate.Render(string(s.Type))),
 			Fix: "a person can run command steps from the CLI"})
 	}
 	if strings.EqualFold(string(s.ActionOnFailure), "TERMINATE_CLUSTER") || strings.EqualFold(string(s.ActionOnFailure), "TERMINATE_JOB_FLOW") {
-		out = append(out, FieldProblem{Field: field + ".actionOnFailure", Problem: "a step that terminates the cluster when it fails is a way to release the cluster; agents may not set it",
+		out = append(out, FieldProblem{Field: field + ".actionOnFailure", Problem: "a step that terminates the cluster when it fails is a way to release the cluster; agents and REST tokens may not set it",
 			Fix: "use CONTINUE or CANCEL_AND_WAIT"})
 	}
 	for _, c := range []struct{ name, uri string }{{"jar", s.Jar}, {"script", s.Script}} {
@@ -160,17 +160,17 @@ func (e *Engine) AgentSpecProblems(c *spec.Cluster) []FieldProblem {
 	}
 	const fromCLI = "leave it out, or have a person create the cluster from the CLI"
 	if len(c.ApplicationConfigs) > 0 {
-		out = append(out, FieldProblem{Field: "applicationConfigs", Problem: "agents may not set configuration files: they can run code on the nodes", Fix: fromCLI})
+		out = append(out, FieldProblem{Field: "applicationConfigs", Problem: "agents and REST tokens may not set configuration files: they can run code on the nodes", Fix: fromCLI})
 	}
 	if a := c.AWS; a != nil {
 		if len(a.Configurations) > 0 {
-			out = append(out, FieldProblem{Field: "aws.configurations", Problem: "agents may not set configuration classifications: they can run code on the nodes", Fix: fromCLI})
+			out = append(out, FieldProblem{Field: "aws.configurations", Problem: "agents and REST tokens may not set configuration classifications: they can run code on the nodes", Fix: fromCLI})
 		}
 		if a.KeepAlive != nil && !*a.KeepAlive {
-			out = append(out, FieldProblem{Field: "aws.keepAlive", Problem: "a cluster that terminates itself after its steps is a cluster termination; agents may not set it", Fix: fromCLI})
+			out = append(out, FieldProblem{Field: "aws.keepAlive", Problem: "a cluster that terminates itself after its steps is a cluster termination; agents and REST tokens may not set it", Fix: fromCLI})
 		}
 		if a.AutoTerminationIdleTimeout != "" {
-			out = append(out, FieldProblem{Field: "aws.autoTerminationIdleTimeout", Problem: "automatic termination is a cluster termination; agents may not set it", Fix: fromCLI})
+			out = append(out, FieldProblem{Field: "aws.autoTerminationIdleTimeout", Problem: "automatic termination is a cluster termination; agents and REST tokens may not set it", Fix: fromCLI})
 		}
 		for i, s := range a.Steps {
 			out = append(out, e.AgentStepProblems(fmt.Sprintf("aws.steps[%d]", i), s)...)

@@ -361,7 +361,7 @@ func joinFlight[T any](ctx context.Context, f *flight, h *journal.Holder, j job[
 // that ended to ask the person and whose answer has not come yet; nil
 // when there is none, or when this call carries an answer itself.
 func (f *flight) pendingAnswer(ctx context.Context) *journal.Flight {
-	if f.call.Answering {
+	if f.call.Answering || f.call.Queued {
 		return nil
 	}
 	fl, err := f.e.opts.Journal.LatestFlight(ctx, f.hash, f.e.opts.Now().Add(-f.e.opts.Timeouts.Answer), flightAwaiting)
@@ -381,7 +381,7 @@ func (f *flight) pendingAnswer(ctx context.Context) *journal.Flight {
 // time (this call then asks on its own).
 func awaitAnswer[T any](ctx context.Context, f *flight, j job[T], pending *journal.Flight) (T, bool, error) {
 	var zero T
-	if f.call.Answering {
+	if f.call.Answering || f.call.Queued {
 		return zero, false, nil
 	}
 	ttl := f.e.opts.Timeouts.Answer

@@ -65,7 +65,7 @@ func sparkAgentJobProblems(in provider.SparkJobRunInput) []FieldProblem {
 
 // agentConfigFiles is the refusal of configuration files to an agent.
 func agentConfigFiles(field string) FieldProblem {
-	return FieldProblem{Field: field, Problem: "agents may not set configuration files: they can load and run code",
+	return FieldProblem{Field: field, Problem: "agents and REST tokens may not set configuration files: they can load and run code",
 		Fix: "leave them out, or have a person do it from the CLI"}
 }
 
@@ -75,7 +75,7 @@ func agentConfigFiles(field string) FieldProblem {
 func sparkAgentKyuubiProblems(in provider.SparkKyuubiInput) []FieldProblem {
 	var out []FieldProblem
 	if in.KyuubiConfigs != "" {
-		out = append(out, FieldProblem{Field: "kyuubiConfigs", Problem: "agents may not set Kyuubi settings: they can load and run code",
+		out = append(out, FieldProblem{Field: "kyuubiConfigs", Problem: "agents and REST tokens may not set Kyuubi settings: they can load and run code",
 			Fix: "leave them out, or have a person do it from the CLI"})
 	}
 	conf := map[string]string{}
@@ -95,7 +95,7 @@ func sparkAgentSessionProblems(in provider.SparkSessionInput) []FieldProblem {
 	for i, c := range in.Configurations {
 		if !slices.Contains(agentSparkConf, c.Key) {
 			out = append(out, FieldProblem{Field: fmt.Sprintf("configurations[%d]", i),
-				Problem: fmt.Sprintf("%q is not a property agents may set: only resource and parallelism settings, since other properties can load code", validate.Render(c.Key)),
+				Problem: fmt.Sprintf("%q is not a property agents and REST tokens may set: only resource and parallelism settings, since other properties can load code", validate.Render(c.Key)),
 				Fix:     "leave it out, or have a person create the session from the CLI"})
 		}
 	}

@@ -198,6 +198,11 @@ func (j *Journal) Close() error {
 	return nil
 }
 
+// DB returns the journal's database, for stores that keep their own tables
+// in the journal file (the API tokens of package auth) and so share its
+// migrations, locking and backups. Callers must not close it.
+func (j *Journal) DB() *sql.DB { return j.db }
+
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 

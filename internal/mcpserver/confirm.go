@@ -14,6 +14,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/emrctl/emrctl/internal/approval"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/validate"
 )
@@ -55,6 +56,9 @@ type confirmer struct {
 	// pending is set when the question goes back to the client in the
 	// tool result (modern protocol); the call ends without running.
 	pending *pendingAsk
+	// approved is the approval an approver granted while the call waited;
+	// the call's result is recorded on it (finish).
+	approved *approval.Approval
 }
 
 // pendingAsk is a confirmation sent back to the client as an input request.
@@ -74,6 +78,9 @@ func (c *confirmer) Confirm(ctx context.Context, conf engine.Confirmation) (engi
 		return engine.Answer{}, errors.New("this operation needs its name typed back by a person at a terminal")
 	}
 	if !canElicit(c.req.ClientCapabilities()) {
+		if c.s.opts.Approvals != nil {
+			return c.waitForApprover(ctx, conf)
+		}
 		c.noElicitation = true
 		return engine.Answer{}, errNoElicitation
 	}
@@ -265,4 +272,109 @@ func (t *tickets) redeem(id string, bind binding) bool {
 	tk, ok := t.open[id]
 	delete(t.open, id)
 	return ok && t.now().Before(tk.expires) && tk.bind == bind
+}
+
+// approvalVia names MCP as the surface of an approval.
+const approvalVia = "mcp"
+
+// waitForApprover queues the confirmation for a person with the approver
+// role (a client without dialogs cannot ask its own person), tells the
+// client where it waits, and waits until an approver decides or the wait
+// ends. The wait does not count against the call's deadline. At the end
+// of the wait the approval is withdrawn; if an approver approved it just
+// before, the call goes on with that approval.
+func (c *confirmer) waitForApprover(ctx context.Context, conf engine.Confirmation) (engine.Answer, error) {
+	st := c.s.opts.Approvals
+	actor := agentActor(c.req)
+	a, err := st.Enqueue(ctx, &approval.Approval{Route: c.tool, Question: approval.QuestionOf(conf), RequestHash: conf.RequestHash,
+		RequestedBy: actor.Name, Via: approvalVia}, nil)
+	if err != nil {
+		return engine.Answer{}, fmt.Errorf("queue the confirmation for an approver: %w", err)
+	}
+	c.tell(ctx, fmt.Sprintf("waiting for approval %s (emrctl serve console or POST /v1/approvals/%s/approve) until %s",
+		a.ID, a.ID, a.ExpiresAt.Format(time.RFC3339)))
+	c.budget.pause()
+	defer c.budget.resume()
+	wctx, cancel := context.WithTimeout(ctx, c.s.opts.ApprovalWait)
+	defer cancel()
+	tick := time.NewTicker(c.s.opts.ApprovalPoll)
+	defer tick.Stop()
+	for {
+		got, err := st.Get(wctx, a.ID)
+		if err == nil && got.Status != approval.Pending {
+			return c.decided(got)
+		}
+		if err != nil && wctx.Err() == nil {
+			return engine.Answer{}, fmt.Errorf("approval %s: %w", a.ID, err)
+		}
+		select {
+		case <-tick.C:
+			continue
+		case <-wctx.Done():
+		}
+		return c.giveUp(ctx, a.ID)
+	}
+}
+
+// giveUp withdraws an approval nobody decided in time; an approver who
+// won the race decided it, and that decision stands.
+func (c *confirmer) giveUp(ctx context.Context, id string) (engine.Answer, error) {
+	st := c.s.opts.Approvals
+	bg := context.WithoutCancel(ctx)
+	err := st.Withdraw(bg, id)
+	var de *approval.DecidedError
+	if errors.As(err, &de) {
+		got, gerr := st.Get(bg, id)
+		if gerr != nil {
+			return engine.Answer{}, gerr
+		}
+		return c.decided(got)
+	}
+	if err != nil {
+		return engine.Answer{}, fmt.Errorf("withdraw approval %s: %w", id, err)
+	}
+	return engine.Answer{}, fmt.Errorf("no approver decided approval %s within %s, so it was withdrawn and nothing ran; "+
+		"call the tool again to ask again", id, c.s.opts.ApprovalWait)
+}
+
+// decided turns an approver's decision into the confirmation's answer:
+// the approver's own acknowledgements, which the store checked against
+// the question.
+func (c *confirmer) decided(a *approval.Approval) (engine.Answer, error) {
+	switch a.Status {
+	case approval.Approved:
+		c.approved = a
+		return a.Answer, nil
+	case approval.Rejected:
+		return engine.Answer{}, nil
+	}
+	return engine.Answer{}, fmt.Errorf("approval %s ended %s before anyone approved it; nothing ran", a.ID, a.Status)
+}
+
+// tell sends the client a progress notification (when the call asked for
+// progress) and a log message about the wait.
+func (c *confirmer) tell(ctx context.Context, msg string) {
+	c.s.opts.Logger.Info(msg, "tool", c.tool)
+	ss := c.req.Session
+	if ss == nil {
+		return
+	}
+	if tok := c.req.Params.GetProgressToken(); tok != nil {
+		_ = ss.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Message: msg})
+	}
+	_ = ss.Log(ctx, &mcp.LoggingMessageParams{Level: "notice", Logger: "emrctl", Data: msg})
+}
+
+// finish records on the approval what the approved write came to.
+func (c *confirmer) finish(ctx context.Context, out any, err error) {
+	if c.approved == nil {
+		return
+	}
+	result := c.s.opts.Secrets.Value("", out)
+	if err != nil {
+		result = map[string]string{"error": c.s.scrub(err.Error())}
+	}
+	if _, ferr := c.s.opts.Approvals.Finish(context.WithoutCancel(ctx), c.approved.ID, err == nil, result); ferr != nil {
+		c.s.opts.Logger.Warn("record the approved call's result", "approval", c.approved.ID, "error", ferr)
+	}
 }

@@ -235,7 +235,7 @@ func TestGatewayDeployNodeGroupTool(t *testing.T) {
 				t.Errorf("confirmations shown: got %d, want %d", n, tt.wantAsked)
 			}
 			for _, m := range log.all() {
-				if !strings.Contains(m, `adds GATEWAY node group "gateway" with 1 node`) || !strings.Contains(m, "An agent's write that adds cost") {
+				if !strings.Contains(m, `adds GATEWAY node group "gateway" with 1 node`) || !strings.Contains(m, "A write by an agent or a REST token that adds cost") {
 					t.Errorf("confirmation %q: want the GATEWAY group and the agent's cost rule", m)
 				}
 			}

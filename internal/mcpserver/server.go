@@ -26,6 +26,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/emrctl/emrctl/internal/approval"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/policy"
 	"github.com/emrctl/emrctl/internal/provider"
@@ -65,7 +66,20 @@ type Options struct {
 	// time a person takes to answer a confirmation (default
 	// DefaultCallTimeout).
 	CallTimeout time.Duration
+	// Approvals, when set, lets a write of a client that cannot show a
+	// confirmation dialog wait for an approver instead of being refused:
+	// the confirmation is queued (Via "mcp") and the call waits until it
+	// is decided or ApprovalWait ends.
+	Approvals *approval.Store
+	// ApprovalWait bounds that wait (default DefaultApprovalWait).
+	ApprovalWait time.Duration
+	// ApprovalPoll is how often a waiting call looks at its approval
+	// (default one second).
+	ApprovalPoll time.Duration
 }
+
+// DefaultApprovalWait is how long a write waits for an approver.
+const DefaultApprovalWait = 15 * time.Minute
 
 // DefaultReplayWindow is how long an identical write tool call is taken
 // for a re-delivery of the same call.
@@ -102,6 +116,12 @@ func New(o Options) (*Server, error) {
 	}
 	if o.TicketTTL <= 0 {
 		o.TicketTTL = 5 * time.Minute
+	}
+	if o.ApprovalWait <= 0 {
+		o.ApprovalWait = DefaultApprovalWait
+	}
+	if o.ApprovalPoll <= 0 {
+		o.ApprovalPoll = time.Second
 	}
 	switch {
 	case o.ReplayWindow == 0:
@@ -260,6 +280,7 @@ func add[In, Out any](s *Server, t tool[In], h func(ctx context.Context, c *tool
 		c := s.newCall(req, t.name, in)
 		c.confirm.budget = b
 		out, err := h(ctx, c, in)
+		c.confirm.finish(ctx, out, err)
 		var late *deadlineError
 		if err != nil && errors.As(context.Cause(ctx), &late) {
 			err = &stoppedError{cause: late, err: err}

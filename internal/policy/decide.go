@@ -96,7 +96,7 @@ func (o CreateCluster) decide(b *builder, _ Actor, _ *Policy, l Limits) {
 // step (splitting a scale-out into steps under a limit changes nothing).
 func agentCost(b *builder, a Actor) {
 	if a.Kind.Untrusted() {
-		b.confirm(safetext.F("An agent's write that adds cost needs the person's confirmation, whatever its size."))
+		b.confirm(safetext.F("A write by an agent or a REST token that adds cost needs a person's confirmation, whatever its size."))
 	}
 }
 

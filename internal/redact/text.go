@@ -39,14 +39,19 @@ var (
 
 	// accessKeyID matches Alibaba (permanent and STS) and AWS access key IDs.
 	accessKeyID = regexp.MustCompile(`LTAI[0-9A-Za-z]{12,30}|STS\.[0-9A-Za-z]{16,40}|(?:AKIA|ASIA)[0-9A-Z]{16}`)
+
+	// apiToken matches emrctl's own bearer tokens (package auth):
+	// emrctl_, a 16-hex ID, '_' and a 43-character base64url secret.
+	apiToken = regexp.MustCompile(`emrctl_[0-9a-f]{16}_[A-Za-z0-9_-]{43}`)
 )
 
 // String scrubs secret-looking substrings from free text: PEM private keys,
 // Authorization header values (ACS3-HMAC-SHA256, AWS4-HMAC-SHA256, Bearer,
 // Basic, ...), passwords in URLs (including JDBC), key=value and "key": "value"
 // pairs whose key is secret (see IsSecretKey; this covers x-acs-security-token,
-// X-Amz-Security-Token, password= query parameters and the like), and Alibaba
-// and AWS access key IDs. Secrets that no pattern recognises need a Registry.
+// X-Amz-Security-Token, password= query parameters and the like), Alibaba
+// and AWS access key IDs, and emrctl's API tokens. Secrets that no pattern
+// recognises need a Registry.
 func String(s string) string {
 	if s == "" {
 		return s
@@ -71,6 +76,9 @@ func String(s string) string {
 	}
 	if containsAnyOf(s, keyIDPrefixes) {
 		s = accessKeyID.ReplaceAllLiteralString(s, Marker)
+	}
+	if strings.Contains(s, "emrctl_") {
+		s = apiToken.ReplaceAllLiteralString(s, Marker)
 	}
 	return s
 }

@@ -1,5 +1,5 @@
-// Package mcp holds 'emrctl mcp' (the MCP server on stdio) and 'emrctl
-// serve --mcp' (the MCP server over streamable HTTP). Both serve the
+// Package mcp holds 'emrctl mcp', the MCP server on stdio, and the setup
+// it shares with 'emrctl serve --mcp' (internal/cli/serve): both serve the
 // engine of the selected profile to AI agents through internal/mcpserver;
 // the commands only wire streams, listeners and flags.
 package mcp
@@ -10,25 +10,22 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
-	"strings"
+	"path/filepath"
 	"time"
 
 	mcpsdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
+	"github.com/emrctl/emrctl/internal/approval"
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/mcpserver"
+	"github.com/emrctl/emrctl/internal/session"
 )
-
-// DefaultListen is where 'serve --mcp' listens unless told otherwise.
-const DefaultListen = "127.0.0.1:8765"
 
 type stdioOptions struct {
 	f           *cmdutil.Factory
 	allowWrites bool
-	server      serverFlags
+	server      ServerFlags
 }
 
 // NewCmd returns 'emrctl mcp'.
@@ -66,31 +63,45 @@ Configure a client with the command line, e.g. in its mcpServers settings:
 		},
 	}
 	cmd.Flags().BoolVar(&o.allowWrites, "allow-writes", false, "offer the write tools (scale, create, auto scaling, attributes); confirmations still reach the person")
-	o.server.addFlags(cmd)
+	o.server.AddFlags(cmd)
 	return cmd
 }
 
-// serverFlags are the flags both transports share.
-type serverFlags struct {
-	replay      time.Duration
-	callTimeout time.Duration
+// ServerFlags are the MCP server's flags both transports share.
+type ServerFlags struct {
+	replay       time.Duration
+	callTimeout  time.Duration
+	approvals    bool
+	approvalWait time.Duration
+	// ApprovalTTL is how long a queued approval waits for a decision
+	// (emrctl serve --approval-ttl); zero means approval.DefaultTTL.
+	ApprovalTTL time.Duration
 }
 
-// addFlags adds --replay-window (how long an identical write tool call is
+// AddFlags adds --replay-window (how long an identical write tool call is
 // answered from the record instead of being applied again) and
 // --call-timeout.
-func (sf *serverFlags) addFlags(cmd *cobra.Command) {
+func (sf *ServerFlags) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&sf.replay, "replay-window", mcpserver.DefaultReplayWindow,
 		"an identical write call that succeeded this recently (and was the last write on its target) is answered from the record, "+
 			"not applied again; 0 turns it off (clients then pass a new idempotencyKey per distinct write)")
 	cmd.Flags().DurationVar(&sf.callTimeout, "call-timeout", mcpserver.DefaultCallTimeout,
 		"the longest one tool call may work, not counting the time a person takes to answer a confirmation; "+
 			"a call stopped at it says what was done and how to resume")
+	cmd.Flags().BoolVar(&sf.approvals, "approvals", false,
+		"a write of an MCP client that cannot show a confirmation dialog waits for a person with the approver role "+
+			"(emrctl serve console, or POST /v1/approvals/{id}/approve) instead of being refused")
+	cmd.Flags().DurationVar(&sf.approvalWait, "approval-wait", mcpserver.DefaultApprovalWait,
+		"with --approvals, how long a write waits for an approver before its approval is withdrawn")
 }
 
-func (sf serverFlags) check() error {
+// Check validates the flags before anything is opened.
+func (sf ServerFlags) Check() error {
 	if sf.callTimeout <= 0 {
 		return cmdutil.FlagErrorf("--call-timeout %s: want a positive duration, e.g. 2m", sf.callTimeout)
+	}
+	if sf.approvalWait <= 0 {
+		return cmdutil.FlagErrorf("--approval-wait %s: want a positive duration, e.g. 15m", sf.approvalWait)
 	}
 	return nil
 }
@@ -103,85 +114,10 @@ func replayOption(d time.Duration) time.Duration {
 	return d
 }
 
-type serveOptions struct {
-	f           *cmdutil.Factory
-	mcp         bool
-	listen      string
-	allowRemote bool
-	allowWrites bool
-	server      serverFlags
-}
-
-// NewServeCmd returns 'emrctl serve'.
-func NewServeCmd(f *cmdutil.Factory) *cobra.Command { return newServeCmd(f, nil) }
-
-// newServeCmd builds 'emrctl serve'; run, when not nil, replaces its work
-// (tests).
-func newServeCmd(f *cmdutil.Factory, run func(context.Context, *serveOptions) error) *cobra.Command {
-	o := &serveOptions{f: f}
-	cmd := &cobra.Command{
-		Use:   "serve --mcp [--listen ADDR]",
-		Short: "Serve emrctl to AI agents over MCP streamable HTTP",
-		Long: `Serve emrctl's MCP tools over streamable HTTP at http://ADDR/mcp, for MCP clients
-that connect to a URL. It listens on loopback (127.0.0.1:8765) by default and
-has no authentication of its own: a non-loopback address is refused unless
---allow-remote is given.
-
-The tools, their limits and their confirmations are those of 'emrctl mcp':
-read-only unless --allow-writes, confirmations through the client's dialog.`,
-		Example: `  emrctl serve --mcp
-  emrctl serve --mcp --listen 127.0.0.1:9000 --allow-writes`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if !o.mcp {
-				return cmdutil.FlagErrorf("nothing to serve: pass --mcp (the MCP server is the only thing 'serve' offers so far)")
-			}
-			if err := checkListen(o.listen, o.allowRemote); err != nil {
-				return err
-			}
-			if run != nil {
-				return run(cmd.Context(), o)
-			}
-			return runServe(cmd.Context(), o)
-		},
-	}
-	fl := cmd.Flags()
-	fl.BoolVar(&o.mcp, "mcp", false, "serve the MCP server (streamable HTTP at /mcp)")
-	fl.StringVar(&o.listen, "listen", DefaultListen, "address to listen on (loopback unless --allow-remote)")
-	fl.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --listen address; the server has no authentication")
-	fl.BoolVar(&o.allowWrites, "allow-writes", false, "offer the write tools; confirmations still reach the person")
-	o.server.addFlags(cmd)
-	return cmd
-}
-
-// checkListen refuses an address that is not loopback unless allowed.
-func checkListen(addr string, allowRemote bool) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return cmdutil.FlagErrorf("--listen %q: want host:port, e.g. %s", addr, DefaultListen)
-	}
-	if isLoopback(host) || allowRemote {
-		return nil
-	}
-	shown := host
-	if shown == "" {
-		shown = "every interface"
-	}
-	return cmdutil.FlagErrorf("--listen %s would serve on %s, not on loopback: the MCP server has no authentication, so anyone who can "+
-		"reach it could use its tools. Listen on 127.0.0.1, or pass --allow-remote behind an authenticating proxy", addr, shown)
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// newServer opens the profile's session and builds the MCP server on it.
-func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool, sf serverFlags) (*mcpserver.Server, string, error) {
-	if err := sf.check(); err != nil {
+// NewServer opens the profile's session and builds the MCP server on it;
+// the string describes it for a banner (profile, region, mode).
+func NewServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool, sf ServerFlags) (*mcpserver.Server, string, error) {
+	if err := sf.Check(); err != nil {
 		return nil, "", err
 	}
 	s, err := f.Session(ctx)
@@ -189,15 +125,25 @@ func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool, sf ser
 		return nil, "", err
 	}
 	log := slog.New(slog.NewTextHandler(f.IOStreams.ErrOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := mcpserver.New(mcpserver.Options{
+	o := mcpserver.Options{
 		Engine: s.Engine, AllowWrites: allowWrites, Version: f.Version, Secrets: s.Secrets, Logger: log, ReplayWindow: replayOption(sf.replay), CallTimeout: sf.callTimeout,
 		Getenv: func(k string) (string, bool) { v := f.Getenv(k); return v, v != "" },
-	})
+	}
+	if sf.approvals {
+		if o.Approvals, err = OpenApprovals(f, s, sf.ApprovalTTL); err != nil {
+			return nil, "", err
+		}
+		o.ApprovalWait = sf.approvalWait
+	}
+	srv, err := mcpserver.New(o)
 	if err != nil {
 		return nil, "", err
 	}
 	mode := "read-only"
-	if allowWrites {
+	switch {
+	case allowWrites && sf.approvals:
+		mode = "writes allowed, confirmed by the person or, without a dialog, by an approver"
+	case allowWrites:
 		mode = "writes allowed, confirmed by the person"
 	}
 	return srv, fmt.Sprintf("profile %s, region %s, %s", s.Name, s.Engine.Region(), mode), nil
@@ -205,7 +151,7 @@ func newServer(ctx context.Context, f *cmdutil.Factory, allowWrites bool, sf ser
 
 func runStdio(ctx context.Context, o *stdioOptions) error {
 	f := o.f
-	srv, about, err := newServer(ctx, f, o.allowWrites, o.server)
+	srv, about, err := NewServer(ctx, f, o.allowWrites, o.server)
 	if err != nil {
 		return err
 	}
@@ -220,39 +166,34 @@ func runStdio(ctx context.Context, o *stdioOptions) error {
 	return err
 }
 
-func runServe(ctx context.Context, o *serveOptions) error {
-	f := o.f
-	srv, about, err := newServer(ctx, f, o.allowWrites, o.server)
+// approvalKeyEnv holds the approval key (base64) of servers that share a
+// database but not a data directory.
+const approvalKeyEnv = "EMRCTL_APPROVAL_KEY"
+
+// OpenApprovals opens the approval queue in the session's journal, its
+// replay requests sealed with the key from EMRCTL_APPROVAL_KEY or from
+// approval.key in the data directory (created on first use).
+func OpenApprovals(f *cmdutil.Factory, s *session.Session, ttl time.Duration) (*approval.Store, error) {
+	var (
+		key []byte
+		err error
+	)
+	if v := f.Getenv(approvalKeyEnv); v != "" {
+		if key, err = approval.ParseKey(v); err != nil {
+			return nil, fmt.Errorf("%s: %w", approvalKeyEnv, err)
+		}
+	} else {
+		paths, perr := f.Paths()
+		if perr != nil {
+			return nil, perr
+		}
+		if key, err = approval.LoadKey(filepath.Join(paths.DataDir, "approval.key")); err != nil {
+			return nil, err
+		}
+	}
+	sealer, err := approval.NewSealer(key)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ln, err := net.Listen("tcp", o.listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.listen, err)
-	}
-	host, _, _ := net.SplitHostPort(o.listen)
-	if !isLoopback(host) {
-		fmt.Fprintf(f.IOStreams.ErrOut, "warning: serving MCP on %s, beyond loopback and without authentication: anyone who can reach it can use its tools\n", ln.Addr())
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/mcp", srv.HTTPHandler())
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	fmt.Fprintf(f.IOStreams.ErrOut, "emrctl MCP server on http://%s/mcp (%s, %d tools)\n", ln.Addr(), about, len(srv.ToolNames()))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(sctx)
-	}()
-	err = hs.Serve(ln)
-	stop()
-	<-done
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
-	}
-	return err
+	return approval.NewStore(s.Engine.Journal().DB(), sealer, ttl, nil), nil
 }

@@ -1,0 +1,3 @@
+package rest
+
+//go:generate go tool ogen --config ogen.yml --target oas --package oas --clean ../../api/openapi.yaml
