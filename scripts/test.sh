@@ -63,6 +63,44 @@ if [ -n "$(find_chromium)" ]; then
   export EMRCTL_REQUIRE_BROWSER=1
 fi
 
+echo "== postgresql (server binaries for the PostgreSQL tests)"
+# The PostgreSQL tests start their own server (internal/pgtest: initdb in a
+# temporary directory, a free loopback port, an unprivileged user when run
+# as root) from the binaries of Debian's postgresql package; none is started
+# here. Install them when missing (as root, or with sudo that needs no
+# password); once they are there, those tests must run instead of skipping.
+find_postgres() {
+  local d
+  for d in ${EMRCTL_POSTGRES_BIN:-${PATH//:/ } /usr/lib/postgresql/*/bin}; do
+    if [ -x "$d/initdb" ] && [ -x "$d/postgres" ]; then echo "$d"; break; fi
+  done
+}
+install_postgres() {
+  local log; log=$(mktemp)
+  if "$@" apt-get update -qq >"$log" 2>&1 &&
+     "$@" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >>"$log" 2>&1; then
+    echo "installed postgresql"
+  else
+    echo "apt-get could not install postgresql; the PostgreSQL tests will be skipped:"; tail -n 5 "$log"
+  fi
+  rm -f "$log"
+}
+if [ -z "$(find_postgres)" ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "the PostgreSQL server binaries are missing and there is no apt-get to install them: the PostgreSQL tests will be skipped (or set EMRCTL_POSTGRES_BIN to their directory)"
+  elif [ "$(id -u)" -eq 0 ]; then
+    install_postgres
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    install_postgres sudo -n
+  else
+    echo "the PostgreSQL server binaries are missing and installing them needs root (sudo asks for a password): the PostgreSQL tests will be skipped"
+  fi
+fi
+if [ -n "$(find_postgres)" ]; then
+  echo "using $(find_postgres)"
+  export EMRCTL_REQUIRE_POSTGRES=1
+fi
+
 echo "== go test"
 # Sandbox clusters finish their work at once in tests.
 export EMRCTL_SANDBOX_SPEED=0
