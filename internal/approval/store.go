@@ -8,19 +8,23 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/emrctl/emrctl/internal/journal"
 )
 
-// Store keeps approvals in the journal's database (table approvals), so
-// every process of a profile, and every server on a shared database,
-// sees one queue.
+// Store keeps approvals in the journal's database (table approvals), a
+// SQLite file or PostgreSQL, so every process of a profile, and every
+// server on a shared database, sees one queue.
 type Store struct {
 	db     *sql.DB
+	d      journal.Dialect
 	sealer *Sealer
 	now    func() time.Time
 	ttl    time.Duration
 }
 
-// NewStore returns the queue in db (the journal's), sealing replay
+// NewStore returns the queue in db (the journal's, from Journal.DB; its
+// dialect follows the database), sealing replay
 // requests with sealer. ttl <= 0 means DefaultTTL; now nil means
 // time.Now.
 func NewStore(db *sql.DB, sealer *Sealer, ttl time.Duration, now func() time.Time) *Store {
@@ -30,7 +34,7 @@ func NewStore(db *sql.DB, sealer *Sealer, ttl time.Duration, now func() time.Tim
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, sealer: sealer, now: now, ttl: ttl}
+	return &Store{db: db, d: journal.DialectOf(db), sealer: sealer, now: now, ttl: ttl}
 }
 
 const columns = `id, route, confirmation, request_hash, requested_by, requested_via, created_ns, expires_ns,
@@ -49,10 +53,16 @@ func (s *Store) Enqueue(ctx context.Context, a *Approval, payload []byte) (*Appr
 		return nil, err
 	}
 	defer tx.Rollback()
+	// PostgreSQL: one Enqueue of a request by a requester at a time, so
+	// the second finds the first's approval (SQLite's transactions all
+	// run alone).
+	if err := s.d.Serialize(ctx, tx, "approval:"+a.Route+"|"+a.RequestedBy+"|"+a.RequestHash); err != nil {
+		return nil, err
+	}
 	now := s.now()
-	if old, err := scanOne(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM approvals
+	if old, err := scanOne(tx.QueryRowContext(ctx, s.d.Rebind(`SELECT `+columns+` FROM approvals
 		WHERE request_hash = ? AND requested_by = ? AND route = ? AND status = 'pending' AND expires_ns > ?
-		ORDER BY created_ns DESC LIMIT 1`, a.RequestHash, a.RequestedBy, a.Route, now.UnixNano())); err == nil {
+		ORDER BY created_ns DESC LIMIT 1`), a.RequestHash, a.RequestedBy, a.Route, now.UnixNano())); err == nil {
 		return old, nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
@@ -67,8 +77,8 @@ func (s *Store) Enqueue(ctx context.Context, a *Approval, payload []byte) (*Appr
 	}
 	out := *a
 	out.ID, out.Status, out.CreatedAt, out.ExpiresAt = id, Pending, now.UTC(), now.Add(s.ttl).UTC()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO approvals (id, operation, target, route, confirmation, request_hash,
-		requested_by, requested_via, created_ns, expires_ns, status, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+	if _, err := tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO approvals (id, operation, target, route, confirmation, request_hash,
+		requested_by, requested_via, created_ns, expires_ns, status, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`),
 		id, a.Question.API, a.Question.Target, a.Route, string(q), a.RequestHash, a.RequestedBy, a.Via,
 		now.UnixNano(), out.ExpiresAt.UnixNano(), sealed); err != nil {
 		return nil, err
@@ -85,7 +95,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Approval, error) {
 	if err := s.expire(ctx); err != nil {
 		return nil, err
 	}
-	return scanOne(s.db.QueryRowContext(ctx, `SELECT `+columns+` FROM approvals WHERE id = ?`, id))
+	return scanOne(s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT `+columns+` FROM approvals WHERE id = ?`), id))
 }
 
 // Filter selects approvals for List: by status, after a cursor (the
@@ -118,8 +128,8 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Approval, error) {
 		limit = 100
 	}
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM approvals WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_ns, id LIMIT ?`, args...)
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(`SELECT `+columns+` FROM approvals WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY created_ns, id LIMIT ?`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,14 +155,16 @@ func (s *Store) Decide(ctx context.Context, id string, d Decision) (*Approval, [
 		return nil, nil, err
 	}
 	defer tx.Rollback()
-	a, err := scanOne(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM approvals WHERE id = ?`, id))
+	// FOR UPDATE on PostgreSQL: racing deciders wait here, then read the
+	// decision made, as on SQLite where the transaction runs alone.
+	a, err := scanOne(tx.QueryRowContext(ctx, s.d.Rebind(`SELECT `+columns+` FROM approvals WHERE id = ?`+s.d.ForUpdate()), id))
 	if err != nil {
 		return nil, nil, err
 	}
 	now := s.now()
 	switch {
 	case a.Status == Pending && !now.Before(a.ExpiresAt):
-		if _, err := tx.ExecContext(ctx, `UPDATE approvals SET status = 'expired', sealed = NULL WHERE id = ?`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, s.d.Rebind(`UPDATE approvals SET status = 'expired', sealed = NULL WHERE id = ?`), id); err != nil {
 			return nil, nil, err
 		}
 		if err := tx.Commit(); err != nil {
@@ -168,7 +180,7 @@ func (s *Store) Decide(ctx context.Context, id string, d Decision) (*Approval, [
 		return nil, nil, err
 	}
 	var sealed []byte
-	if err := tx.QueryRowContext(ctx, `SELECT sealed FROM approvals WHERE id = ?`, id).Scan(&sealed); err != nil {
+	if err := tx.QueryRowContext(ctx, s.d.Rebind(`SELECT sealed FROM approvals WHERE id = ?`), id).Scan(&sealed); err != nil {
 		return nil, nil, err
 	}
 	status, answer := Rejected, []byte(`{}`)
@@ -180,8 +192,8 @@ func (s *Store) Decide(ctx context.Context, id string, d Decision) (*Approval, [
 			return nil, nil, err
 		}
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE approvals SET status = ?, decided_by = ?, decided_ns = ?, reason = ?, answer = ?, sealed = NULL
-		WHERE id = ? AND status = 'pending'`, string(status), d.By, now.UnixNano(), d.Reason, string(answer), id)
+	res, err := tx.ExecContext(ctx, s.d.Rebind(`UPDATE approvals SET status = ?, decided_by = ?, decided_ns = ?, reason = ?, answer = ?, sealed = NULL
+		WHERE id = ? AND status = 'pending'`), string(status), d.By, now.UnixNano(), d.Reason, string(answer), id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -216,7 +228,7 @@ func (s *Store) Finish(ctx context.Context, id string, ok bool, result any) (*Ap
 	if !ok {
 		status = Failed
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE approvals SET status = ?, result = ?, finished_ns = ? WHERE id = ? AND status = 'approved'`,
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE approvals SET status = ?, result = ?, finished_ns = ? WHERE id = ? AND status = 'approved'`),
 		string(status), string(raw), s.now().UnixNano(), id)
 	if err != nil {
 		return nil, err
@@ -230,7 +242,7 @@ func (s *Store) Finish(ctx context.Context, id string, ok bool, result any) (*Ap
 // expire records every pending approval past its expiry as expired and
 // drops its sealed request.
 func (s *Store) expire(ctx context.Context) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE approvals SET status = 'expired', sealed = NULL WHERE status = 'pending' AND expires_ns <= ?`,
+	_, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE approvals SET status = 'expired', sealed = NULL WHERE status = 'pending' AND expires_ns <= ?`),
 		s.now().UnixNano())
 	return err
 }
@@ -283,8 +295,8 @@ func scan(r scanner) (*Approval, error) {
 // MCP call that gave up): a compare-and-set, so an approver racing it
 // either decided first or finds it expired.
 func (s *Store) Withdraw(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE approvals SET status = 'expired', sealed = NULL, reason = 'the requester stopped waiting'
-		WHERE id = ? AND status = 'pending'`, id)
+	res, err := s.db.ExecContext(ctx, s.d.Rebind(`UPDATE approvals SET status = 'expired', sealed = NULL, reason = 'the requester stopped waiting'
+		WHERE id = ? AND status = 'pending'`), id)
 	if err != nil {
 		return err
 	}

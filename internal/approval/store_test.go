@@ -13,6 +13,7 @@ import (
 
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/journal"
+	"github.com/emrctl/emrctl/internal/pgtest"
 )
 
 // fakeClock is a settable clock for expiry.
@@ -33,11 +34,34 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// newTestStore opens a real journal file and a queue in it.
-func newTestStore(t *testing.T) (*Store, *fakeClock, string) {
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// backend is a kind of journal database the queue lives in.
+type backend struct {
+	name string
+	// location returns a fresh journal's file or URL.
+	location func(t *testing.T) string
+}
+
+var backends = []backend{
+	{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "journal.db") }},
+	{"postgres", func(t *testing.T) string { return pgtest.Shared(t).NewDatabase(t) }},
+}
+
+// newTestStore opens a real journal of bk and a queue in it; it returns
+// the journal's location too.
+func newTestStore(t *testing.T, bk backend) (*Store, *fakeClock, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "journal.db")
-	j, err := journal.Open(context.Background(), path, journal.Options{})
+	loc := bk.location(t)
+	clk := &fakeClock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+	return openStore(t, loc, clk), clk, loc
+}
+
+// openStore opens the journal at loc (a handle of its own, as another
+// process would have) and a queue in it on clk.
+func openStore(t *testing.T, loc string, clk *fakeClock) *Store {
+	t.Helper()
+	j, err := journal.Open(context.Background(), loc, journal.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +70,7 @@ func newTestStore(t *testing.T) (*Store, *fakeClock, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &fakeClock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
-	return NewStore(j.DB(), sealer, time.Hour, clk.now), clk, path
+	return NewStore(j.DB(), sealer, time.Hour, clk.now)
 }
 
 func question() Question {
@@ -63,8 +86,8 @@ func enqueue(t *testing.T, s *Store, by, hash string, payload string) *Approval 
 	return a
 }
 
-func TestEnqueueIdenticalPendingIsOneApproval(t *testing.T) {
-	s, _, _ := newTestStore(t)
+func testEnqueueIdenticalPendingIsOneApproval(t *testing.T, bk backend) {
+	s, _, _ := newTestStore(t, bk)
 	a := enqueue(t, s, "ci", "h1", "p")
 	b := enqueue(t, s, "ci", "h1", "p")
 	c := enqueue(t, s, "other", "h1", "p")
@@ -79,8 +102,8 @@ func TestEnqueueIdenticalPendingIsOneApproval(t *testing.T) {
 	}
 }
 
-func TestDecideOnceUnderRace(t *testing.T) {
-	s, _, _ := newTestStore(t)
+func testDecideOnceUnderRace(t *testing.T, bk backend) {
+	s, _, _ := newTestStore(t, bk)
 	a := enqueue(t, s, "ci", "h1", "the request")
 	var wins atomic.Int32
 	var wg sync.WaitGroup
@@ -115,8 +138,8 @@ func TestDecideOnceUnderRace(t *testing.T) {
 	}
 }
 
-func TestExpiredApprovalCannotBeDecided(t *testing.T) {
-	s, clk, _ := newTestStore(t)
+func testExpiredApprovalCannotBeDecided(t *testing.T, bk backend) {
+	s, clk, _ := newTestStore(t, bk)
 	a := enqueue(t, s, "ci", "h1", "p")
 	clk.advance(time.Hour)
 	_, payload, err := s.Decide(context.Background(), a.ID, Decision{Approve: true, By: "alice"})
@@ -130,8 +153,8 @@ func TestExpiredApprovalCannotBeDecided(t *testing.T) {
 	}
 }
 
-func TestDecideRefusals(t *testing.T) {
-	s, _, _ := newTestStore(t)
+func testDecideRefusals(t *testing.T, bk backend) {
+	s, _, _ := newTestStore(t, bk)
 	a := enqueue(t, s, "ci", "h1", "p")
 	if _, _, err := s.Decide(context.Background(), a.ID, Decision{Approve: true, By: "ci"}); !errors.Is(err, ErrSelfApproval) {
 		t.Errorf("self approval: %v", err)
@@ -157,11 +180,15 @@ func TestDecideRefusals(t *testing.T) {
 	}
 }
 
-func TestSealedRequestNeverInTheClear(t *testing.T) {
-	s, _, path := newTestStore(t)
+func testSealedRequestNeverInTheClear(t *testing.T, bk backend) {
+	s, _, path := newTestStore(t, bk)
 	secret := "RootPassword-Do-Not-Leak-42"
 	a := enqueue(t, s, "ci", "h1", `{"password":"`+secret+`"}`)
-	for _, f := range []string{path, path + "-wal"} {
+	files := []string{path, path + "-wal"}
+	if journal.IsURL(path) {
+		files = nil // the server's files; the column check below covers PostgreSQL
+	}
+	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
@@ -198,8 +225,8 @@ func TestSealerBindsTheApproval(t *testing.T) {
 	}
 }
 
-func TestListPagesAndFilters(t *testing.T) {
-	s, clk, _ := newTestStore(t)
+func testListPagesAndFilters(t *testing.T, bk backend) {
+	s, clk, _ := newTestStore(t, bk)
 	var ids []string
 	for i := range 5 {
 		clk.advance(time.Second)
@@ -222,8 +249,8 @@ func TestListPagesAndFilters(t *testing.T) {
 	}
 }
 
-func TestFinishOnlyAfterApproval(t *testing.T) {
-	s, _, _ := newTestStore(t)
+func testFinishOnlyAfterApproval(t *testing.T, bk backend) {
+	s, _, _ := newTestStore(t, bk)
 	a := enqueue(t, s, "ci", "h1", "p")
 	if _, err := s.Finish(context.Background(), a.ID, true, map[string]string{"status": "sent"}); err == nil {
 		t.Fatal("a pending approval was finished")
@@ -252,8 +279,8 @@ func TestGrantedAnswersOnlyTheApprovedRequest(t *testing.T) {
 	}
 }
 
-func TestWithdrawRacesDecide(t *testing.T) {
-	s, _, _ := newTestStore(t)
+func testWithdrawRacesDecide(t *testing.T, bk backend) {
+	s, _, _ := newTestStore(t, bk)
 	a := enqueue(t, s, "agent", "h1", "p")
 	if err := s.Withdraw(context.Background(), a.ID); err != nil {
 		t.Fatal(err)
@@ -271,8 +298,8 @@ func TestWithdrawRacesDecide(t *testing.T) {
 	}
 }
 
-func TestApprovalKeepsTheApproversAnswer(t *testing.T) {
-	s, _, _ := newTestStore(t)
+func testApprovalKeepsTheApproversAnswer(t *testing.T, bk backend) {
+	s, _, _ := newTestStore(t, bk)
 	q := question()
 	q.NeedsCostAck, q.Cost, q.RequireTypedName = true, "more nodes", "prod"
 	a, err := s.Enqueue(context.Background(), &Approval{Route: "r", Question: q, RequestHash: "h", RequestedBy: "ci"}, nil)
@@ -288,5 +315,115 @@ func TestApprovalKeepsTheApproversAnswer(t *testing.T) {
 	}
 	if want := (engine.Answer{Yes: true, CostAck: true, TypedName: "prod"}); got.Answer != want {
 		t.Errorf("answer = %+v, want %+v", got.Answer, want)
+	}
+}
+
+// suite is every queue test; TestStores runs it on SQLite and PostgreSQL.
+var suite = []struct {
+	name string
+	fn   func(*testing.T, backend)
+}{
+	{"EnqueueIdenticalPendingIsOneApproval", testEnqueueIdenticalPendingIsOneApproval},
+	{"DecideOnceUnderRace", testDecideOnceUnderRace},
+	{"ExpiredApprovalCannotBeDecided", testExpiredApprovalCannotBeDecided},
+	{"DecideRefusals", testDecideRefusals},
+	{"SealedRequestNeverInTheClear", testSealedRequestNeverInTheClear},
+	{"ListPagesAndFilters", testListPagesAndFilters},
+	{"FinishOnlyAfterApproval", testFinishOnlyAfterApproval},
+	{"WithdrawRacesDecide", testWithdrawRacesDecide},
+	{"ApprovalKeepsTheApproversAnswer", testApprovalKeepsTheApproversAnswer},
+	{"EnqueueRaceAcrossHandles", testEnqueueRaceAcrossHandles},
+	{"DecideRaceAcrossHandles", testDecideRaceAcrossHandles},
+}
+
+func TestStores(t *testing.T) {
+	for _, bk := range backends {
+		t.Run(bk.name, func(t *testing.T) {
+			for _, tc := range suite {
+				t.Run(tc.name, func(t *testing.T) { tc.fn(t, bk) })
+			}
+		})
+	}
+}
+
+// stores opens n queues on one fresh journal, each through its own
+// journal handle, as n server replicas would.
+func stores(t *testing.T, bk backend, n int) []*Store {
+	loc := bk.location(t)
+	clk := &fakeClock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+	out := make([]*Store, n)
+	for i := range out {
+		out[i] = openStore(t, loc, clk)
+	}
+	return out
+}
+
+// together runs fn(i) for i in [0, n) in goroutines released at once.
+func together(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			fn(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
+
+func testEnqueueRaceAcrossHandles(t *testing.T, bk backend) {
+	const n = 6
+	ss := stores(t, bk, n)
+	ids := make([]string, n)
+	errs := make([]error, n)
+	together(n, func(i int) {
+		a, err := ss[i].Enqueue(context.Background(), &Approval{Route: "scaleOut", Question: question(), RequestHash: "h1",
+			RequestedBy: "ci", Via: "rest"}, []byte("p"))
+		if err == nil {
+			ids[i] = a.ID
+		}
+		errs[i] = err
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Enqueue on replica %d: %v", i, err)
+		}
+		if ids[i] != ids[0] {
+			t.Errorf("replica %d got approval %s, replica 0 got %s: want one approval", i, ids[i], ids[0])
+		}
+	}
+	list, err := ss[0].List(context.Background(), Filter{})
+	if err != nil || len(list) != 1 {
+		t.Errorf("List = %d approvals, %v, want 1", len(list), err)
+	}
+}
+
+func testDecideRaceAcrossHandles(t *testing.T, bk backend) {
+	const n = 6
+	ss := stores(t, bk, n)
+	a := enqueue(t, ss[0], "ci", "h1", "the request")
+	errs := make([]error, n)
+	together(n, func(i int) {
+		_, _, errs[i] = ss[i].Decide(context.Background(), a.ID, Decision{Approve: true, By: "alice"})
+	})
+	wins := 0
+	for i, err := range errs {
+		var de *DecidedError
+		switch {
+		case err == nil:
+			wins++
+		case errors.As(err, &de):
+			if de.Status != Approved {
+				t.Errorf("replica %d: DecidedError status %s, want %s", i, de.Status, Approved)
+			}
+		default:
+			t.Errorf("replica %d: Decide = %v", i, err)
+		}
+	}
+	if wins != 1 {
+		t.Errorf("%d replicas decided, want exactly 1", wins)
 	}
 }

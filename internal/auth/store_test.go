@@ -3,14 +3,17 @@ package auth_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/emrctl/emrctl/internal/auth"
 	"github.com/emrctl/emrctl/internal/auth/authtest"
 	"github.com/emrctl/emrctl/internal/journal"
+	"github.com/emrctl/emrctl/internal/pgtest"
 )
 
 func TestMemoryStore(t *testing.T) {
@@ -19,11 +22,72 @@ func TestMemoryStore(t *testing.T) {
 	})
 }
 
-func TestSQLiteStore(t *testing.T) {
-	authtest.Run(t, func(t *testing.T, now func() time.Time) auth.Store {
-		j := openJournal(t, filepath.Join(t.TempDir(), "journal.db"))
-		return auth.NewSQLiteStore(j, auth.WithClock(now))
-	})
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// journals are the two kinds of journal database a SQLStore lives in; each
+// returns the location of a fresh one.
+var journals = []struct {
+	name     string
+	location func(t *testing.T) string
+}{
+	{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "journal.db") }},
+	{"postgres", func(t *testing.T) string { return pgtest.Shared(t).NewDatabase(t) }},
+}
+
+func TestSQLStore(t *testing.T) {
+	for _, jt := range journals {
+		t.Run(jt.name, func(t *testing.T) {
+			authtest.Run(t, func(t *testing.T, now func() time.Time) auth.Store {
+				return auth.NewSQLStore(openJournal(t, jt.location(t)), auth.WithClock(now))
+			})
+		})
+	}
+}
+
+// TestSQLStoreNameRace creates one name from several journal handles (own
+// pools, like separate processes) at once: one wins, the rest are told
+// the name is taken.
+func TestSQLStoreNameRace(t *testing.T) {
+	for _, jt := range journals {
+		t.Run(jt.name, func(t *testing.T) {
+			ctx := context.Background()
+			loc := jt.location(t)
+			const n = 6
+			stores := make([]*auth.SQLStore, n)
+			for i := range stores {
+				stores[i] = auth.NewSQLStore(openJournal(t, loc))
+			}
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i, s := range stores {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					_, _, errs[i] = s.Create(ctx, "ci", auth.Operator, time.Hour, "ana")
+				}()
+			}
+			close(start)
+			wg.Wait()
+			won := 0
+			for i, err := range errs {
+				switch {
+				case err == nil:
+					won++
+				case !errors.Is(err, auth.ErrNameTaken):
+					t.Errorf("store %d: Create = %v, want nil or %v", i, err, auth.ErrNameTaken)
+				}
+			}
+			if won != 1 {
+				t.Errorf("%d stores created the name, want 1", won)
+			}
+			list, err := stores[0].List(ctx)
+			if err != nil || len(list) != 1 {
+				t.Errorf("List = %d tokens, %v, want 1", len(list), err)
+			}
+		})
+	}
 }
 
 func openJournal(t *testing.T, path string) *journal.Journal {

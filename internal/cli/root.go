@@ -22,6 +22,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/config"
 	"github.com/emrctl/emrctl/internal/cli/discover"
 	"github.com/emrctl/emrctl/internal/cli/gateway"
+	"github.com/emrctl/emrctl/internal/cli/journal"
 	mcpcmd "github.com/emrctl/emrctl/internal/cli/mcp"
 	"github.com/emrctl/emrctl/internal/cli/node"
 	"github.com/emrctl/emrctl/internal/cli/nodegroup"
@@ -151,6 +152,7 @@ var extraCommands = []func(*cmdutil.Factory) *cobra.Command{
 	mcpcmd.NewCmd,
 	serve.NewCmd,
 	token.NewCmd,
+	journal.NewCmd,
 	newVersionCmd,
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -64,6 +65,52 @@ type Timeouts struct {
 type File struct {
 	CurrentProfile string              `yaml:"currentProfile,omitempty" json:"currentProfile,omitempty"`
 	Profiles       map[string]*Profile `yaml:"profiles,omitempty" json:"profiles,omitempty"`
+	// Journal is a PostgreSQL URL (postgres:// or postgresql://) of a
+	// journal shared by a team; empty means the SQLite file in the data
+	// directory. It never holds a password (see CheckJournalURL).
+	Journal string `yaml:"journal,omitempty" json:"journal,omitempty"`
+}
+
+// JournalURLEnv names the variable that overrides the configured journal.
+const JournalURLEnv = "EMRCTL_JOURNAL_URL"
+
+// CheckJournalURL checks a journal URL from source (the configuration's
+// journal key, or EMRCTL_JOURNAL_URL): a postgres:// or postgresql:// URL
+// with a host. In the configuration file (allowPassword false) it must
+// not carry a password: that comes from PGPASSWORD or ~/.pgpass, and the
+// file is no place for secrets. Errors never repeat the URL.
+func CheckJournalURL(source, v string, allowPassword bool) error {
+	u, err := url.Parse(v)
+	if err != nil {
+		return fmt.Errorf("%s: not a URL; want postgres://USER@HOST:PORT/DATABASE (unset it to use the SQLite journal in the data directory)", source)
+	}
+	if s := strings.ToLower(u.Scheme); s != "postgres" && s != "postgresql" {
+		return fmt.Errorf("%s: scheme %q is not supported; want postgres://USER@HOST:PORT/DATABASE (unset it to use the SQLite journal in the data directory)", source, u.Scheme)
+	}
+	if u.Host == "" && !u.Query().Has("host") {
+		return fmt.Errorf("%s: the URL has no host; want postgres://USER@HOST:PORT/DATABASE", source)
+	}
+	_, inUser := u.User.Password()
+	if !allowPassword && (inUser || u.Query().Has("password")) {
+		return fmt.Errorf("%s: the URL holds a password, which the configuration file must not store; remove it and give the password in PGPASSWORD or ~/.pgpass", source)
+	}
+	return nil
+}
+
+// JournalLocation returns where the journal is: EMRCTL_JOURNAL_URL (read
+// with getenv), else the configuration's journal URL, else the SQLite file
+// in the data directory.
+func (f *File) JournalLocation(p Paths, getenv func(string) string) (string, error) {
+	if v := getenv(JournalURLEnv); v != "" {
+		if err := CheckJournalURL(JournalURLEnv, v, true); err != nil {
+			return "", err
+		}
+		return v, nil
+	}
+	if f.Journal != "" {
+		return f.Journal, nil
+	}
+	return p.JournalFile(), nil
 }
 
 // Paths says where emrctl keeps its files.
@@ -133,6 +180,11 @@ func Load(path string) (*File, error) {
 	}
 	if f.Profiles == nil {
 		f.Profiles = map[string]*Profile{}
+	}
+	if f.Journal != "" {
+		if err := CheckJournalURL("journal", f.Journal, false); err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
 	}
 	for name, p := range f.Profiles {
 		if err := p.Validate(name); err != nil {

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,5 +87,89 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 				t.Errorf("got no error for %q, want one", body)
 			}
 		})
+	}
+}
+
+func TestCheckJournalURL(t *testing.T) {
+	tests := []struct {
+		name          string
+		url           string
+		allowPassword bool
+		wantErr       string // a word the error must hold; "" means no error
+	}{
+		{name: "postgres", url: "postgres://emr@db.internal:5432/journal?sslmode=require"},
+		{name: "postgresql", url: "postgresql://emr@db/journal"},
+		{name: "host in query", url: "postgres:///journal?host=/run/postgresql"},
+		{name: "password in env", url: "postgres://emr:pw@db/journal", allowPassword: true},
+		{name: "mysql", url: "mysql://emr@db/journal", wantErr: "scheme"},
+		{name: "path", url: "/var/lib/emrctl/journal.db", wantErr: "scheme"},
+		{name: "no host", url: "postgres:///journal", wantErr: "host"},
+		{name: "password in user", url: "postgres://emr:Hunter2@db/journal", wantErr: "PGPASSWORD"},
+		{name: "password in query", url: "postgres://emr@db/journal?password=Hunter2", wantErr: "PGPASSWORD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckJournalURL("journal", tt.url, tt.allowPassword)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("CheckJournalURL(%q) = %v, want nil", tt.url, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("CheckJournalURL(%q) = nil, want an error about %s", tt.url, tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "journal:") {
+				t.Errorf("error %q should name the field and mention %q", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "Hunter2") {
+				t.Errorf("error %q shows the password", err)
+			}
+		})
+	}
+}
+
+func TestJournalLocation(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	paths := Paths{DataDir: "/data"}
+	const url = "postgres://emr@db/journal"
+	tests := []struct {
+		name string
+		file File
+		env  map[string]string
+		want string
+	}{
+		{name: "default file", want: filepath.Join("/data", "journal.db")},
+		{name: "configured URL", file: File{Journal: url}, want: url},
+		{name: "environment wins", file: File{Journal: url}, env: map[string]string{JournalURLEnv: "postgres://ops@other/j"}, want: "postgres://ops@other/j"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.file.JournalLocation(paths, env(tt.env))
+			if err != nil || got != tt.want {
+				t.Errorf("JournalLocation = %q, %v, want %q", got, err, tt.want)
+			}
+		})
+	}
+	if _, err := (&File{}).JournalLocation(paths, env(map[string]string{JournalURLEnv: "mysql://x/y"})); err == nil {
+		t.Errorf("JournalLocation with %s=mysql://... = nil error, want one", JournalURLEnv)
+	}
+}
+
+func TestLoadRejectsPasswordInJournalURL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(path, []byte("journal: postgres://emr:Hunter2@db/journal\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil || strings.Contains(err.Error(), "Hunter2") {
+		t.Errorf("Load = %v, want an error without the password", err)
+	}
+	if err := os.WriteFile(path, []byte("journal: postgres://emr@db/journal\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil || f.Journal != "postgres://emr@db/journal" {
+		t.Errorf("Load = %+v, %v, want the journal URL", f, err)
 	}
 }

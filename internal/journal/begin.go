@@ -192,42 +192,15 @@ func (j *Journal) begin(ctx context.Context, in Intent) (*Attempt, error) {
 		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
 	}
 
-	tx, err := j.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE, see Open
+	var (
+		a  *Attempt
+		id int64
+	)
+	err = j.retryConflicts(ctx, func() (err error) {
+		a, id, err = j.insertAttempt(ctx, in, st, now)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
-	}
-	defer tx.Rollback()
-
-	a := &Attempt{}
-	if err := j.decide(ctx, tx, st.hash, now, a); err != nil {
-		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
-	}
-	if !a.Reused {
-		if a.Token, err = newToken(); err != nil {
-			return nil, fmt.Errorf("journal: begin %s: %w", op, err)
-		}
-		a.Attempt = 1
-	}
-
-	lease := in.Lease
-	if lease <= 0 {
-		lease = j.staleAfter
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO attempts (time_ns, actor, actor_kind, client, profile, provider,
-		region, operation, target, params, intent_hash, idempotency_key, token_kind, token, attempt, status, observed,
-		scope, owner, owner_host, owner_pid, lease_ns)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
-		now.UnixNano(), st.actor, st.actorKind, st.client, st.profile, st.provider, st.region, st.operation,
-		st.target, string(st.params), st.hash, st.key, in.TokenKind, a.Token, a.Attempt, nullJSON(st.observed),
-		st.scope, in.Owner.ID, in.Owner.Host, in.Owner.PID, now.Add(lease).UnixNano())
-	if err != nil {
-		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("journal: begin %s: %w", op, err)
 	}
 
@@ -237,6 +210,49 @@ func (j *Journal) begin(ctx context.Context, in Intent) (*Attempt, error) {
 	}
 	a.Entry = *back
 	return a, nil
+}
+
+// insertAttempt decides on the token of in and inserts its pending row,
+// in one transaction, and returns the attempt and the row's id.
+func (j *Journal) insertAttempt(ctx context.Context, in Intent, st stored, now time.Time) (*Attempt, int64, error) {
+	tx, err := j.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE, see Open
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	// PostgreSQL: Begins of one intent, from any process, one at a time.
+	if err := tx.serialize(ctx, "intent:"+st.hash); err != nil {
+		return nil, 0, err
+	}
+	a := &Attempt{}
+	if err := j.decide(ctx, tx, st.hash, now, a); err != nil {
+		return nil, 0, err
+	}
+	if !a.Reused {
+		if a.Token, err = newToken(); err != nil {
+			return nil, 0, err
+		}
+		a.Attempt = 1
+	}
+	lease := in.Lease
+	if lease <= 0 {
+		lease = j.staleAfter
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO attempts (time_ns, actor, actor_kind, client, profile, provider,
+		region, operation, target, params, intent_hash, idempotency_key, token_kind, token, attempt, status, observed,
+		scope, owner, owner_host, owner_pid, lease_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING id`,
+		now.UnixNano(), st.actor, st.actorKind, st.client, st.profile, st.provider, st.region, st.operation,
+		st.target, string(st.params), st.hash, st.key, in.TokenKind, a.Token, a.Attempt, nullJSON(st.observed),
+		st.scope, in.Owner.ID, in.Owner.Host, in.Owner.PID, now.Add(lease).UnixNano()).Scan(&id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, 0, err
+	}
+	return a, id, nil
 }
 
 // readBack reads the attempt just inserted and checks it is what was
@@ -255,9 +271,11 @@ func (j *Journal) readBack(ctx context.Context, id int64, st stored, token strin
 }
 
 // decide fills a's Previous, Reused and, when reusing, Token and Attempt,
-// from the intent's newest earlier attempt.
-func (j *Journal) decide(ctx context.Context, tx *sql.Tx, hash string, now time.Time, a *Attempt) error {
-	prev, err := j.txEntry(ctx, tx, now, `WHERE intent_hash = ? ORDER BY id DESC LIMIT 1`, hash)
+// from the intent's newest earlier attempt. On PostgreSQL that row stays
+// locked until tx ends, so a Finish of it waits instead of landing between
+// the decision and the insert (SQLite's write lock gives the same order).
+func (j *Journal) decide(ctx context.Context, tx txn, hash string, now time.Time, a *Attempt) error {
+	prev, err := j.txEntry(ctx, tx, now, `WHERE intent_hash = ? ORDER BY id DESC LIMIT 1`+tx.d.ForUpdate(), hash)
 	if err != nil || prev == nil {
 		return err
 	}
@@ -287,7 +305,7 @@ func (j *Journal) decide(ctx context.Context, tx *sql.Tx, hash string, now time.
 }
 
 // txEntry returns the first attempt selected by tail within tx, or nil.
-func (j *Journal) txEntry(ctx context.Context, tx *sql.Tx, now time.Time, tail string, args ...any) (*Entry, error) {
+func (j *Journal) txEntry(ctx context.Context, tx txn, now time.Time, tail string, args ...any) (*Entry, error) {
 	e, err := j.scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM attempts `+tail, args...), now)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

@@ -12,8 +12,8 @@ import (
 
 var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-func TestBeginFirstAttempt(t *testing.T) {
-	j, _ := openTest(t)
+func testBeginFirstAttempt(t *testing.T, bk backend) {
+	j, _ := bk.openTest(t)
 	in := createCluster("etl")
 	a, err := j.Begin(context.Background(), in)
 	if err != nil {
@@ -44,8 +44,8 @@ func TestBeginFirstAttempt(t *testing.T) {
 	}
 }
 
-func TestBeginRejectsBadIntent(t *testing.T) {
-	j, _ := openTest(t)
+func testBeginRejectsBadIntent(t *testing.T, bk backend) {
+	j, _ := bk.openTest(t)
 	tests := []struct {
 		name   string
 		modify func(*Intent)
@@ -72,7 +72,7 @@ func TestBeginRejectsBadIntent(t *testing.T) {
 	}
 }
 
-func TestBeginTokenReuse(t *testing.T) {
+func testBeginTokenReuse(t *testing.T, bk backend) {
 	tests := []struct {
 		name string
 		// outcome of the first attempt; nil leaves it pending.
@@ -105,7 +105,7 @@ func TestBeginTokenReuse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			j, c := openTest(t)
+			j, c := bk.openTest(t)
 			first, err := j.Begin(ctx, createCluster("etl"))
 			if err != nil {
 				t.Fatalf("Begin 1: %v", err)
@@ -153,9 +153,9 @@ func TestBeginTokenReuse(t *testing.T) {
 
 // A chain of retries keeps its token only while the token's first use is
 // within the window: the cloud forgets it 30 minutes after first seeing it.
-func TestBeginWindowCountsFromFirstUse(t *testing.T) {
+func testBeginWindowCountsFromFirstUse(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	var tokens []string
 	for i, gap := range []time.Duration{0, 20 * time.Minute, 35 * time.Minute} {
 		c.Set(t0.Add(gap))
@@ -183,9 +183,9 @@ func TestBeginWindowCountsFromFirstUse(t *testing.T) {
 // A repeat of a write that succeeded is a new write with a fresh token,
 // while an earlier unfinished attempt of the same intent stays open for
 // reconciliation.
-func TestBeginAfterSuccessIsANewWrite(t *testing.T) {
+func testBeginAfterSuccessIsANewWrite(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	first, err := j.Begin(ctx, createCluster("etl"))
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
@@ -214,9 +214,9 @@ func TestBeginAfterSuccessIsANewWrite(t *testing.T) {
 	}
 }
 
-func TestBeginConcurrentHandlesShareToken(t *testing.T) {
+func testBeginConcurrentHandlesShareToken(t *testing.T, bk backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "journal.db")
+	path := bk.location(t)
 	handles := []*Journal{openAt(t, path, Options{}), openAt(t, path, Options{})}
 	for round := range 10 {
 		in := createCluster(fmt.Sprintf("etl-%d", round))
@@ -254,8 +254,8 @@ func TestBeginConcurrentHandlesShareToken(t *testing.T) {
 	}
 }
 
-func TestIntentHash(t *testing.T) {
-	j, _ := openTest(t)
+func testIntentHash(t *testing.T, bk backend) {
+	j, _ := bk.openTest(t)
 	type params struct {
 		ClusterName string `json:"ClusterName"`
 		ClusterType string `json:"ClusterType"`

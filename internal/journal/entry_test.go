@@ -10,9 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestFinishRecordsOutcome(t *testing.T) {
+func testFinishRecordsOutcome(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	a, err := j.Begin(ctx, createCluster("etl"))
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
@@ -46,9 +46,9 @@ func TestFinishRecordsOutcome(t *testing.T) {
 	}
 }
 
-func TestFinishErrors(t *testing.T) {
+func testFinishErrors(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, _ := openTest(t)
+	j, _ := bk.openTest(t)
 	a, err := j.Begin(ctx, createCluster("etl"))
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
@@ -79,9 +79,9 @@ func TestFinishErrors(t *testing.T) {
 	}
 }
 
-func TestStalePendingReadsUnknown(t *testing.T) {
+func testStalePendingReadsUnknown(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	a, err := j.Begin(ctx, createCluster("etl"))
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
@@ -156,9 +156,9 @@ func TestStalePendingReadsUnknown(t *testing.T) {
 	}
 }
 
-func TestMarkStaleOlderThan(t *testing.T) {
+func testMarkStaleOlderThan(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	for i := range 3 {
 		c.Set(t0.Add(time.Duration(i) * time.Minute))
 		in := createCluster("etl")
@@ -175,8 +175,8 @@ func TestMarkStaleOlderThan(t *testing.T) {
 	}
 }
 
-func TestLatestForIntentNotFound(t *testing.T) {
-	j, _ := openTest(t)
+func testLatestForIntentNotFound(t *testing.T, bk backend) {
+	j, _ := bk.openTest(t)
 	if _, err := j.LatestForIntent(context.Background(), "0000"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("LatestForIntent = %v, want %v", err, ErrNotFound)
 	}
@@ -185,9 +185,9 @@ func TestLatestForIntentNotFound(t *testing.T) {
 	}
 }
 
-func TestListFilters(t *testing.T) {
+func testListFilters(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	type row struct {
 		at        time.Duration
 		op        string
@@ -275,9 +275,9 @@ func TestListFilters(t *testing.T) {
 	}
 }
 
-func TestAuditEvents(t *testing.T) {
+func testAuditEvents(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	events := []AuditEvent{
 		{Actor: "agent", ActorKind: "mcp", Client: "claude", Event: EventPolicyDenied, Operation: "DeleteCluster", Target: "c-1", Detail: "cluster deletion is not available to agents"},
 		{Actor: "alice", ActorKind: "cli-terminal", Event: EventConfirmDeclined, Operation: "DecreaseNodes", Target: "c-1/ng-task"},
@@ -332,9 +332,9 @@ func TestAuditEvents(t *testing.T) {
 	}
 }
 
-func TestEntryJSONFieldNames(t *testing.T) {
+func testEntryJSONFieldNames(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, _ := openTest(t)
+	j, _ := bk.openTest(t)
 	a, err := j.Begin(ctx, createCluster("etl"))
 	if err != nil {
 		t.Fatalf("Begin: %v", err)

@@ -29,6 +29,11 @@ type UntrustedError struct {
 }
 
 func (e *UntrustedError) Error() string {
+	if IsURL(e.Path) {
+		return fmt.Sprintf("the journal %s cannot be trusted with writes (%v); nothing was sent. Check the "+
+			"database, then check with 'emrctl audit list' what it recorded as pending or unknown before "+
+			"repeating those writes", e.Path, e.Cause)
+	}
 	return fmt.Sprintf("the journal %s cannot be trusted with writes (%v); nothing was sent. Move it aside "+
 		"(mv %s %s.damaged; emrctl starts a new one) and check with 'emrctl audit list' what the old one "+
 		"recorded as pending or unknown before repeating those writes", e.Path, e.Cause, e.Path, e.Path)
@@ -76,7 +81,15 @@ func corrupt(err error) bool {
 // checkIntegrity runs quick_check when the last one is older than every
 // (always when every is negative), and distrusts the journal when it
 // finds damage.
+//
+// On PostgreSQL there is nothing to do: quick_check is SQLite's, and the
+// server owns the integrity of its files (checksums, WAL); a damaged
+// database shows as errors from the server, not as a file emrctl can move
+// aside.
 func (j *Journal) checkIntegrity(ctx context.Context, every time.Duration) error {
+	if j.db.d.Postgres() {
+		return nil
+	}
 	now := j.now()
 	if every >= 0 {
 		var v string
@@ -113,18 +126,14 @@ func (j *Journal) checkIntegrity(ctx context.Context, every time.Duration) error
 		j.distrust(fmt.Errorf("integrity check: %s", strings.Join(problems, "; ")))
 		return nil
 	}
-	_, err = j.db.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES ('integrity_checked_ns', ?)`,
+	_, err = j.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('integrity_checked_ns', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 		strconv.FormatInt(now.UnixNano(), 10))
 	return err
 }
 
-// busy reports SQLite's "database is locked" (SQLITE_BUSY).
-func busy(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
-}
-
-// whileBusy runs fn again while SQLite answers busy, for a few seconds.
+// whileBusy runs fn again while the database answers busy (see busy), for
+// a few seconds.
 // Switching a new file to WAL does not wait for the busy timeout, so
 // processes that open a new journal at the same moment need this.
 func whileBusy(ctx context.Context, fn func() error) error {
@@ -142,4 +151,15 @@ func whileBusy(ctx context.Context, fn func() error) error {
 		case <-t.C:
 		}
 	}
+}
+
+// retryConflicts runs fn, a whole transaction, again while PostgreSQL
+// answers that it failed to serialize or deadlocked: the transaction was
+// rolled back, so running it again is safe. On SQLite fn runs once; its
+// busy timeout already waits for the write lock.
+func (j *Journal) retryConflicts(ctx context.Context, fn func() error) error {
+	if !j.db.d.Postgres() {
+		return fn()
+	}
+	return whileBusy(ctx, fn)
 }

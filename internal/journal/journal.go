@@ -1,9 +1,10 @@
 // Package journal records every write emrctl sends to a cloud, before it is
 // sent and with its outcome after, in a SQLite file shared by all emrctl
-// processes of a user. It hands out the idempotency token of each attempt so
-// that a retry of the same intent within the token window reuses the token
-// instead of creating a duplicate, and it keeps audit events that are not
-// writes (policy denials, declined confirmations, MCP tool calls).
+// processes of a user, or in a PostgreSQL database shared by a team (Open
+// with a postgres:// URL). It hands out the idempotency token of each
+// attempt so that a retry of the same intent within the token window reuses
+// the token instead of creating a duplicate, and it keeps audit events that
+// are not writes (policy denials, declined confirmations, MCP tool calls).
 //
 // Nothing secret is stored: parameters, details and messages pass through
 // package redact, and through the caller's redact.Registry, before they reach
@@ -26,6 +27,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
 
 	"github.com/emrctl/emrctl/internal/redact"
@@ -79,18 +82,23 @@ type Options struct {
 	// DefaultRetryable.
 	Retryable func(code string) bool
 	// IntegrityEvery is how often Open checks the file's integrity; zero
-	// means DefaultIntegrityEvery, negative means at every Open.
+	// means DefaultIntegrityEvery, negative means at every Open. SQLite
+	// only.
 	IntegrityEvery time.Duration
 	// BusyTimeout is how long a statement waits for another connection's
 	// write lock; zero means DefaultBusyTimeout. Tests shorten it to make
-	// a held lock fail a write quickly.
+	// a held lock fail a write quickly. SQLite only: on PostgreSQL a
+	// statement waits for a lock as long as ctx allows.
 	BusyTimeout time.Duration
 }
 
-// Journal is an open journal file. It is safe for concurrent use, also by
-// several processes holding the same file open.
+// Journal is an open journal. It is safe for concurrent use, also by
+// several processes holding the same file or database open: on SQLite
+// every transaction takes the file's write lock; on PostgreSQL each takes
+// an advisory lock on what it decides on (see Dialect.Serialize).
 type Journal struct {
-	db         *sql.DB
+	db conn
+	// path is the file, or the URL with its password redacted.
 	path       string
 	reg        *redact.Registry
 	window     time.Duration
@@ -103,24 +111,21 @@ type Journal struct {
 	untrusted error
 }
 
-// Open opens the journal at path, creating its directory (0700) and the file
-// (0600) when missing, and applies any pending migrations.
-func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
-	if path == "" {
+// Open opens the journal at location and applies any pending migrations.
+// A location starting with postgres:// or postgresql:// is a PostgreSQL
+// database (its password, if any, is best left to PGPASSWORD or
+// ~/.pgpass; it never appears in errors). Anything else is the path of a
+// SQLite file, created (0600, directory 0700) when missing.
+func Open(ctx context.Context, location string, opts Options) (*Journal, error) {
+	if location == "" {
 		return nil, errors.New("journal: open: empty path")
 	}
-	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("journal: open %s: path must not contain '?' or '#'", path)
-	}
+	shown := RedactURL(location)
 	if opts.Window < 0 || opts.StaleAfter < 0 || opts.BusyTimeout < 0 {
-		return nil, fmt.Errorf("journal: open %s: negative window, stale-after or busy timeout", path)
-	}
-	busy := opts.BusyTimeout
-	if busy == 0 {
-		busy = DefaultBusyTimeout
+		return nil, fmt.Errorf("journal: open %s: negative window, stale-after or busy timeout", shown)
 	}
 	j := &Journal{
-		path:       path,
+		path:       shown,
 		reg:        opts.Registry,
 		window:     opts.Window,
 		staleAfter: opts.StaleAfter,
@@ -139,36 +144,24 @@ func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
 	if j.retryable == nil {
 		j.retryable = DefaultRetryable
 	}
-
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("journal: open: %w", err)
+	var (
+		db  *sql.DB
+		err error
+	)
+	if IsURL(location) {
+		db, err = openPostgres(location)
+		j.db = conn{DB: db, d: Postgres}
+	} else {
+		db, err = openSQLite(location, opts.BusyTimeout)
+		j.db = conn{DB: db, d: SQLite}
 	}
-	// Create the file ourselves so it gets 0600; SQLite gives its -wal and
-	// -shm files the same mode.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("journal: open: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("journal: open: %w", err)
-	}
-
-	// _txlock=immediate: every transaction takes the write lock when it
-	// starts, so two processes racing to Begin the same intent run one
-	// after the other and the second sees the first's token.
-	// synchronous(FULL): an intent recorded before sending must survive a
-	// crash, not only a process exit.
-	dsn := path + "?_txlock=immediate&_busy_timeout=" + strconv.FormatInt(max(busy.Milliseconds(), 1), 10) +
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+		return nil, fmt.Errorf("journal: open %s: %w", shown, err)
 	}
 	if err := whileBusy(ctx, func() error { return db.PingContext(ctx) }); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+		return nil, fmt.Errorf("journal: open %s: %w", shown, err)
 	}
-	j.db = db
 	every := opts.IntegrityEvery
 	if every == 0 {
 		every = DefaultIntegrityEvery
@@ -185,9 +178,62 @@ func Open(ctx context.Context, path string, opts Options) (*Journal, error) {
 	}
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+		return nil, fmt.Errorf("journal: open %s: %w", shown, err)
 	}
 	return j, nil
+}
+
+// openSQLite opens the journal file at path.
+func openSQLite(path string, busy time.Duration) (*sql.DB, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, errors.New("path must not contain '?' or '#'")
+	}
+	if busy == 0 {
+		busy = DefaultBusyTimeout
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	// Create the file ourselves so it gets 0600; SQLite gives its -wal and
+	// -shm files the same mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	// _txlock=immediate: every transaction takes the write lock when it
+	// starts, so two processes racing to Begin the same intent run one
+	// after the other and the second sees the first's token.
+	// synchronous(FULL): an intent recorded before sending must survive a
+	// crash, not only a process exit.
+	dsn := path + "?_txlock=immediate&_busy_timeout=" + strconv.FormatInt(max(busy.Milliseconds(), 1), 10) +
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	return sql.Open("sqlite", dsn)
+}
+
+// openPostgres opens a pool on the database at url. Transactions there
+// are READ COMMITTED; what SQLite gets from BEGIN IMMEDIATE (one writer
+// at a time) they get from advisory locks on what they decide on (see
+// Dialect.Serialize), so unrelated writes do not wait for each other.
+//
+// Crashed holders: advisory locks are transaction-scoped, so a process
+// that dies mid-transaction loses them with its connection. The rows of
+// the locks table (held for a whole write call, across transactions) are
+// freed the same way as on SQLite: by their lease running out without a
+// renewal, which works across hosts, and at once when the holder's
+// process on this host is gone.
+func openPostgres(url string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		// pgx's parse errors quote the connection string; say what is
+		// wrong without it.
+		return nil, errors.New("invalid PostgreSQL URL: want postgres://user@host:port/database?sslmode=...")
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxIdleConns(4)
+	return db, nil
 }
 
 // Close closes the journal.
@@ -199,11 +245,31 @@ func (j *Journal) Close() error {
 }
 
 // DB returns the journal's database, for stores that keep their own tables
-// in the journal file (the API tokens of package auth) and so share its
-// migrations, locking and backups. Callers must not close it.
-func (j *Journal) DB() *sql.DB { return j.db }
+// in the journal (the API tokens of package auth, the approvals of package
+// approval) and so share its migrations, locking and backups. Their
+// queries go through DialectOf(db).Rebind. Callers must not close it.
+func (j *Journal) DB() *sql.DB { return j.db.DB }
 
-//go:embed migrations/*.sql
+// Dialect returns the journal's SQL dialect.
+func (j *Journal) Dialect() Dialect { return j.db.d }
+
+// Location returns the journal's file, or its URL with any password
+// redacted.
+func (j *Journal) Location() string { return j.path }
+
+// SchemaVersion returns the newest migration applied to the journal.
+func (j *Journal) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	if err := j.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("journal: schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}
+
+// Migrations are embedded per dialect: migrations/sqlite and
+// migrations/postgres hold the same versions of the same schema.
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
 type migration struct {
@@ -212,10 +278,10 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the embedded migrations in version order. Files are
-// named NNNN_description.sql.
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+// migrations returns the embedded migrations of d in version order. Files
+// are named NNNN_description.sql.
+func migrations(d Dialect) ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/"+d.String()+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -243,9 +309,11 @@ func migrations() ([]migration, error) {
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations, all
-// in one transaction so that concurrent first opens apply each exactly once.
+// in one transaction so that concurrent first opens apply each exactly once
+// (on PostgreSQL under the advisory lock "migrate", taken before anything
+// else, since even CREATE TABLE IF NOT EXISTS races there).
 func (j *Journal) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := migrations(j.db.d)
 	if err != nil {
 		return err
 	}
@@ -254,10 +322,13 @@ func (j *Journal) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
+	if err := tx.serialize(ctx, "migrate"); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT    NOT NULL,
-		applied_ns INTEGER NOT NULL
+		applied_ns BIGINT  NOT NULL
 	)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -292,7 +363,7 @@ func (j *Journal) migrate(ctx context.Context) error {
 	return nil
 }
 
-func appliedVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
+func appliedVersions(ctx context.Context, tx txn) (map[int]bool, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
 		return nil, err

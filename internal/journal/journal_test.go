@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // t0 is the start of every test clock.
@@ -125,10 +127,10 @@ func TestOpenRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestMigrationsIdempotentOnReopen(t *testing.T) {
+func testMigrationsIdempotentOnReopen(t *testing.T, bk backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "journal.db")
-	ms, err := migrations()
+	path := bk.location(t)
+	ms, err := migrations(bk.dialect)
 	if err != nil {
 		t.Fatalf("migrations: %v", err)
 	}
@@ -161,9 +163,9 @@ func TestMigrationsIdempotentOnReopen(t *testing.T) {
 	}
 }
 
-func TestOpenNewerSchema(t *testing.T) {
+func testOpenNewerSchema(t *testing.T, bk backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "journal.db")
+	path := bk.location(t)
 	j, err := Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -182,17 +184,33 @@ func TestOpenNewerSchema(t *testing.T) {
 }
 
 func TestMigrationFilesAreOrdered(t *testing.T) {
-	ms, err := migrations()
+	lite, err := migrations(SQLite)
 	if err != nil {
-		t.Fatalf("migrations: %v", err)
+		t.Fatalf("sqlite migrations: %v", err)
 	}
-	if len(ms) == 0 {
+	if len(lite) == 0 {
 		t.Fatal("got no migrations, want at least one")
 	}
-	for i, m := range ms {
+	for i, m := range lite {
 		if m.version != i+1 {
 			t.Errorf("migration %d is %s (version %d), want version %d", i, m.name, m.version, i+1)
 		}
+	}
+	// Both dialects have the same versions under the same names, so a
+	// schema version means one schema.
+	pg, err := migrations(Postgres)
+	if err != nil {
+		t.Fatalf("postgres migrations: %v", err)
+	}
+	names := func(ms []migration) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.name)
+		}
+		return out
+	}
+	if diff := cmp.Diff(names(lite), names(pg)); diff != "" {
+		t.Errorf("postgres migrations differ from sqlite's (-sqlite +postgres):\n%s", diff)
 	}
 }
 
@@ -224,9 +242,9 @@ func TestDefaultRetryable(t *testing.T) {
 
 // Processes that start at the same moment on a new data directory all
 // open the journal: the first switches it to WAL while the others wait.
-func TestConcurrentOpenOfANewJournal(t *testing.T) {
+func testConcurrentOpenOfANewJournal(t *testing.T, bk backend) {
 	for round := range 20 {
-		path := filepath.Join(t.TempDir(), "journal.db")
+		path := bk.location(t)
 		var wg sync.WaitGroup
 		errs := make([]error, 8)
 		for i := range errs {

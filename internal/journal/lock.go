@@ -50,19 +50,39 @@ func (j *Journal) TryLock(ctx context.Context, r LockRequest) (*Holder, error) {
 	now := j.now()
 	// Look before taking the write lock: waiters poll, and most polls find
 	// the lock held.
-	if h, leaseNS, err := lockHolder(ctx, j.db, r.Name); err != nil {
+	if h, leaseNS, err := lockHolder(ctx, j.db, r.Name, ""); err != nil {
 		return nil, fmt.Errorf("journal: lock %s: %w", r.Name, err)
 	} else if h != nil && h.Owner.ID != r.Owner.ID && alive(h.Owner.Host, h.Owner.PID, leaseNS, now) {
 		return h, nil
 	}
-	tx, err := j.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one taker at a time
+	var h *Holder
+	err := j.retryConflicts(ctx, func() (err error) {
+		h, err = j.takeLock(ctx, r, lease, now)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("journal: lock %s: %w", r.Name, err)
 	}
-	defer tx.Rollback()
-	h, leaseNS, err := lockHolder(ctx, tx, r.Name)
+	return h, nil
+}
+
+// takeLock is TryLock's transaction: it returns the live holder, or takes
+// the lock and returns nil.
+func (j *Journal) takeLock(ctx context.Context, r LockRequest, lease time.Duration, now time.Time) (*Holder, error) {
+	tx, err := j.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one taker at a time
 	if err != nil {
-		return nil, fmt.Errorf("journal: lock %s: %w", r.Name, err)
+		return nil, err
+	}
+	defer tx.Rollback()
+	// PostgreSQL: one taker of a name at a time, and the holder's row
+	// locked (FOR UPDATE) so that its Renew either lands before we read
+	// the lease or finds the row taken over and reports ErrLockLost.
+	if err := tx.serialize(ctx, "lock:"+r.Name); err != nil {
+		return nil, err
+	}
+	h, leaseNS, err := lockHolder(ctx, tx, r.Name, tx.d.ForUpdate())
+	if err != nil {
+		return nil, err
 	}
 	if h != nil && h.Owner.ID != r.Owner.ID && alive(h.Owner.Host, h.Owner.PID, leaseNS, now) {
 		return h, nil
@@ -71,27 +91,27 @@ func (j *Journal) TryLock(ctx context.Context, r LockRequest) (*Holder, error) {
 	if h != nil && h.Owner.ID == r.Owner.ID {
 		acquired = h.Since.UnixNano()
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO locks
-		(name, owner, host, pid, actor, intent_hash, operation, acquired_ns, lease_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO locks
+		(name, owner, host, pid, actor, intent_hash, operation, acquired_ns, lease_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid,
+		actor = excluded.actor, intent_hash = excluded.intent_hash, operation = excluded.operation,
+		acquired_ns = excluded.acquired_ns, lease_ns = excluded.lease_ns`,
 		r.Name, r.Owner.ID, r.Owner.Host, r.Owner.PID, j.clean(r.Actor), r.IntentHash, j.clean(r.Operation),
 		acquired, now.Add(lease).UnixNano()); err != nil {
-		return nil, fmt.Errorf("journal: lock %s: %w", r.Name, err)
+		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("journal: lock %s: %w", r.Name, err)
-	}
-	return nil, nil
+	return nil, tx.Commit()
 }
 
 func lockHolder(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, name string) (*Holder, int64, error) {
+}, name, suffix string) (*Holder, int64, error) {
 	var (
 		h                 Holder
 		acquired, leaseNS int64
 	)
 	err := q.QueryRowContext(ctx, `SELECT name, owner, host, pid, actor, intent_hash, operation, acquired_ns, lease_ns
-		FROM locks WHERE name = ?`, name).Scan(&h.Name, &h.Owner.ID, &h.Owner.Host, &h.Owner.PID, &h.Actor,
+		FROM locks WHERE name = ?`+suffix, name).Scan(&h.Name, &h.Owner.ID, &h.Owner.Host, &h.Owner.PID, &h.Actor,
 		&h.IntentHash, &h.Operation, &acquired, &leaseNS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, nil
@@ -106,7 +126,7 @@ func lockHolder(ctx context.Context, q interface {
 // LockHolder returns the live holder of the lock name, or nil when it is
 // free.
 func (j *Journal) LockHolder(ctx context.Context, name string) (*Holder, error) {
-	h, leaseNS, err := lockHolder(ctx, j.db, name)
+	h, leaseNS, err := lockHolder(ctx, j.db, name, "")
 	if err != nil {
 		return nil, fmt.Errorf("journal: lock holder %s: %w", name, err)
 	}
@@ -117,6 +137,9 @@ func (j *Journal) LockHolder(ctx context.Context, name string) (*Holder, error) 
 }
 
 // Renew extends the leases of owner: its locks and its pending attempts.
+// It needs no transaction: each UPDATE is atomic, and on PostgreSQL the
+// row lock it takes orders it against a TryLock taking the lock over
+// (which reads the row FOR UPDATE).
 // It returns ErrLockLost when the owner holds none of the locks it is
 // renewing any more (another process took them over after the lease ran
 // out).
@@ -171,26 +194,34 @@ const (
 // records the flight's outcome in the same transaction, so that a call
 // waiting to join it finds the outcome as soon as the lock is free.
 func (j *Journal) Unlock(ctx context.Context, name, owner string, f *Flight) error {
-	tx, err := j.db.BeginTx(ctx, nil)
+	err := j.retryConflicts(ctx, func() error { return j.unlock(ctx, name, owner, f) })
 	if err != nil {
-		return fmt.Errorf("journal: unlock %s: %w", name, err)
-	}
-	defer tx.Rollback()
-	if f != nil {
-		if err := j.recordFlight(ctx, tx, owner, f); err != nil {
-			return fmt.Errorf("journal: unlock %s: flight: %w", name, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM locks WHERE name = ? AND owner = ?`, name, owner); err != nil {
-		return fmt.Errorf("journal: unlock %s: %w", name, err)
-	}
-	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("journal: unlock %s: %w", name, err)
 	}
 	return nil
 }
 
-func (j *Journal) recordFlight(ctx context.Context, tx *sql.Tx, owner string, f *Flight) error {
+func (j *Journal) unlock(ctx context.Context, name, owner string, f *Flight) error {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.serialize(ctx, "lock:"+name); err != nil {
+		return err
+	}
+	if f != nil {
+		if err := j.recordFlight(ctx, tx, owner, f); err != nil {
+			return fmt.Errorf("flight: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM locks WHERE name = ? AND owner = ?`, name, owner); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (j *Journal) recordFlight(ctx context.Context, tx txn, owner string, f *Flight) error {
 	raw, err := encodeJSON(j.reg.Value("", f.Outcome))
 	if err != nil {
 		return err
@@ -200,8 +231,12 @@ func (j *Journal) recordFlight(ctx context.Context, tx *sql.Tx, owner string, f 
 		attempt = f.AttemptID
 	}
 	now := j.now()
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO flights (owner, intent_hash, scope, target, idempotency_key,
-		client, finished_ns, attempt_id, status, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO flights (owner, intent_hash, scope, target, idempotency_key,
+		client, finished_ns, attempt_id, status, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (owner) DO UPDATE SET intent_hash = excluded.intent_hash, scope = excluded.scope,
+		target = excluded.target, idempotency_key = excluded.idempotency_key, client = excluded.client,
+		finished_ns = excluded.finished_ns, attempt_id = excluded.attempt_id, status = excluded.status,
+		outcome = excluded.outcome`,
 		owner, f.IntentHash, j.clean(f.Scope), j.clean(f.Target), j.clean(f.IdempotencyKey), j.clean(f.Client),
 		now.UnixNano(), attempt, j.clean(f.Status), string(raw)); err != nil {
 		return err

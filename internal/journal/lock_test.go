@@ -14,9 +14,9 @@ func lockReq(name string, o Owner, hash string) LockRequest {
 	return LockRequest{Name: name, Owner: o, Actor: "alice", IntentHash: hash, Operation: "IncreaseNodes"}
 }
 
-func TestLockIsExclusiveAndReentrant(t *testing.T) {
+func testLockIsExclusiveAndReentrant(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, _ := openTest(t)
+	j, _ := bk.openTest(t)
 	a, b := NewOwner(), NewOwner()
 	if h, err := j.TryLock(ctx, lockReq("scope|c-1/ng-1", a, "h1")); err != nil || h != nil {
 		t.Fatalf("first TryLock = %+v, %v, want acquired", h, err)
@@ -42,9 +42,9 @@ func TestLockIsExclusiveAndReentrant(t *testing.T) {
 	}
 }
 
-func TestLockTakenOverAfterLease(t *testing.T) {
+func testLockTakenOverAfterLease(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	// An owner on another host: only its lease tells whether it lives.
 	far := Owner{ID: "elsewhere:42:abc", Host: "elsewhere", PID: 42}
 	req := lockReq("s|c-1", far, "h")
@@ -75,9 +75,9 @@ func TestLockTakenOverAfterLease(t *testing.T) {
 
 // A process on this host that died holding a lock (kill -9) gives it up at
 // once: nobody waits for its lease.
-func TestLockOfDeadProcessIsFree(t *testing.T) {
+func testLockOfDeadProcessIsFree(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, _ := openTest(t)
+	j, _ := bk.openTest(t)
 	cmd := exec.Command("sleep", "60")
 	if err := cmd.Start(); err != nil {
 		t.Skipf("cannot start a process: %v", err)
@@ -103,9 +103,9 @@ func TestLockOfDeadProcessIsFree(t *testing.T) {
 	}
 }
 
-func TestUnlockRecordsTheFlight(t *testing.T) {
+func testUnlockRecordsTheFlight(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, _ := openTest(t)
+	j, _ := bk.openTest(t)
 	o := NewOwner()
 	if _, err := j.TryLock(ctx, lockReq("s|c-1", o, "h")); err != nil {
 		t.Fatal(err)
@@ -144,9 +144,9 @@ func TestUnlockRecordsTheFlight(t *testing.T) {
 
 // Pending attempts of a live owner stay pending while it renews; those of
 // a dead one read unknown.
-func TestAttemptLeaseFollowsTheOwner(t *testing.T) {
+func testAttemptLeaseFollowsTheOwner(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	in := createCluster("etl")
 	in.Owner = Owner{ID: "far:1:a", Host: "far", PID: 1}
 	in.Lease = 20 * time.Second
@@ -174,9 +174,9 @@ func TestAttemptLeaseFollowsTheOwner(t *testing.T) {
 	}
 }
 
-func TestByKeyAndLastSent(t *testing.T) {
+func testByKeyAndLastSent(t *testing.T, bk backend) {
 	ctx := context.Background()
-	j, c := openTest(t)
+	j, c := bk.openTest(t)
 	if _, err := j.ByKey(ctx, "k1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("ByKey on an empty journal = %v, want ErrNotFound", err)
 	}

@@ -102,8 +102,13 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		}
 		prof.SandboxSpeed = speed
 	}
+	journalAt, err := cfg.JournalLocation(o.Paths, o.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	addURLPassword(o.Secrets, journalAt)
 	s := &Session{Name: name, Profile: prof, Secrets: o.Secrets}
-	if err := s.open(ctx, o); err != nil {
+	if err := s.open(ctx, o, journalAt); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -127,6 +132,23 @@ func checkProfile(cfg *config.File, o Options) error {
 	return &UnknownProfileError{Name: name, Source: source, Known: cfg.Names()}
 }
 
+// addURLPassword registers the password of a journal URL (from
+// EMRCTL_JOURNAL_URL; the configuration file has none) as a secret, so
+// that no error or journal entry shows it.
+func addURLPassword(r *redact.Registry, location string) {
+	if !journal.IsURL(location) {
+		return
+	}
+	u, err := url.Parse(location)
+	if err != nil {
+		return
+	}
+	if pw, ok := u.User.Password(); ok {
+		r.Add(pw)
+	}
+	r.Add(u.Query().Get("password"))
+}
+
 func firstOf(vals ...string) string {
 	for _, v := range vals {
 		if v != "" {
@@ -136,12 +158,14 @@ func firstOf(vals ...string) string {
 	return ""
 }
 
-func (s *Session) open(ctx context.Context, o Options) error {
+// open opens the journal at journalAt (a file, or a PostgreSQL URL: see
+// config.File.JournalLocation), the policy and the profile's provider.
+func (s *Session) open(ctx context.Context, o Options, journalAt string) error {
 	pol, err := loadPolicy(o.Paths.PolicyFile())
 	if err != nil {
 		return err
 	}
-	j, err := journal.Open(ctx, o.Paths.JournalFile(), journal.Options{Registry: s.Secrets})
+	j, err := journal.Open(ctx, journalAt, journal.Options{Registry: s.Secrets})
 	if err != nil {
 		return fmt.Errorf("open journal: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/config"
+	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/validate"
 )
@@ -33,7 +34,7 @@ ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ALIBABA_CLOUD_ECS_METADATA / OIDC
 variables), a profile of ~/.aliyun/config.json (--credential-profile), the ECS
 RAM role of the machine, or OIDC. For aws profiles, the AWS default chain.`,
 	}
-	cmd.AddCommand(newViewCmd(f, nil), newSetProfileCmd(f, nil), newUseCmd(f, nil), newDeleteProfileCmd(f, nil))
+	cmd.AddCommand(newViewCmd(f, nil), newSetProfileCmd(f, nil), newUseCmd(f, nil), newDeleteProfileCmd(f, nil), newSetCmd(f, nil))
 	return cmd
 }
 
@@ -64,6 +65,9 @@ type PathsView struct {
 	PolicyFile  string `json:"policyFile"`
 	DataDir     string `json:"dataDir"`
 	JournalFile string `json:"journalFile"`
+	// Journal is the PostgreSQL URL of a shared journal (any password
+	// redacted), when one is set; else the journal is JournalFile.
+	Journal string `json:"journal,omitempty"`
 }
 
 func newViewCmd(f *cmdutil.Factory, run func(context.Context, *cmdutil.Factory) error) *cobra.Command {
@@ -124,7 +128,15 @@ func buildView(f *cmdutil.Factory, paths config.Paths, file *config.File) (*View
 		}
 		v.Profiles = append(v.Profiles, pv)
 	}
-	v.Paths = PathsView{ConfigFile: paths.ConfigFile(), PolicyFile: paths.PolicyFile(), DataDir: paths.DataDir, JournalFile: paths.JournalFile()}
+	at, err := file.JournalLocation(paths, f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	v.Paths = PathsView{ConfigFile: paths.ConfigFile(), PolicyFile: paths.PolicyFile(), DataDir: paths.DataDir,
+		JournalFile: paths.JournalFile()}
+	if journal.IsURL(at) {
+		v.Paths.Journal = journal.RedactURL(at)
+	}
 	return v, nil
 }
 
@@ -205,6 +217,9 @@ func runView(f *cmdutil.Factory) error {
 	fmt.Fprintf(w, "Config file:     %s\n", v.Paths.ConfigFile)
 	fmt.Fprintf(w, "Policy file:     %s\n", v.Paths.PolicyFile)
 	fmt.Fprintf(w, "Data directory:  %s\n", v.Paths.DataDir)
+	if v.Paths.Journal != "" {
+		fmt.Fprintf(w, "Journal:         %s\n", v.Paths.Journal)
+	}
 	return nil
 }
 
@@ -423,6 +438,62 @@ func runDelete(f *cmdutil.Factory, name string) error {
 	fmt.Fprintf(f.IOStreams.ErrOut, "Deleted profile %q.\n", name)
 	if file.CurrentProfile == "" {
 		fmt.Fprintf(f.IOStreams.ErrOut, "Current profile: %s\n", config.DefaultProfile)
+	}
+	return nil
+}
+
+// settings are the keys 'config set' changes, outside profiles.
+var settings = []string{"journal"}
+
+func newSetCmd(f *cmdutil.Factory, run func(context.Context, string, string) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set KEY VALUE",
+		Short: "Change a setting outside profiles (journal: a shared PostgreSQL journal)",
+		Long: `Change a setting that holds for every profile.
+
+journal: the URL of a PostgreSQL database (postgres://USER@HOST:PORT/DATABASE)
+that keeps the journal, the locks, the API tokens and the approval queue shared
+by a team; '' goes back to the SQLite file in the data directory. The URL must
+not hold a password: give it in PGPASSWORD or ~/.pgpass. EMRCTL_JOURNAL_URL
+overrides the setting. Apply the schema with 'emrctl journal migrate'.`,
+		Example: `  emrctl config set journal postgres://emrctl@db.internal:5432/emrctl?sslmode=require
+  emrctl config set journal ''`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(settings, args[0]) {
+				return cmdutil.FlagErrorf("unknown setting %q; known: %s (profile settings: 'emrctl config set-profile')",
+					validate.Render(args[0]), strings.Join(settings, ", "))
+			}
+			if run != nil {
+				return run(cmd.Context(), args[0], args[1])
+			}
+			return runSetJournal(f, args[1])
+		},
+	}
+}
+
+func runSetJournal(f *cmdutil.Factory, value string) error {
+	if value != "" {
+		if err := config.CheckJournalURL("journal", value, false); err != nil {
+			return &cmdutil.FlagError{Err: err}
+		}
+	}
+	paths, file, err := load(f)
+	if err != nil {
+		return err
+	}
+	file.Journal = value
+	if err := config.Save(paths.ConfigFile(), file); err != nil {
+		return err
+	}
+	w := f.IOStreams.ErrOut
+	if value == "" {
+		fmt.Fprintf(w, "Journal: %s\n", paths.JournalFile())
+	} else {
+		fmt.Fprintf(w, "Journal: %s\nApply its schema with 'emrctl journal migrate'.\n", journal.RedactURL(value))
+	}
+	if v := f.Getenv(config.JournalURLEnv); v != "" {
+		fmt.Fprintf(w, "note: %s is set and takes precedence\n", config.JournalURLEnv)
 	}
 	return nil
 }
