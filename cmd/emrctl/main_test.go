@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/emrctl/emrctl/internal/pgtest"
 )
 
 var (
@@ -21,7 +23,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	// pgtest.Main runs the tests and stops the PostgreSQL server that
+	// pgtest.Shared started for them, if any.
+	code := pgtest.Main(m)
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}

@@ -43,6 +43,8 @@ var entryColumns = []output.Column{
 	{Header: "REQUEST", Field: "requestId", Wide: true},
 	{Header: "PROFILE", Field: "profile", Wide: true},
 	{Header: "REGION", Field: "region", Wide: true},
+	{Header: "CLIENT", Field: "client", Wide: true},
+	{Header: "HOST", Field: "owner.host", Wide: true},
 }
 
 var eventColumns = []output.Column{
