@@ -70,8 +70,9 @@ func (c *testClock) advance(d time.Duration) {
 }
 
 type bedOptions struct {
-	limiter RateLimiter
-	auth    Authenticator
+	limiter   RateLimiter
+	auth      Authenticator
+	cursorKey []byte
 }
 
 func newBed(t *testing.T, o bedOptions) *bed {
@@ -136,7 +137,7 @@ func (b *bed) serve(j *journal.Journal, o bedOptions) {
 		o.auth = store
 	}
 	h, err := New(Options{Engine: b.eng, Auth: o.auth, Limiter: o.limiter, Secrets: b.secrets,
-		Logger: slog.New(slog.NewJSONHandler(b.logs, nil)), Approvals: b.approvals, UploadDir: t.TempDir()})
+		Logger: slog.New(slog.NewJSONHandler(b.logs, nil)), Approvals: b.approvals, UploadDir: t.TempDir(), CursorKey: o.cursorKey})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -171,29 +171,33 @@ func runStdio(ctx context.Context, o *stdioOptions) error {
 const approvalKeyEnv = "EMRCTL_APPROVAL_KEY"
 
 // OpenApprovals opens the approval queue in the session's journal, its
-// replay requests sealed with the key from EMRCTL_APPROVAL_KEY or from
-// approval.key in the data directory (created on first use).
+// replay requests sealed with the server key (ServerKey).
 func OpenApprovals(f *cmdutil.Factory, s *session.Session, ttl time.Duration) (*approval.Store, error) {
-	var (
-		key []byte
-		err error
-	)
-	if v := f.Getenv(approvalKeyEnv); v != "" {
-		if key, err = approval.ParseKey(v); err != nil {
-			return nil, fmt.Errorf("%s: %w", approvalKeyEnv, err)
-		}
-	} else {
-		paths, perr := f.Paths()
-		if perr != nil {
-			return nil, perr
-		}
-		if key, err = approval.LoadKey(filepath.Join(paths.DataDir, "approval.key")); err != nil {
-			return nil, err
-		}
+	key, err := ServerKey(f)
+	if err != nil {
+		return nil, err
 	}
 	sealer, err := approval.NewSealer(key)
 	if err != nil {
 		return nil, err
 	}
 	return approval.NewStore(s.Engine.Journal().DB(), sealer, ttl, nil), nil
+}
+
+// ServerKey is the key servers on one journal share: from
+// EMRCTL_APPROVAL_KEY, or approval.key in the data directory (created on
+// first use). Replicas behind one address set the same key.
+func ServerKey(f *cmdutil.Factory) ([]byte, error) {
+	if v := f.Getenv(approvalKeyEnv); v != "" {
+		key, err := approval.ParseKey(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", approvalKeyEnv, err)
+		}
+		return key, nil
+	}
+	paths, err := f.Paths()
+	if err != nil {
+		return nil, err
+	}
+	return approval.LoadKey(filepath.Join(paths.DataDir, "approval.key"))
 }

@@ -7,6 +7,8 @@ package serve
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -221,8 +223,12 @@ func runServe(ctx context.Context, o *options) error {
 		if approvals, err = mcpcmd.OpenApprovals(f, s, o.approvalTTL); err != nil {
 			return err
 		}
+		key, err := mcpcmd.ServerKey(f)
+		if err != nil {
+			return err
+		}
 		restSrv, err = rest.New(rest.Options{
-			Engine: s.Engine, Auth: tokens, Limiter: auth.NewLimiter(o.rateLimit, o.rateBurst),
+			Engine: s.Engine, Auth: tokens, Limiter: auth.NewLimiter(o.rateLimit, o.rateBurst), CursorKey: cursorKey(key),
 			Secrets: s.Secrets, Logger: logger, Approvals: approvals, UploadDir: filepath.Join(paths.DataDir, "uploads"),
 		})
 		if err != nil {
@@ -323,4 +329,12 @@ func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, stop func
 		return serr
 	}
 	return nil
+}
+
+// cursorKey signs list cursors with a key derived from the server key, so
+// that a cursor from one replica is good at another.
+func cursorKey(serverKey []byte) []byte {
+	m := hmac.New(sha256.New, serverKey)
+	m.Write([]byte("emrctl REST list cursors"))
+	return m.Sum(nil)
 }
