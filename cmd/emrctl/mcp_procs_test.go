@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"slices"
@@ -193,6 +194,9 @@ type mcpHTTP struct {
 	name   string
 	url    string
 	stderr *lockedBuffer
+	// token, when set, is sent as a bearer token (a server that serves
+	// REST too requires one on /mcp).
+	token string
 }
 
 // serveMCP starts 'emrctl serve --mcp --allow-writes' on a free loopback
@@ -226,7 +230,11 @@ func (k *killBed) serveMCP(name string, args ...string) *mcpHTTP {
 // client connects a new HTTP client session to the server.
 func (s *mcpHTTP) client(m clientMode, name string) *mcpClient {
 	s.t.Helper()
-	return connectMCP(s.t, &mcp.StreamableClientTransport{Endpoint: s.url, MaxRetries: -1}, m, "http "+s.name+" "+name)
+	tr := &mcp.StreamableClientTransport{Endpoint: s.url, MaxRetries: -1}
+	if s.token != "" {
+		tr.HTTPClient = &http.Client{Transport: bearerTransport(s.token)}
+	}
+	return connectMCP(s.t, tr, m, "http "+s.name+" "+name)
 }
 
 // bgProcess is a process a test started and stops at its end.
@@ -503,4 +511,13 @@ func (r *rawStdio) alive() bool {
 	default:
 		return true
 	}
+}
+
+// bearerTransport adds a bearer token to every request.
+type bearerTransport string
+
+func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+string(b))
+	return http.DefaultTransport.RoundTrip(r)
 }

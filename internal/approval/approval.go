@@ -76,18 +76,20 @@ func QuestionOf(c engine.Confirmation) Question {
 
 // Approval is one queued confirmation.
 type Approval struct {
-	ID          string    `json:"id"`
-	Route       string    `json:"route"`
-	Question    Question  `json:"question"`
-	RequestHash string    `json:"requestHash"`
-	RequestedBy string    `json:"requestedBy"`
-	Via         string    `json:"via"`
-	CreatedAt   time.Time `json:"createdAt"`
-	ExpiresAt   time.Time `json:"expiresAt"`
-	Status      Status    `json:"status"`
-	DecidedBy   string    `json:"decidedBy,omitempty"`
-	DecidedAt   time.Time `json:"decidedAt,omitzero"`
-	Reason      string    `json:"reason,omitempty"`
+	ID    string `json:"id"`
+	Route string `json:"route"`
+	// IdempotencyKey is the key the request came with, if any.
+	IdempotencyKey string    `json:"idempotencyKey,omitempty"`
+	Question       Question  `json:"question"`
+	RequestHash    string    `json:"requestHash"`
+	RequestedBy    string    `json:"requestedBy"`
+	Via            string    `json:"via"`
+	CreatedAt      time.Time `json:"createdAt"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+	Status         Status    `json:"status"`
+	DecidedBy      string    `json:"decidedBy,omitempty"`
+	DecidedAt      time.Time `json:"decidedAt,omitzero"`
+	Reason         string    `json:"reason,omitempty"`
 	// Answer is the approver's acknowledgements (cost, zero nodes, the
 	// typed name) that an approval carries to the write.
 	Answer engine.Answer `json:"answer,omitzero"`

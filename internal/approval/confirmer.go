@@ -3,6 +3,7 @@ package approval
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/emrctl/emrctl/internal/engine"
 )
@@ -24,6 +25,7 @@ func (e *PendingError) Unwrap() error { return engine.ErrConfirmationPending }
 type Asker struct {
 	Store       *Store
 	Route       string
+	Key         string // the request's idempotency key, if any
 	Payload     []byte // what the surface needs to run the write again
 	RequestedBy string
 	Via         string
@@ -32,7 +34,7 @@ type Asker struct {
 // Confirm implements engine.Confirmer.
 func (a *Asker) Confirm(ctx context.Context, c engine.Confirmation) (engine.Answer, error) {
 	ap, err := a.Store.Enqueue(ctx, &Approval{
-		Route: a.Route, Question: QuestionOf(c), RequestHash: c.RequestHash, RequestedBy: a.RequestedBy, Via: a.Via,
+		Route: a.Route, IdempotencyKey: a.Key, Question: QuestionOf(c), RequestHash: c.RequestHash, RequestedBy: a.RequestedBy, Via: a.Via,
 	}, a.Payload)
 	if err != nil {
 		return engine.Answer{}, fmt.Errorf("queue the confirmation for an approver: %w", err)
@@ -56,9 +58,11 @@ func (e *StaleError) Error() string {
 	return "the request changed after approval " + e.ID + " was given (the target's state moved on): nothing was sent; submit it again for a new approval"
 }
 
-// Confirm implements engine.Confirmer.
+// Confirm implements engine.Confirmer. The request and what the person
+// read must both be unchanged: a relative write (add 2 nodes) sends the
+// same request from another size, and its impact lines say so.
 func (g *Granted) Confirm(_ context.Context, c engine.Confirmation) (engine.Answer, error) {
-	if c.RequestHash != g.Approval.RequestHash {
+	if c.RequestHash != g.Approval.RequestHash || !slices.Equal(c.Lines(), g.Approval.Question.Lines) {
 		return engine.Answer{}, &StaleError{ID: g.Approval.ID}
 	}
 	ans := g.Answer

@@ -37,7 +37,7 @@ func NewStore(db *sql.DB, sealer *Sealer, ttl time.Duration, now func() time.Tim
 	return &Store{db: db, d: journal.DialectOf(db), sealer: sealer, now: now, ttl: ttl}
 }
 
-const columns = `id, route, confirmation, request_hash, requested_by, requested_via, created_ns, expires_ns,
+const columns = `id, route, idempotency_key, confirmation, request_hash, requested_by, requested_via, created_ns, expires_ns,
 	status, decided_by, decided_ns, reason, answer, result, finished_ns`
 
 // Enqueue records a pending approval for a, or returns the pending one
@@ -56,13 +56,13 @@ func (s *Store) Enqueue(ctx context.Context, a *Approval, payload []byte) (*Appr
 	// PostgreSQL: one Enqueue of a request by a requester at a time, so
 	// the second finds the first's approval (SQLite's transactions all
 	// run alone).
-	if err := s.d.Serialize(ctx, tx, "approval:"+a.Route+"|"+a.RequestedBy+"|"+a.RequestHash); err != nil {
+	if err := s.d.Serialize(ctx, tx, "approval:"+a.Route+"|"+a.RequestedBy+"|"+a.RequestHash+"|"+a.IdempotencyKey); err != nil {
 		return nil, err
 	}
 	now := s.now()
 	if old, err := scanOne(tx.QueryRowContext(ctx, s.d.Rebind(`SELECT `+columns+` FROM approvals
-		WHERE request_hash = ? AND requested_by = ? AND route = ? AND status = 'pending' AND expires_ns > ?
-		ORDER BY created_ns DESC LIMIT 1`), a.RequestHash, a.RequestedBy, a.Route, now.UnixNano())); err == nil {
+		WHERE request_hash = ? AND requested_by = ? AND route = ? AND idempotency_key = ? AND status = 'pending' AND expires_ns > ?
+		ORDER BY created_ns DESC LIMIT 1`), a.RequestHash, a.RequestedBy, a.Route, a.IdempotencyKey, now.UnixNano())); err == nil {
 		return old, nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
@@ -77,9 +77,9 @@ func (s *Store) Enqueue(ctx context.Context, a *Approval, payload []byte) (*Appr
 	}
 	out := *a
 	out.ID, out.Status, out.CreatedAt, out.ExpiresAt = id, Pending, now.UTC(), now.Add(s.ttl).UTC()
-	if _, err := tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO approvals (id, operation, target, route, confirmation, request_hash,
-		requested_by, requested_via, created_ns, expires_ns, status, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`),
-		id, a.Question.API, a.Question.Target, a.Route, string(q), a.RequestHash, a.RequestedBy, a.Via,
+	if _, err := tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO approvals (id, operation, target, route, idempotency_key, confirmation, request_hash,
+		requested_by, requested_via, created_ns, expires_ns, status, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`),
+		id, a.Question.API, a.Question.Target, a.Route, a.IdempotencyKey, string(q), a.RequestHash, a.RequestedBy, a.Via,
 		now.UnixNano(), out.ExpiresAt.UnixNano(), sealed); err != nil {
 		return nil, err
 	}
@@ -265,7 +265,7 @@ func scan(r scanner) (*Approval, error) {
 		created, expires    int64
 		decided, finishedNs sql.NullInt64
 	)
-	if err := r.Scan(&a.ID, &a.Route, &q, &a.RequestHash, &a.RequestedBy, &a.Via, &created, &expires,
+	if err := r.Scan(&a.ID, &a.Route, &a.IdempotencyKey, &q, &a.RequestHash, &a.RequestedBy, &a.Via, &created, &expires,
 		&status, &a.DecidedBy, &decided, &a.Reason, &answer, &result, &finishedNs); err != nil {
 		return nil, err
 	}

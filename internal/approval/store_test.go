@@ -14,6 +14,8 @@ import (
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/pgtest"
+	"github.com/emrctl/emrctl/internal/policy"
+	"github.com/emrctl/emrctl/internal/safetext"
 )
 
 // fakeClock is a settable clock for expiry.
@@ -268,14 +270,24 @@ func testFinishOnlyAfterApproval(t *testing.T, bk backend) {
 }
 
 func TestGrantedAnswersOnlyTheApprovedRequest(t *testing.T) {
-	g := &Granted{Approval: &Approval{ID: "apv-x", RequestHash: "h1"}, Answer: engine.Answer{CostAck: true}}
-	ans, err := g.Confirm(context.Background(), engine.Confirmation{RequestHash: "h1"})
+	asked := engine.Confirmation{RequestHash: "h1", Summary: policy.Summary{API: "IncreaseNodes", Impact: safetext.F("the group grows from 2 to 4 nodes")}}
+	g := &Granted{Approval: &Approval{ID: "apv-x", RequestHash: "h1", Question: QuestionOf(asked)}, Answer: engine.Answer{CostAck: true}}
+	ans, err := g.Confirm(context.Background(), asked)
 	if err != nil || !ans.Yes || !ans.CostAck {
 		t.Fatalf("same request: %+v, %v", ans, err)
 	}
 	var se *StaleError
-	if _, err := g.Confirm(context.Background(), engine.Confirmation{RequestHash: "h2"}); !errors.As(err, &se) {
+	changedRequest := asked
+	changedRequest.RequestHash = "h2"
+	if _, err := g.Confirm(context.Background(), changedRequest); !errors.As(err, &se) {
 		t.Fatalf("changed request: %v, want StaleError", err)
+	}
+	// The same request from another size is another write: the impact
+	// the approver read no longer holds.
+	movedOn := asked
+	movedOn.Summary.Impact = safetext.F("the group grows from 3 to 5 nodes")
+	if _, err := g.Confirm(context.Background(), movedOn); !errors.As(err, &se) {
+		t.Fatalf("same request, changed impact: %v, want StaleError", err)
 	}
 }
 

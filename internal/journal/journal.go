@@ -278,6 +278,16 @@ type migration struct {
 	sql     string
 }
 
+// LatestSchemaVersion is the schema version this emrctl migrates to (the
+// same for every dialect: a test keeps them in step).
+func LatestSchemaVersion() int {
+	ms, err := migrations(SQLite)
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
 // migrations returns the embedded migrations of d in version order. Files
 // are named NNNN_description.sql.
 func migrations(d Dialect) ([]migration, error) {

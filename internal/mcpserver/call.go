@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	mcpauth "github.com/modelcontextprotocol/go-sdk/auth"
+
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/emrctl/emrctl/internal/engine"
@@ -55,7 +57,37 @@ func agentActor(req *mcp.CallToolRequest) policy.Actor {
 	if version != "" {
 		client += "/" + clip(validate.Escape(version), 32)
 	}
+	// Behind a bearer token (serve with tokens), the token names the
+	// actor: a client's own name is what it says, not who it is.
+	if ti := tokenInfo(req); ti != nil && ti.UserID != "" {
+		name = ti.UserID
+	}
 	return policy.Actor{Kind: policy.Agent, Name: name, Client: client}
+}
+
+// tokenInfo is the bearer token a call came with over HTTP, if any.
+func tokenInfo(req *mcp.CallToolRequest) *mcpauth.TokenInfo {
+	if req == nil || req.Extra == nil {
+		return nil
+	}
+	return req.Extra.TokenInfo
+}
+
+// TokenRole is the key of TokenInfo.Extra that holds the token's role
+// ("viewer", "operator", "approver"); a token whose role may not write
+// gets no write tool.
+const TokenRole = "role"
+
+// roleRefusal refuses a write tool to a token whose role only reads.
+func roleRefusal(req *mcp.CallToolRequest) error {
+	ti := tokenInfo(req)
+	if ti == nil {
+		return nil
+	}
+	if role, _ := ti.Extra[TokenRole].(string); role == "operator" {
+		return nil
+	}
+	return errors.New("this token's role may not call write tools: use a token of role operator ('emrctl token create --role operator')")
 }
 
 func clip(s string, n int) string {

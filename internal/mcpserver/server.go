@@ -275,6 +275,11 @@ func add[In, Out any](s *Server, t tool[In], h func(ctx context.Context, c *tool
 	s.tools = append(s.tools, t.name)
 	h2 := func(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, Out, error) {
 		var zero Out
+		if !t.hints.readOnly {
+			if err := roleRefusal(req); err != nil {
+				return nil, zero, s.toolError(err, "")
+			}
+		}
 		ctx, b := newBudget(ctx, s.opts.CallTimeout)
 		defer b.stop()
 		c := s.newCall(req, t.name, in)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/go-faster/jx"
 
@@ -195,6 +196,9 @@ func (h *handlers) replay(ctx context.Context, a *approval.Approval, payload []b
 	if err == nil && !known {
 		err = fmt.Errorf("approval %s names route %q, which this server does not have", a.ID, a.Route)
 	}
+	if err == nil {
+		err = h.requesterMayWrite(ctx, a.RequestedBy)
+	}
 	var result any
 	if err == nil {
 		watch := &staleWatch{Granted: &approval.Granted{Approval: a, Answer: answer}}
@@ -219,3 +223,34 @@ func (h *handlers) replay(ctx context.Context, a *approval.Approval, payload []b
 }
 
 func oasOperation(route string) oas.OperationName { return oas.OperationName(route) }
+
+// requesterGoneError says the token that asked for a write may no longer
+// write (revoked, expired, or now of another role): an approval does not
+// outlive its requester's right to ask.
+type requesterGoneError struct{ Name string }
+
+func (e *requesterGoneError) Error() string {
+	return fmt.Sprintf("the requester %s no longer has a live operator token (revoked, expired or another role since it asked): nothing was sent", e.Name)
+}
+
+// requesterMayWrite checks, when the token store can list tokens, that
+// the requester still has a live token that may write.
+func (h *handlers) requesterMayWrite(ctx context.Context, name string) error {
+	lister, ok := h.auth.(interface {
+		List(ctx context.Context) ([]auth.Token, error)
+	})
+	if !ok {
+		return nil
+	}
+	tokens, err := lister.List(ctx)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, t := range tokens {
+		if t.Name == name && t.RevokedAt == nil && now.Before(t.ExpiresAt) && t.Role.CanWrite() {
+			return nil
+		}
+	}
+	return &requesterGoneError{Name: name}
+}

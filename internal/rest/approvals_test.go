@@ -412,3 +412,76 @@ func TestListApprovals(t *testing.T) {
 		t.Errorf("pending approvals (-want +got):\n%s", diff)
 	}
 }
+
+// TestApprovalOfAMovedOnTarget queues two scale-outs of one group, both
+// read as growing it from its size then; once the first has run, the
+// second's impact no longer holds, so approving it sends nothing.
+func TestApprovalOfAMovedOnTarget(t *testing.T) {
+	b := newBed(t, bedOptions{})
+	c := b.createCluster("apv-moved")
+	g := b.groupOf(c, "CORE")
+	first := checker{t}.queued(b.scaleOut(c, g, 1, ""))
+	second := checker{t}.queued(b.scaleOut(c, g, 2, ""))
+	if _, err := b.approve(b.tokens[auth.Approver], first.ID, oas.ApproveRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.eng.WaitNodeGroup(context.Background(), c, g); err != nil {
+		t.Fatal(err)
+	}
+	out, err := b.approve(b.tokens[auth.Approver], second.ID, oas.ApproveRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != oas.ApprovalStatusFailed || !strings.Contains(string(out.Result), "approval-stale") {
+		t.Errorf("second approval: got %s %s, want failed as approval-stale", out.Status, out.Result)
+	}
+	if n := b.sent("IncreaseNodes"); n != 1 {
+		t.Errorf("IncreaseNodes sent %d times, want 1 (the first approval's)", n)
+	}
+}
+
+// TestApprovalsKeepTheirKeys: the same request under two idempotency
+// keys is two writes, each with its own approval, and a retry with a key
+// finds that key's approval.
+func TestApprovalsKeepTheirKeys(t *testing.T) {
+	b := newBed(t, bedOptions{})
+	c := b.createCluster("apv-keys")
+	g := b.groupOf(c, "CORE")
+	k1 := checker{t}.queued(b.scaleOut(c, g, 1, "nightly-1"))
+	k2 := checker{t}.queued(b.scaleOut(c, g, 1, "nightly-2"))
+	if k1.ID == k2.ID {
+		t.Fatalf("two keys share approval %s, want one each", k1.ID)
+	}
+	again := checker{t}.queued(b.scaleOut(c, g, 1, "nightly-2"))
+	if again.ID != k2.ID {
+		t.Errorf("a retry with key nightly-2 got approval %s, want its own %s", again.ID, k2.ID)
+	}
+	if _, err := b.approve(b.tokens[auth.Approver], k1.ID, oas.ApproveRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.sent("IncreaseNodes"); n != 1 {
+		t.Errorf("IncreaseNodes sent %d times after one approval, want 1", n)
+	}
+}
+
+// TestApprovalOfARevokedRequester: a write asked with a token revoked
+// before the approval sends nothing.
+func TestApprovalOfARevokedRequester(t *testing.T) {
+	b := newBed(t, bedOptions{})
+	c := b.createCluster("apv-revoked")
+	g := b.groupOf(c, "CORE")
+	a := checker{t}.queued(b.scaleOut(c, g, 1, ""))
+	if _, err := b.store.Revoke(context.Background(), "ci-operator"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := b.approve(b.tokens[auth.Approver], a.ID, oas.ApproveRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != oas.ApprovalStatusFailed || !strings.Contains(string(out.Result), "no longer has a live operator token") {
+		t.Errorf("approval of a revoked requester's write: got %s %s, want failed, naming the revoked requester", out.Status, out.Result)
+	}
+	if n := b.sent("IncreaseNodes"); n != 0 {
+		t.Errorf("IncreaseNodes sent %d times, want 0", n)
+	}
+}

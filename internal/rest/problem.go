@@ -92,7 +92,7 @@ type rateLimitedError struct {
 }
 
 func (e *rateLimitedError) Error() string {
-	return fmt.Sprintf("too many requests for this token: try again in %d s", e.seconds())
+	return fmt.Sprintf("too many requests with this token; wait %d s before the next one", e.seconds())
 }
 
 func (e *rateLimitedError) seconds() int {
@@ -165,6 +165,8 @@ func classify(err error) *oas.ProblemStatusCode {
 		be2 *bodyError
 		dre *ogenerrors.DecodeRequestError
 		tl  *tooLargeError
+		mb  *http.MaxBytesError
+		rg  *requesterGoneError
 		de  *approval.DecidedError
 		an  *approval.AnswerError
 		st  *approval.StaleError
@@ -174,6 +176,10 @@ func classify(err error) *oas.ProblemStatusCode {
 		return ps
 	case errors.As(err, &tl):
 		return problem(TypeTooLarge, http.StatusRequestEntityTooLarge, tl.Error())
+	case errors.As(err, &rg):
+		return problem(TypeForbidden, http.StatusForbidden, rg.Error())
+	case errors.As(err, &mb):
+		return problem(TypeTooLarge, http.StatusRequestEntityTooLarge, fmt.Sprintf("the JSON body is larger than %d KiB", mb.Limit>>10))
 	case errors.As(err, &be2):
 		return inputProblem(be2.Field, be2.Err.Error(), "see the request body's schema in /openapi.json")
 	case errors.As(err, &dre):

@@ -546,6 +546,9 @@ func TestRateLimited(t *testing.T) {
 	if p.Type != TypeRateLimited || !ok || after < 1 || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("got %+v with Retry-After %q, want rate-limited with retryAfter and the header", p, resp.Header.Get("Retry-After"))
 	}
+	if d := p.Detail.Or(""); !strings.Contains(d, "wait") || strings.Contains(d, redact.Marker) {
+		t.Errorf("detail %q, want the advice to wait, unredacted", d)
+	}
 	// Another token has its own bucket.
 	if resp, _ := b.get("/v1/regions", auth.Operator); resp.StatusCode != http.StatusOK {
 		t.Errorf("another token: got %d, want 200", resp.StatusCode)

@@ -160,7 +160,21 @@ type Server struct {
 }
 
 // ServeHTTP serves the API.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.http.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// JSON bodies are small; only uploads carry objects (their route has
+	// its own limit).
+	if r.Body != nil && r.URL.Path != uploadsPath {
+		r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
+	}
+	s.http.ServeHTTP(w, r)
+}
+
+// maxJSONBody is the largest JSON request body, a cluster spec with room
+// to spare.
+const maxJSONBody = 1 << 20
+
+// uploadsPath is the route whose body is an object, not JSON.
+const uploadsPath = "/v1/uploads"
 
 // Decide records an approver's decision on an approval and, when a REST
 // write is approved, runs it once as its requester and returns the

@@ -114,7 +114,7 @@ func (h *handlers) write(ctx context.Context, op oas.OperationName, key oas.OptS
 	}
 	call := engine.Call{Actor: serviceActor(p.Name), IdempotencyKey: k, Queued: true}
 	if h.approvals != nil {
-		call.Confirm = &approval.Asker{Store: h.approvals, Route: string(op), Payload: env, RequestedBy: p.Name, Via: restClient}
+		call.Confirm = &approval.Asker{Store: h.approvals, Route: string(op), Key: k, Payload: env, RequestedBy: p.Name, Via: restClient}
 	}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.writeTimeout)
 	defer cancel()

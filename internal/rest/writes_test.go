@@ -12,6 +12,7 @@ import (
 	"github.com/go-faster/jx"
 	"gopkg.in/yaml.v3"
 
+	"github.com/emrctl/emrctl/internal/approval"
 	"github.com/emrctl/emrctl/internal/auth"
 	"github.com/emrctl/emrctl/internal/rest/oas"
 )
@@ -202,5 +203,25 @@ func TestUploadTooLarge(t *testing.T) {
 	resp, body := do(t, req)
 	if p := decodeProblem(t, resp, body); p.Type != TypeTooLarge || p.Status != http.StatusRequestEntityTooLarge {
 		t.Errorf("got %d %s, want 413 too-large", resp.StatusCode, p.Type)
+	}
+}
+
+// TestJSONBodyTooLarge: a write's JSON body over 1 MiB is refused with
+// 413 before it is read whole, and nothing is queued or sent.
+func TestJSONBodyTooLarge(t *testing.T) {
+	b := newBed(t, bedOptions{})
+	body := `{"count":1,"pad":"` + strings.Repeat("x", 2<<20) + `"}`
+	req, err := http.NewRequest(http.MethodPost, b.url+"/v1/clusters/c-0000000000000000/node-groups/ng-0000000000000000/scale-out", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+b.tokens[auth.Operator])
+	req.Header.Set("Content-Type", "application/json")
+	resp, raw := do(t, req)
+	if p := decodeProblem(t, resp, raw); p.Type != TypeTooLarge || p.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("got %d %s, want 413 too-large", resp.StatusCode, p.Type)
+	}
+	if list, err := b.approvals.List(context.Background(), approval.Filter{}); err != nil || len(list) != 0 {
+		t.Errorf("approvals after the refused body: %d, %v; want none", len(list), err)
 	}
 }

@@ -3,6 +3,7 @@ package journal_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli"
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/iostreams"
+	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/pgtest"
 	"github.com/emrctl/emrctl/internal/session"
 )
@@ -51,8 +53,8 @@ func TestMigrateSQLite(t *testing.T) {
 	}
 	got := schema(t, out)
 	want := filepath.Join(vars["EMRCTL_DATA_DIR"], "journal.db")
-	if got["store"] != "sqlite" || got["journal"] != want || got["schemaVersion"] != float64(5) {
-		t.Errorf("got %v, want store sqlite, journal %s, schemaVersion 5", got, want)
+	if got["store"] != "sqlite" || got["journal"] != want || got["schemaVersion"] != float64(journal.LatestSchemaVersion()) {
+		t.Errorf("got %v, want store sqlite, journal %s, schemaVersion %d", got, want, journal.LatestSchemaVersion())
 	}
 }
 
@@ -81,8 +83,8 @@ func TestMigratePostgres(t *testing.T) {
 			t.Fatalf("run %d: exit %d", i, codes[i])
 		}
 		got := schema(t, outs[i])
-		if got["store"] != "postgres" || got["journal"] != url || got["schemaVersion"] != float64(5) {
-			t.Errorf("run %d: got %v, want store postgres, journal %s, schemaVersion 5", i, got, url)
+		if got["store"] != "postgres" || got["journal"] != url || got["schemaVersion"] != float64(journal.LatestSchemaVersion()) {
+			t.Errorf("run %d: got %v, want store postgres, journal %s, schemaVersion %d", i, got, url, journal.LatestSchemaVersion())
 		}
 	}
 }
@@ -101,7 +103,7 @@ func TestMigrateHidesPassword(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if strings.Contains(out+errOut, pw) || !strings.Contains(out, "schema version 5") || !strings.Contains(out, "xxxxx") {
-		t.Errorf("output %q / %q: want schema version 5 and the password redacted", out, errOut)
+	if strings.Contains(out+errOut, pw) || !strings.Contains(out, fmt.Sprintf("schema version %d", journal.LatestSchemaVersion())) || !strings.Contains(out, "xxxxx") {
+		t.Errorf("output %q / %q: want the latest schema version and the password redacted", out, errOut)
 	}
 }

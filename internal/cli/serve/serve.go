@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	mcpauth "github.com/modelcontextprotocol/go-sdk/auth"
+
 	"github.com/spf13/cobra"
 
 	"github.com/emrctl/emrctl/internal/approval"
@@ -27,6 +29,7 @@ import (
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	mcpcmd "github.com/emrctl/emrctl/internal/cli/mcp"
 	"github.com/emrctl/emrctl/internal/console"
+	"github.com/emrctl/emrctl/internal/mcpserver"
 	"github.com/emrctl/emrctl/internal/rest"
 )
 
@@ -52,6 +55,7 @@ type options struct {
 	rateBurst       int
 	approvalTTL     time.Duration
 	mcpFlags        mcpcmd.ServerFlags
+	mcpAuth         bool
 }
 
 // NewCmd returns 'emrctl serve'.
@@ -70,7 +74,10 @@ func newCmd(f *cmdutil.Factory, run func(context.Context, *options) error) *cobr
              request needs a bearer token from 'emrctl token create'; the
              token's role (viewer, operator, approver) decides what it may do.
   --mcp      the MCP server over streamable HTTP at /mcp, for MCP clients that
-             connect to a URL. It has no authentication of its own.
+             connect to a URL. With --rest, --console or --mcp-auth it needs a
+             bearer token too: the token's name is the actor in the journal
+             (not the name the client gives itself), and only an operator
+             token may call write tools. Alone it has no authentication.
   --console  the web console at /console/: clusters, the journal and the
              approval queue, for people who log in with their token.
 
@@ -111,6 +118,7 @@ connections and lets requests in flight finish, up to --shutdown-timeout.`,
 	fl.BoolVar(&o.rest, "rest", false, "serve the REST API at /v1 (bearer tokens from 'emrctl token create')")
 	fl.BoolVar(&o.mcp, "mcp", false, "serve the MCP server (streamable HTTP at /mcp)")
 	fl.BoolVar(&o.console, "console", false, "serve the web console at /console/ (login with a token)")
+	fl.BoolVar(&o.mcpAuth, "mcp-auth", false, "require a bearer token on /mcp (always so with --rest or --console)")
 	fl.StringVar(&o.listen, "listen", DefaultListen, "address to listen on (loopback unless --allow-remote)")
 	fl.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback --listen address")
 	fl.BoolVar(&o.allowWrites, "allow-writes", false, "offer the MCP write tools; confirmations still reach the person")
@@ -261,7 +269,11 @@ func runServe(ctx context.Context, o *options) error {
 		if err != nil {
 			return err
 		}
-		mux.Handle("/mcp", logged(logger, "/mcp", endStreams(srv.HTTPHandler(), stopping)))
+		h := endStreams(srv.HTTPHandler(), stopping)
+		if o.rest || o.console || o.mcpAuth {
+			h = mcpTokens(tokens, h)
+		}
+		mux.Handle("/mcp", logged(logger, "/mcp", h))
 		banners = append(banners, func(base string) string {
 			return fmt.Sprintf("emrctl MCP server on %s/mcp (%s, %d tools)", base, about, len(srv.ToolNames()))
 		})
@@ -291,8 +303,8 @@ func (o *options) warnRemote(addr net.Addr, tls bool) {
 		return
 	}
 	w := o.f.IOStreams.ErrOut
-	if o.mcp {
-		fmt.Fprintf(w, "warning: serving MCP on %s, beyond loopback and without authentication: anyone who can reach it can use its tools\n", addr)
+	if o.mcp && !(o.rest || o.console || o.mcpAuth) {
+		fmt.Fprintf(w, "warning: serving MCP on %s, beyond loopback and without authentication: anyone who can reach it can use its tools; pass --mcp-auth\n", addr)
 	}
 	if o.rest && !tls {
 		fmt.Fprintf(w, "warning: serving the REST API on %s beyond loopback without TLS: bearer tokens cross the network in clear; pass --tls-cert and --tls-key\n", addr)
@@ -337,4 +349,22 @@ func cursorKey(serverKey []byte) []byte {
 	m := hmac.New(sha256.New, serverKey)
 	m.Write([]byte("emrctl REST list cursors"))
 	return m.Sum(nil)
+}
+
+// mcpTokens requires an emrctl token on /mcp. The MCP session is bound
+// to the token's name (the SDK refuses a session used with another
+// token), the name is the actor of its calls, and the role decides
+// whether write tools run.
+func mcpTokens(tokens auth.Store, h http.Handler) http.Handler {
+	verify := func(ctx context.Context, raw string, _ *http.Request) (*mcpauth.TokenInfo, error) {
+		p, err := tokens.Authenticate(ctx, raw)
+		if errors.Is(err, auth.ErrUnauthenticated) {
+			return nil, fmt.Errorf("%w: a valid token from 'emrctl token create' is required", mcpauth.ErrInvalidToken)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &mcpauth.TokenInfo{UserID: p.Name, Extra: map[string]any{mcpserver.TokenRole: string(p.Role)}}, nil
+	}
+	return mcpauth.RequireBearerToken(verify, &mcpauth.RequireBearerTokenOptions{AllowMissingExpiration: true})(h)
 }

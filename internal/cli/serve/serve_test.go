@@ -269,8 +269,11 @@ func TestServeRESTAndMCP(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	client := mcpsdk.NewClient(&mcpsdk.Implementation{Name: "serve-test", Version: "1"}, nil)
-	cs, err := client.Connect(ctx, &mcpsdk.StreamableClientTransport{Endpoint: s.base + "/mcp", MaxRetries: -1}, nil)
+	// Beside the REST API, /mcp needs a token too.
+	if _, err := mcpClient(ctx, s.base, "serve-test", ""); err == nil {
+		t.Errorf("an MCP client without a token connected to /mcp next to the REST API")
+	}
+	cs, err := mcpClient(ctx, s.base, "serve-test", tok)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,8 +281,28 @@ func TestServeRESTAndMCP(t *testing.T) {
 	if err != nil || res.IsError {
 		t.Fatalf("list_clusters: got %v %+v, want a result", err, res)
 	}
+	cs.Close()
 	s.stop()
 	checkLog(t, s.stderr.String(), tok)
+}
+
+// mcpClient connects to /mcp as the named client, with a bearer token
+// unless tok is empty.
+func mcpClient(ctx context.Context, base, name, tok string) (*mcpsdk.ClientSession, error) {
+	client := mcpsdk.NewClient(&mcpsdk.Implementation{Name: name, Version: "1"}, nil)
+	hc := &http.Client{Transport: withToken{tok: tok}}
+	return client.Connect(ctx, &mcpsdk.StreamableClientTransport{Endpoint: base + "/mcp", MaxRetries: -1, HTTPClient: hc}, nil)
+}
+
+// withToken adds a bearer token to every request.
+type withToken struct{ tok string }
+
+func (w withToken) RoundTrip(r *http.Request) (*http.Response, error) {
+	if w.tok != "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Authorization", "Bearer "+w.tok)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // checkLog checks that the request log has a JSON line for a /v1 request
