@@ -348,9 +348,10 @@ func TestSecretsNeverReachJournalLogsOrErrors(t *testing.T) {
 }
 
 func TestScaleInIntervalHoldsAcrossCalls(t *testing.T) {
-	// The sandbox clock runs 1e6 times faster: 120 s become 120 µs. A
-	// scale to 4000 makes the 120 s interval last 30 ms of real time.
-	b := newBed(t, func(o *Options) { o.TimeScale = 4000 })
+	// A time scale of 60 makes the 120 s interval last 2 s of real time:
+	// long enough that the second call, sent at once, always starts
+	// inside it, even on a loaded machine (30 ms was not).
+	b := newBed(t, func(o *Options) { o.TimeScale = 60 })
 	id := b.createDev()
 	ng := b.addTask(id, 6)
 	var waited []string
