@@ -12,7 +12,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
@@ -109,6 +113,24 @@ func call(b *testing.B, cl *openapi.Client, action string, query map[string]any)
 	return body
 }
 
+// callAsync is call for a goroutine other than the benchmark's: it
+// reports a failure without stopping the goroutine.
+func callAsync(b *testing.B, cl *openapi.Client, action string, query map[string]any) map[string]any {
+	p := &openapiutil.Params{
+		Action: dara.String(action), Version: dara.String("2021-03-20"), Protocol: dara.String("HTTPS"),
+		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"),
+		Style: dara.String("RPC"), ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
+	}
+	runtime := &dara.RuntimeOptions{ReadTimeout: dara.Int(10000), ConnectTimeout: dara.Int(5000), Autoretry: dara.Bool(false)}
+	out, err := cl.CallApiWithCtx(context.Background(), p, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, runtime)
+	if err != nil {
+		b.Errorf("%s: %v", action, err)
+		return nil
+	}
+	body, _ := out["body"].(map[string]any)
+	return body
+}
+
 // clusterIDs lists every seeded cluster.
 func clusterIDs(b *testing.B, cl *openapi.Client) []string {
 	var ids []string
@@ -183,4 +205,111 @@ func BenchmarkListClusters(b *testing.B) {
 			b.ReportMetric(float64(listed)/b.Elapsed().Seconds(), "clusters/s")
 		})
 	}
+}
+
+// concurrentTarget is an emulator holding n clusters (seeded directly,
+// see emulator.SeedClusters) behind a real HTTP listener, and their IDs.
+func concurrentTarget(b *testing.B, n int) (endpoint string, ids []string) {
+	b.Helper()
+	st := emulator.NewMemoryStore()
+	srv, err := emulator.New(emulator.Options{Store: st, Clock: emulator.NewClock(emulator.SpeedInstant), Throttle: emulator.ThrottleConfig{Rate: -1}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = srv.Close() })
+	if err := emulator.SeedClusters(st, "cn-hangzhou", n, srv.Clock().Now()); err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	b.Cleanup(ts.Close)
+	endpoint = strings.TrimPrefix(ts.URL, "http://")
+	cl := newClient(b, endpoint, pooledHTTP())
+	body := call(b, cl, "ListClusters", map[string]any{"RegionId": "cn-hangzhou", "MaxResults": 100})
+	for _, c := range body["Clusters"].([]any) {
+		ids = append(ids, c.(map[string]any)["ClusterId"].(string))
+	}
+	return endpoint, ids
+}
+
+// pooledHTTP keeps enough idle connections for 32 concurrent clients, so
+// the benchmark measures requests, not TCP handshakes.
+func pooledHTTP() dara.HttpClient {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return httpClient{&http.Client{Transport: tr}}
+}
+
+// BenchmarkConcurrent measures req/s over HTTP with 8 and 32 clients at
+// once: GetCluster, and the first page (MaxResults 100, with its
+// TotalCount) of ListClusters over 10 and 1,000 clusters. One op is one
+// request. Run with -benchtime 2000x or more.
+func BenchmarkConcurrent(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		endpoint, ids := concurrentTarget(b, n)
+		for _, conc := range []int{8, 32} {
+			name := fmt.Sprintf("clusters=%d/c=%d", n, conc)
+			b.Run("ListClusters/"+name, func(b *testing.B) {
+				runConcurrent(b, endpoint, conc, func(cl *openapi.Client, _ int) {
+					body := callAsync(b, cl, "ListClusters", map[string]any{"RegionId": "cn-hangzhou", "MaxResults": 100})
+					if page, _ := body["Clusters"].([]any); len(page) != min(n, 100) {
+						b.Errorf("got a page of %d clusters, want %d", len(page), min(n, 100))
+					}
+				})
+			})
+			if n != 1000 {
+				continue
+			}
+			b.Run("GetCluster/"+name, func(b *testing.B) {
+				runConcurrent(b, endpoint, conc, func(cl *openapi.Client, i int) {
+					body := callAsync(b, cl, "GetCluster", map[string]any{"RegionId": "cn-hangzhou", "ClusterId": ids[i%len(ids)]})
+					if _, ok := body["Cluster"]; !ok {
+						b.Errorf("GetCluster: no Cluster in %v", body)
+					}
+				})
+			})
+		}
+	}
+}
+
+// runConcurrent spreads b.N requests over conc goroutines, each with its
+// own client, and reports req/s.
+func runConcurrent(b *testing.B, endpoint string, conc int, do func(cl *openapi.Client, i int)) {
+	hc := pooledHTTP()
+	clients := make([]*openapi.Client, conc)
+	for i := range clients {
+		clients[i] = newClient(b, endpoint, hc)
+	}
+	b.ReportAllocs()
+	cpu0 := processCPU(b)
+	b.ResetTimer()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for g := range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				do(clients[g], i)
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	// CPU per request (client and server: one process) does not depend
+	// on what else the machine runs, unlike req/s.
+	b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N)/1e3, "cpu-µs/req")
+}
+
+// processCPU is the user+sys time this process has used.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

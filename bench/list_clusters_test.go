@@ -5,12 +5,16 @@
 package bench
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,4 +205,203 @@ func TestListingStreamsPageByPage(t *testing.T) {
 	if limit := 2*ms.peakGrowth + 1<<20; ml.peakGrowth > limit {
 		t.Errorf("listing 1,500 clusters held %d B of heap, listing 300 held %d B: memory grows with N", ml.peakGrowth, ms.peakGrowth)
 	}
+}
+
+// The remote listing: 'emrctl --endpoint ... cluster list -o json' (one
+// process) against 'emrctl sandbox serve' on a SQLite state holding N
+// clusters (another process), as a user with a large sandbox runs it.
+// Reports the wall time, the peak RSS of both processes, and checks that
+// every cluster was listed. Needs /usr/bin/time (apt install time). Run
+// with:
+//
+//	go test ./bench -run '^$' -bench ListClustersRemote -benchtime 1x
+//
+// N=100000 seeds for a minute or two first (BENCH_STATE_DIR keeps the
+// states for the next run); -bench 'ListClustersRemote/N=1000$' picks one
+// size. EMRCTL_BIN names the binary to run (default: built from
+// ./cmd/emrctl).
+func BenchmarkListClustersRemote(b *testing.B) {
+	bin := remoteBinary(b)
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			state := remoteState(b, n)
+			srv := startRemoteServer(b, bin, state)
+			var last remoteListing
+			for b.Loop() {
+				last = remoteList(b, bin, srv.addr)
+			}
+			if last.clusters != n {
+				b.Fatalf("listed %d clusters, want %d", last.clusters, n)
+			}
+			b.ReportMetric(last.wall.Seconds(), "wall-s")
+			b.ReportMetric(float64(last.maxRSS)/(1<<20), "client-peak-MiB")
+			b.ReportMetric(float64(srv.peakRSS(b))/(1<<20), "server-peak-MiB")
+		})
+	}
+}
+
+// remoteBinary builds emrctl once per run (or takes EMRCTL_BIN).
+func remoteBinary(b *testing.B) string {
+	b.Helper()
+	if bin := os.Getenv("EMRCTL_BIN"); bin != "" {
+		return bin
+	}
+	bin := filepath.Join(b.TempDir(), "emrctl")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/emrctl/emrctl/cmd/emrctl").CombinedOutput(); err != nil {
+		b.Fatalf("build emrctl: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// remoteState writes a SQLite state holding n running clusters in
+// cn-hangzhou (emulator.SeedClusters: direct writes, not RunCluster).
+// With BENCH_STATE_DIR set, the state is kept there and reused by later
+// runs (seeding 100,000 clusters takes a while).
+func remoteState(b *testing.B, n int) string {
+	b.Helper()
+	dir := os.Getenv("BENCH_STATE_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	path := filepath.Join(dir, fmt.Sprintf("sandbox-%d.db", n))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	st, err := emulator.OpenSQLiteStore(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := emulator.New(emulator.Options{Store: st, Clock: emulator.NewClock(emulator.SpeedInstant)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := emulator.SeedClusters(st, "cn-hangzhou", n, srv.Clock().Now()); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d clusters in %s", n, time.Since(start).Round(time.Millisecond))
+	if err := srv.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// remoteServer is a running 'emrctl sandbox serve'.
+type remoteServer struct {
+	cmd  *exec.Cmd
+	addr string
+}
+
+// startRemoteServer serves state without throttling on a free port.
+func startRemoteServer(b *testing.B, bin, state string) *remoteServer {
+	b.Helper()
+	portFile := filepath.Join(b.TempDir(), "port")
+	cmd := exec.Command(bin, "sandbox", "serve", "--state", state, "--listen", "127.0.0.1:0", "--port-file", portFile,
+		"--quiet", "--speed", "0", "--rate", "off")
+	cmd.Env = remoteEnv(b)
+	// BENCH_SERVER_GOGC / BENCH_SERVER_GOMEMLIMIT tune the server's
+	// collector only, to see what its peak RSS owes to the GC's headroom.
+	for _, k := range []string{"GOGC", "GOMEMLIMIT"} {
+		if v := os.Getenv("BENCH_SERVER_" + k); v != "" {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	for range 600 {
+		if addr, err := os.ReadFile(portFile); err == nil && len(addr) > 0 {
+			return &remoteServer{cmd: cmd, addr: "http://" + strings.TrimSpace(string(addr))}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.Fatal("sandbox serve wrote no port file within 30 s")
+	return nil
+}
+
+// peakRSS is the server's peak resident set so far (VmHWM).
+func (s *remoteServer) peakRSS(b *testing.B) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	b.Fatal("no VmHWM in /proc status")
+	return 0
+}
+
+// remoteEnv is an empty HOME, so no profile of the user's is read.
+func remoteEnv(b *testing.B) []string {
+	home := b.TempDir()
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"} {
+		env = append(env, k+"="+filepath.Join(home, strings.ToLower(k)))
+	}
+	return env
+}
+
+// remoteListing is what one client run did.
+type remoteListing struct {
+	clusters int
+	wall     time.Duration
+	maxRSS   int64 // bytes
+}
+
+// remoteList runs the client once and counts the clusters it printed.
+// Its peak RSS comes from /usr/bin/time: the rusage of a child started
+// by this process would count this process's own peak, which the kernel
+// carries across exec into the child's.
+func remoteList(b *testing.B, bin, addr string) remoteListing {
+	b.Helper()
+	rssFile := filepath.Join(b.TempDir(), "rss")
+	cmd := exec.Command("/usr/bin/time", "-f", "%M", "-o", rssFile, bin, "--endpoint", addr, "cluster", "list", "-o", "json")
+	cmd.Env = remoteEnv(b)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	n, err := countClusters(out)
+	if werr := cmd.Wait(); werr != nil || err != nil {
+		b.Fatalf("cluster list: %v %v\n%s", werr, err, stderr.String())
+	}
+	wall := time.Since(start)
+	raw, err := os.ReadFile(rssFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kb, err := strconv.ParseInt(strings.TrimSpace(string(raw)), 10, 64)
+	if err != nil {
+		b.Fatalf("/usr/bin/time wrote %q: %v", raw, err)
+	}
+	return remoteListing{clusters: n, wall: wall, maxRSS: kb << 10}
+}
+
+// countClusters counts the cluster IDs in the JSON output.
+func countClusters(r io.Reader) (int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	n := 0
+	for sc.Scan() {
+		n += strings.Count(sc.Text(), `"c-`)
+	}
+	return n, sc.Err()
 }

@@ -40,6 +40,11 @@ func TestSparkSubmitAfterLostResponse(t *testing.T) {
 	if n := runs(); n != 1 {
 		t.Fatalf("runs of spark-pi after a lost answer and a retry: %d, want 1\nfirst: %s\nsecond: %s", n, first, second)
 	}
+	// The service is slow to answer, so that the two are in flight at once
+	// however the processes happen to be scheduled.
+	if err := k.srv.AddFault(emulator.FaultRule{Action: "StartJobRun", Latency: emulator.Duration(inFlight)}); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range k.together(submit, submit) {
 		if p.code != 0 {
 			t.Fatalf("a submission failed: %s", p)

@@ -8,18 +8,15 @@
 // the same SDK commit (data/README.md says how). Both
 // the emulator (to decode and check requests) and the aliyun provider (to
 // place parameters on the wire) read them, so the two cannot drift apart.
+// The binary carries them in a compact encoding generated from the JSON
+// (contracts.bin, go generate ./internal/contract), so a command parses no
+// JSON and decodes only the products it calls.
 package contract
 
 import (
-	"embed"
-	"encoding/json"
 	"fmt"
 	"sort"
-	"sync"
 )
-
-//go:embed data/*.json
-var files embed.FS
 
 // Product names a contract file.
 type Product string
@@ -107,52 +104,46 @@ const (
 	SerPath     = "path"
 )
 
-var (
-	loadOnce sync.Once
-	loaded   map[Product]*Spec
-	loadErr  error
-)
-
-// Load returns the contract of p. The files are embedded, so an error here
-// is a build defect, not a user error.
+// Load returns the contract of p. Only p's contract is decoded, on its
+// first Load. The contracts are embedded, so an error here is a build
+// defect (or an unknown product), not a user error.
 func Load(p Product) (*Spec, error) {
-	loadOnce.Do(loadAll)
-	if loadErr != nil {
-		return nil, loadErr
-	}
-	s, ok := loaded[p]
-	if !ok {
+	l := lazyOf(p)
+	if l == nil {
 		return nil, fmt.Errorf("contract: unknown product %q", p)
 	}
-	return s, nil
+	l.once.Do(func() {
+		l.spec, l.err = decode(p, false)
+		l.done.Store(true)
+	})
+	return l.spec, l.err
+}
+
+// LoadRequests returns the contract of p for putting requests on the
+// wire: every action with its Params, the shared types and the endpoint,
+// but the response trees may be left out (Action.Response nil). That is
+// most of a contract, so a client that only sends requests decodes a
+// fraction of what Load does. Once Load has run, it returns Load's spec.
+func LoadRequests(p Product) (*Spec, error) {
+	l := lazyOf(p)
+	if l == nil {
+		return nil, fmt.Errorf("contract: unknown product %q", p)
+	}
+	if l.done.Load() {
+		return l.spec, l.err
+	}
+	l.reqOnce.Do(func() { l.req, l.reqErr = decode(p, true) })
+	return l.req, l.reqErr
 }
 
 // MustLoad is Load for package-level initialisation, where a failure is a
-// programmer error (the contracts are embedded in the binary).
+// programmer error (the contracts are compiled into the binary).
 func MustLoad(p Product) *Spec {
 	s, err := Load(p)
 	if err != nil {
 		panic(err)
 	}
 	return s
-}
-
-func loadAll() {
-	loaded = make(map[Product]*Spec, len(Products))
-	for _, p := range Products {
-		raw, err := files.ReadFile("data/" + string(p) + ".json")
-		if err != nil {
-			loadErr = fmt.Errorf("contract: read %s: %w", p, err)
-			return
-		}
-		var s Spec
-		if err := json.Unmarshal(raw, &s); err != nil {
-			loadErr = fmt.Errorf("contract: parse %s: %w", p, err)
-			return
-		}
-		s.index()
-		loaded[p] = &s
-	}
 }
 
 func (s *Spec) index() {

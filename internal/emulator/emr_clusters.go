@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -634,26 +633,22 @@ func listClusters(c *call, w *World) (any, error) {
 	if _, err := c.regionOf(w); err != nil {
 		return nil, err
 	}
-	matched := w.Clusters.Select(func(cl *clusterRec) bool {
-		return cl.Region == c.region && clusterMatches(cl, &req, c.now)
-	})
-	// Newest first, ties by ID: a total order lets an unstable sort do it
-	// (the stable reflective sort dominated listing 1,000 clusters).
-	slices.SortFunc(matched, func(a, b *clusterRec) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	pg, err := paginate(len(matched), req.MaxResults, req.NextToken)
+	kr, err := emrKeyset(req.MaxResults, req.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	resp := &emrwire.ListClustersResponse{
-		MaxResults: ptr(pg.max), NextToken: pg.next, RequestId: c.requestID, TotalCount: ptr(int64(len(matched))),
-		Clusters: make([]emrwire.ClusterSummary, 0, pg.end-pg.start),
+	keep := func(cl *clusterRec) bool { return cl.Region == c.region && clusterMatches(cl, &req, c.now) }
+	walk := clusterWalker(w, c.region, req.ClusterIds)
+	total := kr.total
+	if total < 0 {
+		total = countMatches(walk, keep)
 	}
-	for _, cl := range matched[pg.start:pg.end] {
+	matched, next := keysetPage(walk, kr, total, keep)
+	resp := &emrwire.ListClustersResponse{
+		MaxResults: ptr(kr.max), NextToken: next, RequestId: c.requestID, TotalCount: ptr(total),
+		Clusters: make([]emrwire.ClusterSummary, 0, len(matched)),
+	}
+	for _, cl := range matched {
 		v := clusterView(cl, c.now)
 		resp.Clusters = append(resp.Clusters, emrwire.ClusterSummary{
 			ClusterId: v.ClusterId, ClusterName: v.ClusterName, ClusterState: v.ClusterState, ClusterType: v.ClusterType,
@@ -664,6 +659,28 @@ func listClusters(c *call, w *World) (any, error) {
 		})
 	}
 	return resp, nil
+}
+
+// clusterWalker walks the clusters of a region newest first (ties by ID),
+// or only the named ones when the request names some.
+func clusterWalker(w *World, region string, ids []string) walker[clusterRec] {
+	if len(ids) == 0 {
+		return func(after *indexKey, fn func(indexKey, *clusterRec) bool) {
+			w.clustersByRegion.Walk(region, after, fn)
+		}
+	}
+	var keys []indexKey
+	var rows []*clusterRec
+	seen := map[string]bool{}
+	for _, id := range ids {
+		cl, ok := w.Clusters.Get(id)
+		if !ok || seen[id] {
+			continue
+		}
+		seen[id] = true
+		keys, rows = append(keys, w.clustersByRegion.Key(id, cl)), append(rows, cl)
+	}
+	return sliceWalker(byKeys(keys, rows))
 }
 
 func clusterMatches(cl *clusterRec, req *emrwire.ListClustersRequest, now time.Time) bool {
@@ -788,7 +805,7 @@ func updateClusterAutoRenew(c *call, w *World) (any, error) {
 		}
 	}
 	if boolv(req.RenewAllInstances) {
-		for _, n := range w.Nodes.Select(func(n *nodeRec) bool { return n.ClusterID == cl.ID }) {
+		for _, n := range w.nodesByCluster.Select(cl.ID, nil) {
 			n.AutoRenew = boolv(req.ClusterAutoRenew)
 		}
 	}
@@ -871,7 +888,7 @@ func deleteCluster(c *call, w *World) (any, error) {
 	}
 	cl.DeleteAt = c.now
 	cl.TerminatedAt = c.now.Add(c.scale(terminatingFor))
-	for _, n := range w.Nodes.Select(func(n *nodeRec) bool { return n.ClusterID == cl.ID && n.TerminatedAt.IsZero() }) {
+	for _, n := range w.nodesByCluster.Select(cl.ID, func(n *nodeRec) bool { return n.TerminatedAt.IsZero() }) {
 		n.StoppingAt, n.TerminatedAt = c.now, cl.TerminatedAt
 		releaseCapacity(reg, n)
 	}

@@ -75,7 +75,7 @@ func nodeGroupState(g *nodeGroupRec, cl *clusterRec, now time.Time) string {
 }
 
 func groupsOf(w *World, clusterID string) []*nodeGroupRec {
-	gs := w.NodeGroups.Select(func(g *nodeGroupRec) bool { return g.ClusterID == clusterID })
+	gs := w.groupsByCluster.Select(clusterID, nil)
 	slices.SortStableFunc(gs, func(a, b *nodeGroupRec) int {
 		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 			return c
@@ -90,7 +90,7 @@ func groupRank(t string) int {
 }
 
 func nodesOf(w *World, groupID string) []*nodeRec {
-	ns := w.Nodes.Select(func(n *nodeRec) bool { return n.NodeGroupID == groupID })
+	ns := w.nodesByGroup.Select(groupID, nil)
 	slices.SortStableFunc(ns, func(a, b *nodeRec) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return ns
 }

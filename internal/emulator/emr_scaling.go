@@ -209,9 +209,8 @@ func listAutoScalingActivities(c *call, w *World) (any, error) {
 		return nil, err
 	}
 	fireSchedules(c, w, reg, cl)
-	acts := w.Activities.Select(func(a *activityRec) bool {
-		return a.ClusterID == cl.ID &&
-			(req.NodeGroupId == "" || a.NodeGroupID == req.NodeGroupId) &&
+	acts := w.activitiesByCluster.Select(cl.ID, func(a *activityRec) bool {
+		return (req.NodeGroupId == "" || a.NodeGroupID == req.NodeGroupId) &&
 			(req.ScalingActivityType == "" || a.Type == req.ScalingActivityType) &&
 			(req.ScalingRuleName == "" || a.RuleName == req.ScalingRuleName) &&
 			(req.ScalingPolicyType == "" || req.ScalingPolicyType == "AUTO_SCALING") &&
@@ -286,7 +285,7 @@ var scheduleZone = time.FixedZone("CST", 8*3600)
 // fireSchedules runs the TIME_TRIGGER rules whose launch time passed since
 // they were last evaluated (at most the latest few occurrences).
 func fireSchedules(c *call, w *World, reg *regionRec, cl *clusterRec) {
-	for _, p := range w.Policies.Select(func(p *policyRec) bool { return p.ClusterID == cl.ID }) {
+	for _, p := range w.policiesByCluster.Select(cl.ID, nil) {
 		g, ok := w.NodeGroups.Get(p.NodeGroupID)
 		if !ok {
 			continue
@@ -429,7 +428,7 @@ func cooldownBlock(w *World, g *nodeGroupRec, r *emrwire.ScalingRule, at time.Ti
 		return ""
 	}
 	cd := time.Duration(i64(r.MetricsTrigger.CoolDownInterval)) * time.Second
-	for _, a := range w.Activities.Select(func(a *activityRec) bool {
+	for _, a := range w.activitiesByCluster.Select(g.ClusterID, func(a *activityRec) bool {
 		return a.NodeGroupID == g.ID && a.RuleName == r.RuleName && a.State != "REJECTED"
 	}) {
 		if at.Sub(a.StartedAt) < cd {

@@ -62,7 +62,8 @@ type Options struct {
 	// Seed makes IDs and the inventory reproducible.
 	Seed int64
 	// Throttle limits each action per access key; zero means the defaults,
-	// a negative Rate disables throttling.
+	// a negative Rate disables throttling, Actions sets single actions' own
+	// limits (New refuses an unknown action with *UnknownActionError).
 	Throttle ThrottleConfig
 	// Logger receives one line per request (never headers or secrets).
 	Logger *slog.Logger
@@ -152,6 +153,9 @@ func New(opts Options) (*Server, error) {
 		stats:    map[string]int{},
 	}
 	if err := s.register(); err != nil {
+		return nil, err
+	}
+	if err := opts.Throttle.checkActions(s.hasAction); err != nil {
 		return nil, err
 	}
 	if err := s.seedIfEmpty(opts.Seed); err != nil {
@@ -289,7 +293,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if aerr == nil && !dropped {
 		var err error
-		if body, err = responseJSON(rt, resp); err != nil {
+		if body, err = fastResponseJSON(rt, resp); err != nil {
 			aerr = newError(http.StatusInternalServerError, "InternalError", "the emulator could not encode the %s response: %v", action, err)
 		}
 	}
@@ -709,7 +713,7 @@ func (s *Server) clearStats() {
 func (s *Server) writeError(w http.ResponseWriter, rt *route, r *http.Request, reqID string, e *apiError) {
 	w.Header().Set(requestIDHeader, reqID)
 	if e.Code == "Throttling.User" || e.Code == "Throttling" {
-		w.Header().Set("x-ratelimit-user-api", "Limit:"+fmt.Sprint(s.throttle.cfg.Burst)+",Remain:0,TimeLeft:1000")
+		w.Header().Set("x-ratelimit-user-api", "Limit:"+fmt.Sprint(s.throttle.limit(rateAction(rt)).Burst)+",Remain:0,TimeLeft:1000")
 	}
 	if rt != nil && rt.action.Style == "ROA" {
 		body := roaErrorBody{RequestId: reqID, Message: e.Message}

@@ -241,6 +241,9 @@ func (s *SQLiteStore) refresh(ctx context.Context, conn *sql.Conn) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	for _, t := range w.tables() {
+		t.loaded()
+	}
 	s.w, s.gen = w, gen
 	return nil
 }

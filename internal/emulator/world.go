@@ -41,10 +41,19 @@ type World struct {
 	Controls *Table[controlRec]
 	// Machines are the standalone ECS instances (see ecs_instances.go).
 	Machines *Table[machineRec]
+
+	// Indexes (see index.go), kept in step by their tables, so lists
+	// read one region or one cluster instead of every record.
+	clustersByRegion    *Index[clusterRec] // in the ListClusters order
+	groupsByCluster     *Index[nodeGroupRec]
+	nodesByGroup        *Index[nodeRec]
+	nodesByCluster      *Index[nodeRec]
+	policiesByCluster   *Index[policyRec]
+	activitiesByCluster *Index[activityRec]
 }
 
 func newWorld() *World {
-	return &World{
+	w := &World{
 		Meta:       newTable[metaRec]("meta"),
 		Regions:    newTable[regionRec]("region"),
 		Clusters:   newTable[clusterRec]("cluster"),
@@ -67,7 +76,22 @@ func newWorld() *World {
 		Sessions:     newTable[sessionRec]("session"),
 		Statements:   newTable[statementRec]("statement"),
 	}
+	w.addIndexes()
+	return w
 }
+
+func (w *World) addIndexes() {
+	w.clustersByRegion = w.Clusters.addIndex(func(c *clusterRec) string { return c.Region }, clusterRank).storeNewestLast()
+	w.groupsByCluster = w.NodeGroups.addIndex(func(g *nodeGroupRec) string { return g.ClusterID }, nil)
+	w.nodesByGroup = w.Nodes.addIndex(func(n *nodeRec) string { return n.NodeGroupID }, nil)
+	w.nodesByCluster = w.Nodes.addIndex(func(n *nodeRec) string { return n.ClusterID }, nil)
+	w.policiesByCluster = w.Policies.addIndex(func(p *policyRec) string { return p.ClusterID }, nil)
+	w.activitiesByCluster = w.Activities.addIndex(func(a *activityRec) string { return a.ClusterID }, nil)
+}
+
+// clusterRank orders clusters newest first (ties by ID), as ListClusters
+// returns them.
+func clusterRank(c *clusterRec) int64 { return -c.CreatedAt.UnixNano() }
 
 // tables lists the tables for persistence, in a fixed order.
 func (w *World) tables() []table {
@@ -91,6 +115,7 @@ func (w *World) meta() *metaRec {
 type table interface {
 	kind() string
 	load(id string, raw []byte) error
+	loaded()
 	begin()
 	clear()
 	changes() (put map[string][]byte, del []string, err error)
@@ -100,6 +125,12 @@ type table interface {
 }
 
 // Table is a set of records of one kind, keyed by ID.
+//
+// It keeps no copy of the saved records. An update captures the JSON of
+// a record when it first touches it: the store's copy, since the cached
+// records always match the store at the start of an update (a store
+// reloads them otherwise). Comparing with it finds the records the update
+// really changed, and restoring it rolls a failed update back.
 type Table[T any] struct {
 	name string
 	rows map[string]*T
@@ -107,58 +138,95 @@ type Table[T any] struct {
 	// Select need not sort on each read (and reads, which may run
 	// concurrently, never write).
 	order   []string
-	saved   map[string][]byte // JSON as last persisted, to find real changes
-	touched map[string]bool
+	indexes []*Index[T]
+	// bulk is set while a store loads the table: IDs are appended and
+	// sorted once by loaded, not inserted one by one.
+	bulk bool
+	// During an update: pre holds the JSON of every touched record as it
+	// was before the update (nil: it did not exist), deleted the records
+	// deleted.
+	pre     map[string][]byte
 	deleted map[string]bool
 	track   bool
 }
 
-// index adds id to the sorted IDs if it is new.
-func (t *Table[T]) index(id string) {
-	if _, ok := t.rows[id]; ok {
-		return
+// insert stores r under id, keeping order and the indexes in step.
+func (t *Table[T]) insert(id string, r *T) {
+	if old, ok := t.rows[id]; ok {
+		for _, x := range t.indexes {
+			x.remove(id, old)
+		}
+	} else if t.bulk {
+		t.order = append(t.order, id)
+	} else {
+		i, _ := slices.BinarySearch(t.order, id)
+		t.order = slices.Insert(t.order, i, id)
 	}
-	i, _ := slices.BinarySearch(t.order, id)
-	t.order = slices.Insert(t.order, i, id)
+	t.rows[id] = r
+	for _, x := range t.indexes {
+		x.add(id, r, t.bulk)
+	}
 }
 
-// unindex removes id from the sorted IDs.
-func (t *Table[T]) unindex(id string) {
+// remove drops the record with the given ID from rows, order and indexes.
+func (t *Table[T]) remove(id string) {
+	old, ok := t.rows[id]
+	if !ok {
+		return
+	}
+	for _, x := range t.indexes {
+		x.remove(id, old)
+	}
 	if i, ok := slices.BinarySearch(t.order, id); ok {
 		t.order = slices.Delete(t.order, i, i+1)
 	}
+	delete(t.rows, id)
 }
 
 func newTable[T any](name string) *Table[T] {
-	return &Table[T]{name: name, rows: map[string]*T{}, saved: map[string][]byte{}}
+	return &Table[T]{name: name, rows: map[string]*T{}}
+}
+
+// touch marks id as touched by the running update, capturing its JSON
+// the first time for rollback.
+func (t *Table[T]) touch(id string) {
+	if !t.track {
+		return
+	}
+	if _, ok := t.pre[id]; ok {
+		return
+	}
+	var raw []byte
+	if r, ok := t.rows[id]; ok {
+		raw, _ = json.Marshal(r) // records always marshal
+	}
+	t.pre[id] = raw
 }
 
 // Get returns the record with the given ID.
 func (t *Table[T]) Get(id string) (*T, bool) {
 	r, ok := t.rows[id]
-	if ok && t.track {
-		t.touched[id] = true
+	if ok {
+		t.touch(id)
 	}
 	return r, ok
 }
 
 // Put stores a record under id.
 func (t *Table[T]) Put(id string, r *T) {
-	t.index(id)
-	t.rows[id] = r
+	t.touch(id)
+	t.insert(id, r)
 	if t.track {
-		t.touched[id] = true
 		delete(t.deleted, id)
 	}
 }
 
 // Delete removes the record with the given ID.
 func (t *Table[T]) Delete(id string) {
-	t.unindex(id)
-	delete(t.rows, id)
+	t.touch(id)
+	t.remove(id)
 	if t.track {
 		t.deleted[id] = true
-		delete(t.touched, id)
 	}
 }
 
@@ -175,36 +243,51 @@ func (t *Table[T]) Select(keep func(*T) bool) []*T {
 			continue
 		}
 		out = append(out, r)
-		if t.track {
-			t.touched[id] = true
-		}
+		t.touch(id)
 	}
 	return out
 }
 
 func (t *Table[T]) kind() string { return t.name }
 
+// load adds a persisted record. A store loading a whole table sets bulk
+// first and calls loaded at the end.
 func (t *Table[T]) load(id string, raw []byte) error {
 	var r T
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return err
 	}
-	t.index(id)
-	t.rows[id] = &r
-	t.saved[id] = raw
+	if x, ok := any(&r).(interner); ok {
+		if own := x.intern(); own == id {
+			id = own // one copy of the ID for the record and the keys
+		}
+	}
+	t.bulk = true
+	t.insert(id, &r)
 	return nil
+}
+
+// loaded sorts what load appended.
+func (t *Table[T]) loaded() {
+	slices.Sort(t.order)
+	t.order = slices.Compact(t.order)
+	for _, x := range t.indexes {
+		x.sortAll()
+	}
+	t.bulk = false
 }
 
 func (t *Table[T]) begin() {
 	t.track = true
-	t.touched = map[string]bool{}
+	t.pre = map[string][]byte{}
 	t.deleted = map[string]bool{}
 }
 
-// changes returns the records whose JSON differs from the saved copy.
+// changes returns the touched records whose JSON differs from the one
+// before the update (the store's), and the deleted records the store has.
 func (t *Table[T]) changes() (map[string][]byte, []string, error) {
 	put := map[string][]byte{}
-	for id := range t.touched {
+	for id, before := range t.pre {
 		r, ok := t.rows[id]
 		if !ok {
 			continue
@@ -213,13 +296,13 @@ func (t *Table[T]) changes() (map[string][]byte, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if string(raw) != string(t.saved[id]) {
+		if before == nil || string(raw) != string(before) {
 			put[id] = raw
 		}
 	}
 	var del []string
 	for id := range t.deleted {
-		if _, ok := t.saved[id]; ok {
+		if _, ok := t.rows[id]; !ok && t.pre[id] != nil {
 			del = append(del, id)
 		}
 	}
@@ -227,35 +310,28 @@ func (t *Table[T]) changes() (map[string][]byte, []string, error) {
 	return put, del, nil
 }
 
-func (t *Table[T]) commit() {
-	if put, del, err := t.changes(); err == nil {
-		for id, raw := range put {
-			t.saved[id] = raw
-		}
-		for _, id := range del {
-			delete(t.saved, id)
-		}
-	}
+// commit ends a successful update.
+func (t *Table[T]) commit() { t.endUpdate() }
+
+func (t *Table[T]) endUpdate() {
+	t.pre, t.deleted = nil, nil
 	t.track = false
 }
 
-// rollback restores the records from their saved JSON: a failed update
-// leaves nothing half-applied.
+// rollback restores every touched record from the JSON captured when it
+// was first touched: a failed update leaves nothing half-applied.
 func (t *Table[T]) rollback() {
-	for id := range t.touched {
-		if raw, ok := t.saved[id]; ok {
-			_ = t.load(id, raw)
-		} else {
-			t.unindex(id)
-			delete(t.rows, id)
+	for id, raw := range t.pre {
+		t.remove(id)
+		if raw == nil {
+			continue
+		}
+		var r T
+		if err := json.Unmarshal(raw, &r); err == nil {
+			t.insert(id, &r)
 		}
 	}
-	for id := range t.deleted {
-		if raw, ok := t.saved[id]; ok {
-			_ = t.load(id, raw)
-		}
-	}
-	t.track = false
+	t.endUpdate()
 }
 
 // clear deletes every record (tracked, so a store persists it).
@@ -267,8 +343,10 @@ func (t *Table[T]) clear() {
 
 func (t *Table[T]) reset() {
 	t.rows, t.order = map[string]*T{}, nil
-	t.saved = map[string][]byte{}
-	t.track = false
+	for _, x := range t.indexes {
+		x.reset()
+	}
+	t.endUpdate()
 }
 
 // metaRec holds the seed, the ID counter and the generation.

@@ -81,7 +81,9 @@ type Options struct {
 	// OwnBuckets are the buckets job code may come from.
 	OwnBuckets []string
 	// Backoff is the pause before the n-th retry of a throttled call
-	// (default: 5-10 s, jittered).
+	// (default: 5-10 s, jittered, for writes; reads pause for about one
+	// interval of the read's token bucket, doubling: see readBackoff).
+	// Set, it is used for reads as well.
 	Backoff func(n int) time.Duration
 	Now     func() time.Time
 	Log     *slog.Logger
@@ -99,6 +101,10 @@ type Options struct {
 // Engine is the service layer.
 type Engine struct {
 	opts Options
+	// readBackoffSet: the caller chose Backoff, reads use it too.
+	readBackoffSet bool
+	// limits are the client-side token buckets of fleet reads.
+	limits limiters
 }
 
 // New returns an Engine.
@@ -116,6 +122,7 @@ func New(opts Options) (*Engine, error) {
 	if opts.TimeScale <= 0 {
 		opts.TimeScale = 1
 	}
+	backoffSet := opts.Backoff != nil
 	if opts.Backoff == nil {
 		opts.Backoff = func(int) time.Duration { return 5*time.Second + rand.N(5*time.Second) }
 	}
@@ -134,7 +141,7 @@ func New(opts Options) (*Engine, error) {
 	if opts.Scope == "" {
 		opts.Scope = opts.Provider.Traits().Name + ":" + opts.Region
 	}
-	return &Engine{opts: opts}, nil
+	return &Engine{opts: opts, readBackoffSet: backoffSet}, nil
 }
 
 // Profile returns the profile name.
@@ -176,7 +183,26 @@ func (e *Engine) pollInterval() time.Duration {
 func read[T any](ctx context.Context, e *Engine, fn func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeouts.Read)
 	defer cancel()
-	return retryThrottled(ctx, e, func(ctx context.Context) (T, error) { return retryUnavailable(ctx, fn) })
+	return retryThrottledWith(ctx, e.readBackoff, func(ctx context.Context) (T, error) { return retryUnavailable(ctx, fn) })
+}
+
+// readBackoff is the pause before the n-th retry of a throttled read: a
+// bucket of the provider's slowest read refills one token in 1/rate, so
+// wait that long, doubling with each retry, jittered, at most 10 s. A
+// throttled read was not applied; there is no reason to wait 5-10 s when
+// the bucket refills in 20 ms (the sandbox).
+func (e *Engine) readBackoff(n int) time.Duration {
+	if e.readBackoffSet {
+		return e.opts.Backoff(n)
+	}
+	base := time.Duration(float64(time.Second) / e.slowestReadRate())
+	if !e.opts.Sandbox {
+		// A real cloud's limits are per second and shared with other
+		// clients: never retry sooner.
+		base = max(base, time.Second)
+	}
+	d := min(base<<(n-1), 10*time.Second)
+	return d + rand.N(d/2+1)
 }
 
 // retryUnavailable repeats a read twice after a 5xx or a lost connection,
@@ -202,6 +228,11 @@ func retryUnavailable[T any](ctx context.Context, fn func(context.Context) (T, e
 // retryThrottled retries only throttling errors: a throttled request was
 // not applied, so repeating it is safe. Anything else is returned as is.
 func retryThrottled[T any](ctx context.Context, e *Engine, fn func(context.Context) (T, error)) (T, error) {
+	return retryThrottledWith(ctx, e.opts.Backoff, fn)
+}
+
+// retryThrottledWith is retryThrottled with the pause before each retry.
+func retryThrottledWith[T any](ctx context.Context, backoff func(int) time.Duration, fn func(context.Context) (T, error)) (T, error) {
 	const maxRetries = 3
 	for n := 0; ; n++ {
 		v, err := fn(ctx)
@@ -211,7 +242,7 @@ func retryThrottled[T any](ctx context.Context, e *Engine, fn func(context.Conte
 		if n == maxRetries {
 			return v, &ThrottledError{Err: err, Retries: maxRetries}
 		}
-		t := time.NewTimer(e.opts.Backoff(n + 1))
+		t := time.NewTimer(backoff(n + 1))
 		select {
 		case <-ctx.Done():
 			t.Stop()

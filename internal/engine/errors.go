@@ -18,7 +18,7 @@ type ThrottledError struct {
 }
 
 func (e *ThrottledError) Error() string {
-	return fmt.Sprintf("%v; still throttled after %d retries with 5-10 s pauses: wait about 30 s before trying again", e.Err, e.Retries)
+	return fmt.Sprintf("%v; still throttled after %d retries, each after a longer pause: the API's rate limit is used up (by this or another client); wait about 30 s before trying again", e.Err, e.Retries)
 }
 
 // Unwrap returns the cloud error.

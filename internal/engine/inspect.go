@@ -2,14 +2,12 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/emrctl/emrctl/internal/journal"
 	"github.com/emrctl/emrctl/internal/provider"
 )
 
@@ -58,6 +56,12 @@ type InspectOptions struct {
 	AllRegions bool `json:"allRegions,omitempty"`
 	// ExpiringWithin flags subscriptions that end this soon (default 7 days).
 	ExpiringWithin time.Duration `json:"expiringWithin,omitempty"`
+	// Concurrency is how many reads are in flight at most (default
+	// DefaultConcurrency).
+	Concurrency int `json:"concurrency,omitempty"`
+	// Progress, if set, hears how far the scan got (from any goroutine,
+	// one call at a time).
+	Progress func(ScanProgress) `json:"-"`
 }
 
 // RegionSummary says what an inspection saw in one region.
@@ -75,123 +79,6 @@ type InspectReport struct {
 	Regions            []RegionSummary `json:"regions"`
 	Findings           []Finding       `json:"findings"`
 	ExpiringWithinDays int             `json:"expiringWithinDays"`
-}
-
-// Inspect walks the clusters of the chosen regions, page by page, and
-// reports everything not RUNNING (with its reason and diagnosis), abnormal
-// nodes of running clusters (Stopped, or Terminated in their groups) and
-// subscriptions expiring within the window. A region that cannot be read
-// is reported in its summary; the inspection fails only when no region
-// can be read.
-func (e *Engine) Inspect(ctx context.Context, o InspectOptions) (*InspectReport, error) {
-	if o.ExpiringWithin <= 0 {
-		o.ExpiringWithin = DefaultExpiringWithin
-	}
-	regions := slices.Clone(o.Regions)
-	if o.AllRegions {
-		all, err := e.Regions(ctx)
-		if err != nil {
-			return nil, err
-		}
-		regions = regions[:0]
-		for _, r := range all {
-			regions = append(regions, r.ID)
-		}
-	}
-	if len(regions) == 0 {
-		regions = []string{e.opts.Region}
-	}
-	rep := &InspectReport{Regions: []RegionSummary{}, Findings: []Finding{}, ExpiringWithinDays: int(o.ExpiringWithin.Round(time.Hour).Hours() / 24)}
-	var firstErr error
-	for _, region := range dedupeStrings(regions) {
-		sum := RegionSummary{Region: region}
-		before := len(rep.Findings)
-		err := e.inspectRegion(ctx, region, o, &sum, rep)
-		if err != nil {
-			if _, bad := asInputError(err); bad || ctx.Err() != nil {
-				return nil, err
-			}
-			sum.Error = err.Error()
-			firstErr = cmpErr(firstErr, err)
-		}
-		sum.Findings = len(rep.Findings) - before
-		rep.Regions = append(rep.Regions, sum)
-	}
-	if firstErr != nil && !slices.ContainsFunc(rep.Regions, func(s RegionSummary) bool { return s.Error == "" }) {
-		return nil, firstErr
-	}
-	return rep, nil
-}
-
-func cmpErr(first, err error) error {
-	if first != nil {
-		return first
-	}
-	return err
-}
-
-func dedupeStrings(in []string) []string {
-	var out []string
-	for _, s := range in {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (e *Engine) inspectRegion(ctx context.Context, region string, o InspectOptions, sum *RegionSummary, rep *InspectReport) error {
-	p, err := e.inRegion(region)
-	if err != nil {
-		return err
-	}
-	now := e.opts.Now()
-	token := ""
-	for {
-		page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.Cluster], error) {
-			return p.ListClusters(ctx, provider.ClusterFilter{}, token, 100)
-		})
-		if err != nil {
-			return err
-		}
-		for i := range page.Items {
-			c := &page.Items[i]
-			sum.Clusters++
-			if c.State == StateRunning {
-				sum.Running++
-			}
-			fs, err := e.inspectCluster(ctx, p, c, now, o.ExpiringWithin)
-			if err != nil {
-				return err
-			}
-			rep.Findings = append(rep.Findings, fs...)
-		}
-		if token = page.NextToken; token == "" {
-			return nil
-		}
-	}
-}
-
-// inspectCluster returns the findings of one cluster of a listing.
-func (e *Engine) inspectCluster(ctx context.Context, p provider.Provider, c *provider.Cluster, now time.Time, within time.Duration) ([]Finding, error) {
-	var out []Finding
-	if f, ok := stateFinding(c); ok {
-		out = append(out, f)
-	}
-	switch c.State {
-	case StateRunning:
-		nodes, err := abnormalNodes(ctx, e, p, c)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, nodes...)
-		fallthrough
-	case StateStarting, StateBootstrapping:
-		if f, ok := expiryFinding(c, now, within); ok {
-			out = append(out, f)
-		}
-	}
-	return out, nil
 }
 
 func finding(c *provider.Cluster, kind, severity string) Finding {
@@ -250,70 +137,6 @@ func expiryFinding(c *provider.Cluster, now time.Time, within time.Duration) (Fi
 	return f, true
 }
 
-// abnormalNodes reports the stopped nodes of a running cluster one by one,
-// and its released nodes grouped by node group, except those emrctl
-// released itself (a scale-in recorded in the journal).
-func abnormalNodes(ctx context.Context, e *Engine, p provider.Provider, c *provider.Cluster) ([]Finding, error) {
-	var out []Finding
-	terminated := map[string][]string{}
-	var groups []string
-	ours, err := e.releasedByEmrctl(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	token := ""
-	for {
-		page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.Node], error) {
-			return p.ListNodes(ctx, c.ID, provider.NodeFilter{States: e.AbnormalNodeStates()}, token, 100)
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range page.Items {
-			switch {
-			case n.Phase == provider.PhaseStopped:
-				out = append(out, stoppedNodeFinding(c, n))
-			case n.Phase == provider.PhaseReleased && !ours[n.ID]:
-				if _, ok := terminated[n.NodeGroupID]; !ok {
-					groups = append(groups, n.NodeGroupID)
-				}
-				terminated[n.NodeGroupID] = append(terminated[n.NodeGroupID], n.ID)
-			}
-		}
-		if token = page.NextToken; token == "" {
-			break
-		}
-	}
-	for _, g := range groups {
-		out = append(out, terminatedNodesFinding(c, g, terminated[g]))
-	}
-	return out, nil
-}
-
-// releasedByEmrctl returns the nodes of a cluster that scale-ins recorded
-// in the journal released (or may have released).
-func (e *Engine) releasedByEmrctl(ctx context.Context, clusterID string) (map[string]bool, error) {
-	es, err := e.opts.Journal.List(ctx, journal.Filter{Scope: e.opts.Scope, Operation: opDecreaseNodes})
-	if err != nil {
-		return nil, err
-	}
-	ours := map[string]bool{}
-	for _, en := range es {
-		if !strings.HasPrefix(en.Target, clusterID+"/") || en.Status == journal.StatusFailed {
-			continue
-		}
-		var req struct {
-			NodeIDs []string `json:"nodeIds"`
-		}
-		if json.Unmarshal(en.Params, &req) == nil {
-			for _, id := range req.NodeIDs {
-				ours[id] = true
-			}
-		}
-	}
-	return ours, nil
-}
-
 func stoppedNodeFinding(c *provider.Cluster, n provider.Node) Finding {
 	f := finding(c, FindingNode, SeverityProblem)
 	f.Resource, f.State = n.ID, n.State
@@ -345,60 +168,6 @@ type ClusterDiagnosis struct {
 	Reason   *Diagnosis        `json:"reason,omitempty"`
 	Findings []Finding         `json:"findings"`
 	Prereqs  *PrereqReport     `json:"prereqs,omitempty"`
-}
-
-// DiagnoseCluster diagnoses one cluster (operations.md "Troubleshooting").
-func (e *Engine) DiagnoseCluster(ctx context.Context, clusterID string) (*ClusterDiagnosis, error) {
-	c, err := e.GetCluster(ctx, clusterID)
-	if err != nil {
-		return nil, err
-	}
-	p := e.opts.Provider
-	d := &ClusterDiagnosis{Cluster: c, Findings: []Finding{}}
-	if c.State != StateRunning {
-		d.Reason = DiagnoseReason(c.StateReason)
-	}
-	groups, err := read(ctx, e, func(ctx context.Context) ([]provider.NodeGroup, error) {
-		return p.ListNodeGroups(ctx, c.ID, provider.NodeGroupFilter{})
-	})
-	if err != nil && !errors.Is(err, provider.ErrNotFound) {
-		return nil, err
-	}
-	if d.Reason != nil {
-		d.Reason.Check = e.checkCommand(d.Reason.Check, c, groups)
-	}
-	if f, ok := stateFinding(c); ok && d.Reason == nil {
-		d.Findings = append(d.Findings, f)
-	}
-	switch c.State {
-	case StateRunning:
-		nodes, err := abnormalNodes(ctx, e, p, c)
-		if err != nil {
-			return nil, err
-		}
-		d.Findings = append(d.Findings, nodes...)
-		d.Findings = append(d.Findings, groupFindings(c, groups, e.Traits().NodeGroupBusy)...)
-		acts, err := e.failedActivities(ctx, p, c)
-		if err != nil {
-			return nil, err
-		}
-		d.Findings = append(d.Findings, acts...)
-		if f, ok := expiryFinding(c, e.opts.Now(), DefaultExpiringWithin); ok {
-			d.Findings = append(d.Findings, f)
-		}
-	case StateStartFailed:
-		if _, ok := p.(provider.Network); ok && c.Aliyun != nil {
-			rep, err := e.CheckPrereqs(ctx, prereqOfCluster(c, groups))
-			if err != nil {
-				return nil, err
-			}
-			d.Prereqs = rep
-			d.Reason = withPrereqProblems(d.Reason, rep)
-		}
-	}
-	d.Healthy = d.Reason == nil && !slices.ContainsFunc(d.Findings, func(f Finding) bool { return f.Severity != SeverityInfo }) &&
-		(d.Prereqs == nil || d.Prereqs.Problems == 0)
-	return d, nil
 }
 
 // withPrereqProblems adds to the diagnosis of a cluster that failed to
@@ -497,12 +266,12 @@ func groupFindings(c *provider.Cluster, groups []provider.NodeGroup, busy []stri
 // diagnosis lists.
 const maxFailedActivities = 5
 
-func (e *Engine) failedActivities(ctx context.Context, p provider.Provider, c *provider.Cluster) ([]Finding, error) {
+func failedActivities(ctx context.Context, s *scan, p provider.Provider, c *provider.Cluster) ([]Finding, error) {
 	sa, ok := p.(provider.ScalingActivities)
 	if !ok {
 		return nil, nil
 	}
-	page, err := read(ctx, e, func(ctx context.Context) (*provider.Page[provider.ScalingActivity], error) {
+	page, err := scanRead(ctx, s, apiListScalingActivities, func(ctx context.Context) (*provider.Page[provider.ScalingActivity], error) {
 		return sa.ListScalingActivities(ctx, c.ID, provider.ActivityFilter{States: []string{ActivityFailed}}, "", maxFailedActivities)
 	})
 	if err != nil {

@@ -85,10 +85,19 @@ func cell(c Column, item, obj any, mode cellMode, o options) string {
 	var s string
 	if c.Value != nil {
 		s = c.Value(item)
-	} else if v, ok := lookup(obj, c.Field); ok {
-		s = formatKind(c.Kind, v, mode, o.loc)
+	} else {
+		s = jsonCell(c, obj, mode, o.loc)
 	}
 	return finishCell(s, mode)
+}
+
+// jsonCell renders the value of c.Field in obj, an item's JSON form; ""
+// means missing.
+func jsonCell(c Column, obj any, mode cellMode, loc *time.Location) string {
+	if v, ok := lookup(obj, c.Field); ok {
+		return formatKind(c.Kind, v, mode, loc)
+	}
+	return ""
 }
 
 // finishCell fills in missing values and, in tables, removes characters that
@@ -106,8 +115,14 @@ func finishCell(s string, mode cellMode) string {
 
 // sanitize shows a cell on one line with nothing hidden: cells hold data
 // (names, descriptions, tags), which must not break the table or pass for
-// emrctl's own text (validate.Inline).
-func sanitize(s string) string { return validate.Inline(s) }
+// emrctl's own text (validate.Inline). Printable ASCII, what nearly every
+// cell is, has nothing to escape and is returned as it is.
+func sanitize(s string) string {
+	if isPrintableASCII(s) {
+		return s
+	}
+	return validate.Inline(s)
+}
 
 // lookup follows a dotted path through the JSON form of an item.
 func lookup(v any, path string) (any, bool) {

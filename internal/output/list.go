@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 
 	"github.com/jmespath/go-jmespath"
 	"gopkg.in/yaml.v3"
@@ -24,10 +25,14 @@ var errClosed = errors.New("output: list writer already closed")
 //   - YAML is one block sequence, one "- " entry per item; an empty list
 //     prints "[]".
 //   - CSV writes the header once (even for an empty list), then the rows.
-//   - Table and wide print the header once, with the first page. Columns
-//     are aligned within each page only: a later page with a longer value
-//     is wider than the header. An empty list prints nothing, so the caller
-//     can say "no clusters found" on stderr (see Count).
+//   - Table and wide print the header once, with the first page. Column
+//     widths are set by the header and the first page, and only ever grow:
+//     a later page is aligned with everything above it, unless it holds a
+//     value wider than any before, which widens that column from that page
+//     on. Nothing is cut. An empty list prints nothing, so the caller can
+//     say "no clusters found" on stderr (see Count).
+//   - Table, wide and CSV render and write at most rowChunk (1,000) rows at
+//     a time, so a WriteItems with more items makes several writes.
 //
 // With a query (WithQuery), the writer must buffer: JMESPath works on the
 // whole value, so items are kept (in their JSON form) until Close, which
@@ -50,7 +55,19 @@ type ListWriter struct {
 	item    bytes.Buffer  // JSON of the current item
 	jsonEnc *json.Encoder // writes into item
 	items   []any         // with a query: every item's JSON form
+
+	// Table, wide and CSV: the cells of the current piece, reused.
+	layout     tableLayout
+	cells      []string
+	cellWidths []int
+	csvRows    [][]string
+	plans      map[reflect.Type]*directPlan // nil plan: read cells from the JSON form
 }
+
+// rowChunk is how many rows of table, wide or CSV are rendered at a time.
+// A page of a listing fits in one; a caller that passes a long list in one
+// WriteItems still has it rendered and written in pieces of bounded size.
+const rowChunk = 1000
 
 // NewListWriter returns a ListWriter that renders items of the given columns
 // in format to w. Options: NoHeaders, WithQuery, WithColor, WithLocation. An
@@ -93,6 +110,9 @@ func (lw *ListWriter) WriteItems(items ...any) error {
 		lw.count += len(items)
 		return nil
 	}
+	if lw.format == CSV || lw.format == Table || lw.format == Wide {
+		return lw.writeRows(items)
+	}
 	lw.page.Reset()
 	var err error
 	switch lw.format {
@@ -100,8 +120,6 @@ func (lw *ListWriter) WriteItems(items ...any) error {
 		err = lw.appendJSON(items)
 	case YAML:
 		err = lw.appendYAML(items)
-	case CSV, Table, Wide:
-		err = lw.appendRows(items)
 	default:
 		err = fmt.Errorf("output: unknown format %q", lw.format)
 	}
@@ -191,31 +209,130 @@ func (lw *ListWriter) appendYAML(items []any) error {
 	return nil
 }
 
+// writeRows renders and writes items as table, wide or CSV rows, rowChunk
+// at a time.
+func (lw *ListWriter) writeRows(items []any) error {
+	for len(items) > 0 {
+		n := min(len(items), rowChunk)
+		lw.page.Reset()
+		err := lw.appendRows(items[:n])
+		// Let the cells, which may share memory with the items, go.
+		clear(lw.cells)
+		if err != nil {
+			return lw.fail(err)
+		}
+		lw.count += n
+		if err := lw.flushPage(); err != nil {
+			return err
+		}
+		items = items[n:]
+	}
+	return nil
+}
+
+// appendRows renders items, with the header first if none was written,
+// into the page.
 func (lw *ListWriter) appendRows(items []any) error {
 	mode := tableMode
 	if lw.format == CSV {
 		mode = csvMode
 	}
-	rows := make([][]string, 0, len(items))
+	header := lw.count == 0 && !lw.opts.noHeaders
+	lw.cells = lw.cells[:0]
+	if header {
+		for _, c := range lw.columns {
+			lw.cells = append(lw.cells, c.Header)
+		}
+	}
 	for _, it := range items {
-		obj, err := normalize(it, true)
-		if err != nil {
+		if err := lw.appendCells(it, mode); err != nil {
 			return err
 		}
-		row := make([]string, len(lw.columns))
-		for i, c := range lw.columns {
-			row[i] = cell(c, it, obj, mode, lw.opts)
-		}
-		rows = append(rows, row)
 	}
-	var header []string
-	if lw.count == 0 && !lw.opts.noHeaders {
-		header = headers(lw.columns)
+	nrows := len(items)
+	if header {
+		nrows++
 	}
 	if mode == csvMode {
-		return appendCSV(&lw.page, header, rows)
+		return lw.appendCSVRows(nrows, header)
 	}
-	return appendTable(&lw.page, header, rows, lw.opts.useColor(lw.w))
+	lw.cellWidths = lw.cellWidths[:0]
+	for _, c := range lw.cells {
+		lw.cellWidths = append(lw.cellWidths, displayWidth(c))
+	}
+	ncol := len(lw.columns)
+	lw.layout.fit(lw.cellWidths, ncol)
+	lw.layout.appendRows(&lw.page, lw.cells, lw.cellWidths, ncol, nrows, header && lw.opts.useColor(lw.w))
+	return nil
+}
+
+// appendCSVRows writes the cells as CSV, the first row as the header.
+func (lw *ListWriter) appendCSVRows(nrows int, header bool) error {
+	ncol := len(lw.columns)
+	lw.csvRows = lw.csvRows[:0]
+	for r := range nrows {
+		lw.csvRows = append(lw.csvRows, lw.cells[r*ncol:(r+1)*ncol:(r+1)*ncol])
+	}
+	if header {
+		return appendCSV(&lw.page, lw.csvRows[0], lw.csvRows[1:])
+	}
+	return appendCSV(&lw.page, nil, lw.csvRows)
+}
+
+// appendCells appends the cells of one item. Columns read struct fields
+// directly where they can (see directPlan) and the item's JSON form
+// otherwise; the JSON form is made at most once, and only when needed.
+func (lw *ListWriter) appendCells(item any, mode cellMode) error {
+	plan, v := lw.directFor(item)
+	var obj any
+	haveObj := false
+	for i, c := range lw.columns {
+		var s string
+		done := false
+		switch {
+		case c.Value != nil:
+			s, done = c.Value(item), true
+		case plan != nil && plan.columns[i].ok:
+			s, done = plan.directCell(i, v, c.Kind, mode, lw.opts.loc)
+		}
+		if !done {
+			if !haveObj {
+				var err error
+				if obj, err = normalize(item, true); err != nil {
+					return err
+				}
+				haveObj = true
+			}
+			s = jsonCell(c, obj, mode, lw.opts.loc)
+		}
+		lw.cells = append(lw.cells, finishCell(s, mode))
+	}
+	return nil
+}
+
+// directFor returns the plan for item's type and the struct to read, or a
+// nil plan when the item has no struct to read fields from.
+func (lw *ListWriter) directFor(item any) (*directPlan, reflect.Value) {
+	t := reflect.TypeOf(item)
+	if t == nil {
+		return nil, reflect.Value{}
+	}
+	plan, seen := lw.plans[t]
+	if !seen {
+		plan = planFor(t, lw.columns)
+		if lw.plans == nil {
+			lw.plans = make(map[reflect.Type]*directPlan)
+		}
+		lw.plans[t] = plan
+	}
+	if plan == nil {
+		return nil, reflect.Value{}
+	}
+	v, ok := plan.structOf(item)
+	if !ok {
+		return nil, reflect.Value{}
+	}
+	return plan, v
 }
 
 func (lw *ListWriter) flushPage() error {

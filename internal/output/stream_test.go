@@ -83,6 +83,7 @@ func TestListWriterMemoryDoesNotGrowWithN(t *testing.T) {
 		// (3 MB as JSON) keep the test fast and still dwarf the bound.
 		{format: CSV, total: 10_000},
 		{format: Table, total: 10_000},
+		{format: Wide, total: 10_000},
 		{format: YAML, total: 10_000},
 	}
 	for _, tt := range tests {

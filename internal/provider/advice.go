@@ -5,9 +5,9 @@ import "strings"
 // advice maps cloud error codes to what to do next (error-recovery.md and
 // the SKILL error table). Keys match exactly, or as prefix up to a dot.
 var advice = map[string]string{
-	"Throttling":                          "The API rate limit was hit. emrctl retried 3 times with 5-10 s pauses; wait about 30 s and run the command again.",
-	"Throttling.User":                     "The API rate limit was hit. emrctl retried 3 times with 5-10 s pauses; wait about 30 s and run the command again.",
-	"Throttling.Api":                      "The API rate limit was hit. emrctl retried 3 times with 5-10 s pauses; wait about 30 s and run the command again.",
+	"Throttling":                          "The API rate limit was hit. emrctl retried with growing pauses (reads also slow their pace); wait about 30 s and run the command again.",
+	"Throttling.User":                     "The API rate limit was hit. emrctl retried with growing pauses (reads also slow their pace); wait about 30 s and run the command again.",
+	"Throttling.Api":                      "The API rate limit was hit. emrctl retried with growing pauses (reads also slow their pace); wait about 30 s and run the command again.",
 	"InvalidRegionId":                     "Check the region ID spelling: use cn-hangzhou, not hangzhou. List regions with 'emrctl prereq check --region <id>'.",
 	"ClusterNotFound":                     "The cluster ID is unknown in this region. Find the right ID with 'emrctl cluster list' (and check --region).",
 	"InvalidClusterId":                    "The cluster ID is unknown in this region. Find the right ID with 'emrctl cluster list' (and check --region).",

@@ -12,14 +12,17 @@ import (
 )
 
 type diagnoseOptions struct {
-	f  *cmdutil.Factory
-	id string
+	f     *cmdutil.Factory
+	id    string
+	ids   []string // all the clusters asked for; id is the first
+	nodes bool
+	scan  scanFlags
 }
 
 func newDiagnoseCmd(f *cmdutil.Factory, run func(context.Context, *diagnoseOptions) error) *cobra.Command {
 	o := &diagnoseOptions{f: f}
-	return &cobra.Command{
-		Use:   "diagnose CLUSTER_ID",
+	cmd := &cobra.Command{
+		Use:   "diagnose CLUSTER_ID [CLUSTER_ID...]",
 		Short: "Explain what is wrong with a cluster and how to fix it",
 		Long: `Diagnose maps the code of the cluster's state-change reason (START_FAILED,
 TERMINATED_WITH_ERRORS, ...) to its likely cause and fix. For an Alibaba Cloud
@@ -30,19 +33,33 @@ a scale-in of emrctl) with their likely causes, node groups stuck resizing,
 failed scaling activities and a subscription about to expire. Nothing is
 changed.
 
+The nodes of a running cluster are read only when a node group is not RUNNING
+with its desired count (or with --nodes): a complete group has no stopped or
+missing node. Several clusters are diagnosed side by side (--concurrency calls
+in flight at most, each API paced to the cloud's rate limit) and reported in
+the order given; -o json then prints a list.
+
 Exit code: 0 when nothing abnormal was found, 8 when the cluster failed or a
-PROBLEM was found (the report is printed either way).`,
+PROBLEM was found (the report is printed either way); with several clusters, 8
+when any did.`,
 		Example: `  emrctl cluster diagnose c-xxxxxxxxxxxxxxxx
-  emrctl cluster diagnose c-xxxxxxxxxxxxxxxx -o json --query reason.fix`,
-		Args: cobra.ExactArgs(1),
+  emrctl cluster diagnose c-xxxxxxxxxxxxxxxx -o json --query reason.fix
+  emrctl cluster diagnose c-aaaaaaaaaaaaaaaa c-bbbbbbbbbbbbbbbb --nodes`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.id = args[0]
+			o.id, o.ids = args[0], args
+			if err := o.scan.check(); err != nil {
+				return err
+			}
 			if run != nil {
 				return run(cmd.Context(), o)
 			}
 			return runDiagnose(cmd.Context(), o)
 		},
 	}
+	cmd.Flags().BoolVar(&o.nodes, "nodes", false, "read the nodes of a running cluster even when every node group is complete")
+	o.scan.add(cmd.Flags())
+	return cmd
 }
 
 var diagnosisColumns = []output.Column{
@@ -89,17 +106,79 @@ func runDiagnose(ctx context.Context, o *diagnoseOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.Engine.DiagnoseCluster(ctx, o.id)
+	do := engine.DiagnoseOptions{Nodes: o.nodes, Concurrency: o.scan.concurrency}
+	if len(o.ids) > 1 {
+		return runDiagnoseMany(ctx, o, s.Engine, format, do)
+	}
+	d, err := s.Engine.DiagnoseClusterWith(ctx, o.id, do)
 	if err != nil {
 		return err
 	}
 	if err := printDiagnosis(f, format, d); err != nil {
 		return err
 	}
-	if d.Reason != nil {
-		return &cmdutil.FindingsError{Problems: 1}
+	if d.Healthy {
+		fmt.Fprintln(f.IOStreams.ErrOut, "Nothing abnormal found.")
 	}
-	return problemsFound(d.Findings)
+	return diagnosisProblems(d)
+}
+
+// diagnosisProblems is the exit code of a diagnosis.
+func diagnosisProblems(ds ...*engine.ClusterDiagnosis) error {
+	n := 0
+	for _, d := range ds {
+		if d.Reason != nil {
+			n++
+		}
+		for _, fd := range d.Findings {
+			if fd.Severity == engine.SeverityProblem {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &cmdutil.FindingsError{Problems: n}
+}
+
+// runDiagnoseMany diagnoses several clusters: a list in structured
+// output, one report after the other otherwise.
+func runDiagnoseMany(ctx context.Context, o *diagnoseOptions, e *engine.Engine, format output.Format, do engine.DiagnoseOptions) error {
+	f := o.f
+	report, stop := scanProgress(f, o.scan.progress, "diagnosing", progressAfter)
+	do.Progress = report
+	ds, err := e.DiagnoseClusters(ctx, o.ids, do)
+	stop()
+	if err != nil {
+		return err
+	}
+	if format.Structured() || f.Query != "" {
+		if err := output.PrintObject(f.IOStreams.Out, format, f.Query, ds, diagnosisColumns, opts(f)...); err != nil {
+			return err
+		}
+		return diagnosisProblems(ds...)
+	}
+	if format == output.CSV {
+		if err := writeDiagnosisRows(f, format, ds); err != nil {
+			return err
+		}
+		return diagnosisProblems(ds...)
+	}
+	healthy := 0
+	for i, d := range ds {
+		if i > 0 {
+			fmt.Fprintln(f.IOStreams.Out)
+		}
+		if err := printDiagnosis(f, format, d); err != nil {
+			return err
+		}
+		if d.Healthy {
+			healthy++
+		}
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "%d cluster(s) diagnosed, %d with nothing abnormal.\n", len(ds), healthy)
+	return diagnosisProblems(ds...)
 }
 
 func printDiagnosis(f *cmdutil.Factory, format output.Format, d *engine.ClusterDiagnosis) error {
@@ -142,10 +221,20 @@ func printDiagnosis(f *cmdutil.Factory, format output.Format, d *engine.ClusterD
 			}
 		}
 	}
-	if d.Healthy {
-		fmt.Fprintln(f.IOStreams.ErrOut, "Nothing abnormal found.")
-	}
 	return nil
+}
+
+// writeDiagnosisRows prints one row per diagnosis.
+func writeDiagnosisRows(f *cmdutil.Factory, format output.Format, ds []*engine.ClusterDiagnosis) error {
+	lw := output.NewListWriter(f.IOStreams.Out, format, diagnosisColumns, opts(f)...)
+	items := make([]any, len(ds))
+	for i, d := range ds {
+		items[i] = d
+	}
+	if err := lw.WriteItems(items...); err != nil {
+		return err
+	}
+	return lw.Close()
 }
 
 // writeRows prints rows as a table.

@@ -19,6 +19,7 @@ type inspectOptions struct {
 	regions    []string
 	allRegions bool
 	within     string
+	scan       scanFlags
 }
 
 func newInspectCmd(f *cmdutil.Factory, run func(context.Context, *inspectOptions) error) *cobra.Command {
@@ -37,7 +38,13 @@ finding names the command to run next. Exit code: 8 when a PROBLEM was found
 
 Regions: the profile's region by default; --region (repeatable) or
 --all-regions for every region the cloud serves. A region that cannot be read
-is reported and the others are still inspected.`,
+is reported and the others are still inspected.
+
+Regions are listed side by side and the nodes of running clusters are read
+with at most --concurrency calls in flight, each API paced to the cloud's rate
+limit (a Throttling answer slows it down rather than failing the inspection).
+The report's order does not depend on it. Long inspections show their progress
+on stderr when it is a terminal (or with --progress).`,
 		Example: `  emrctl cluster inspect
   emrctl cluster inspect --all-regions --expiring-within 30d
   emrctl cluster inspect --region cn-hangzhou --region cn-shanghai -o json --query "findings[?severity=='PROBLEM']"`,
@@ -47,6 +54,9 @@ is reported and the others are still inspected.`,
 				return cmdutil.FlagErrorf("--all-regions cannot be combined with --region")
 			}
 			if _, err := parseDays(o.within); err != nil {
+				return err
+			}
+			if err := o.scan.check(); err != nil {
 				return err
 			}
 			if run != nil {
@@ -64,6 +74,7 @@ is reported and the others are still inspected.`,
 	fl.StringSliceVar(&o.regions, "region", nil, "regions to inspect (repeatable; default: the profile's region)")
 	fl.BoolVar(&o.allRegions, "all-regions", false, "inspect every region")
 	fl.StringVar(&o.within, "expiring-within", "7d", "report subscriptions that expire within this time (e.g. 7d, 2w, 36h)")
+	o.scan.add(fl)
 	return cmd
 }
 
@@ -144,7 +155,10 @@ func runInspect(ctx context.Context, o *inspectOptions) (*engine.InspectReport, 
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.Engine.Inspect(ctx, engine.InspectOptions{Regions: o.regions, AllRegions: o.allRegions, ExpiringWithin: within})
+	report, stop := scanProgress(f, o.scan.progress, "inspecting", progressAfter)
+	rep, err := s.Engine.Inspect(ctx, engine.InspectOptions{Regions: o.regions, AllRegions: o.allRegions, ExpiringWithin: within,
+		Concurrency: o.scan.concurrency, Progress: report})
+	stop()
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ type listOptions struct {
 	aliases  map[string]*bool
 	pageSize int
 	limit    int
+	// allRegions lists every region, concurrency calls in flight at most
+	allRegions  bool
+	concurrency int
 	// created bounds, as typed and as parsed
 	after, before string
 	createdAfter  time.Time
@@ -37,11 +41,15 @@ func newListCmd(f *cmdutil.Factory, run func(context.Context, *listOptions) erro
   emrctl cluster list --failed -o wide
   emrctl cluster list --state RUNNING --type DATALAKE --payment Subscription -o json
   emrctl cluster list --query "[?state=='RUNNING'].id" -o json
-  emrctl cluster list --created-after 7d --created-before 2025-06-30`,
+  emrctl cluster list --created-after 7d --created-before 2025-06-30
+  emrctl cluster list --all-regions --active`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.pageSize < 1 || o.pageSize > 100 {
 				return cmdutil.FlagErrorf("--page-size must be 1 to 100, got %d", o.pageSize)
+			}
+			if o.concurrency < 1 || o.concurrency > engine.MaxConcurrency {
+				return cmdutil.FlagErrorf("--concurrency must be 1 to %d, got %d", engine.MaxConcurrency, o.concurrency)
 			}
 			var err error
 			if o.createdAfter, err = parseTimeFlag("--created-after", o.after, f.Now()); err != nil {
@@ -69,6 +77,9 @@ func newListCmd(f *cmdutil.Factory, run func(context.Context, *listOptions) erro
 	fl.StringVar(&o.before, "created-before", "", "only clusters created before this time: RFC 3339, a date or an age")
 	fl.IntVar(&o.pageSize, "page-size", 100, "clusters per API call (1-100)")
 	fl.IntVar(&o.limit, "limit", 0, "stop after this many clusters (0: all)")
+	fl.BoolVar(&o.allRegions, "all-regions", false, "list every region the cloud serves, region by region (read side by side)")
+	fl.IntVar(&o.concurrency, "concurrency", engine.DefaultConcurrency,
+		fmt.Sprintf("with --all-regions, API calls in flight at most (1-%d)", engine.MaxConcurrency))
 	return cmd
 }
 
@@ -109,6 +120,11 @@ func runList(ctx context.Context, o *listOptions) error {
 	ls, err := f.ListStream(clusterColumns, o.limit)
 	if err != nil {
 		return err
+	}
+	if o.allRegions {
+		err = s.Engine.ListClustersInRegions(ctx, engine.RegionsOptions{AllRegions: true, Concurrency: o.concurrency}, filter, o.pageSize,
+			func(_ string, page []provider.Cluster) error { return cmdutil.WritePage(ls, page) })
+		return ls.Finish(err, "No clusters found.")
 	}
 	err = s.Engine.ListClusters(ctx, filter, o.pageSize, func(page []provider.Cluster) error { return cmdutil.WritePage(ls, page) })
 	return ls.Finish(err, "No clusters found.")

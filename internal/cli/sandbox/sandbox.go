@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -52,6 +53,17 @@ type serveOptions struct {
 	seed     int64
 	portFile string
 	quiet    bool
+	rate     string
+	burst    int
+	rateFor  []string
+	keys     []string
+	keysFile string
+	config   string
+
+	// from the --config file
+	fileRateFor             map[string]string
+	fileKeys                []string
+	rateSource, burstSource string // the file's field when it set --rate or --burst
 }
 
 func newServeCmd(f *cmdutil.Factory) *cobra.Command {
@@ -59,11 +71,39 @@ func newServeCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the emulator over HTTP (loopback by default)",
+		Long: `Serve the emulator over HTTP (loopback by default) for the official SDKs,
+other tools and CI pipelines.
+
+Each access key gets a token bucket per action: by default 50 requests/s with
+bursts of 100, as a real account might. --rate and --burst change the default,
+--rate-for ACTION=RATE/BURST one action (repeatable), and --rate off turns
+throttling off (for load tests). Besides the published sandbox key pairs,
+--key ACCESS_KEY_ID:SECRET (repeatable) or --keys-file (one pair a line)
+adds key pairs; secrets are never printed.
+
+--config FILE reads the same settings from YAML (flags win):
+
+  listen: 127.0.0.1:8080
+  memory: true
+  speed: 0
+  rate: 50            # or off
+  burst: 100
+  rateFor:
+    ListClusters: 200/400
+    GetCluster: "off"
+  keysFile: keys.txt  # relative to this file
+  keys: ["LTAI5tMyTestKey0001:my-test-secret"]`,
 		Example: `  emrctl sandbox serve --listen 127.0.0.1:8080
   emrctl --endpoint http://127.0.0.1:8080 cluster list       # from another shell
-  emrctl sandbox serve --listen 127.0.0.1:0 --port-file port --memory --speed 0`,
+  emrctl sandbox serve --listen 127.0.0.1:0 --port-file port --memory --speed 0
+  emrctl sandbox serve --rate off                             # no throttling (benchmarks)
+  emrctl sandbox serve --rate 20 --rate-for ListClusters=200/400 --keys-file keys.txt
+  emrctl sandbox serve --config sandbox.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := applyConfigFile(cmd.Flags(), o); err != nil {
+				return err
+			}
 			return runServe(cmd.Context(), f, o)
 		},
 	}
@@ -75,21 +115,64 @@ func newServeCmd(f *cmdutil.Factory) *cobra.Command {
 	fl.Int64Var(&o.seed, "seed", 0, "seed for IDs when the state is new")
 	fl.StringVar(&o.portFile, "port-file", "", "write the chosen address to this file once listening")
 	fl.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	fl.StringVar(&o.rate, "rate", "50", "requests per second each access key may send per action, or off")
+	fl.IntVar(&o.burst, "burst", 100, "requests each access key may send per action at once")
+	fl.StringArrayVar(&o.rateFor, "rate-for", nil, "one action's limit as ACTION=RATE/BURST or ACTION=off (repeatable)")
+	fl.StringArrayVar(&o.keys, "key", nil, "accept another key pair ACCESS_KEY_ID:SECRET (repeatable; --keys-file keeps secrets out of the process list)")
+	fl.StringVar(&o.keysFile, "keys-file", "", "file of extra key pairs, one ACCESS_KEY_ID:SECRET a line (# comments)")
+	fl.StringVar(&o.config, "config", "", "YAML file with these settings (flags win)")
 	return cmd
 }
 
-func runServe(ctx context.Context, f *cmdutil.Factory, o *serveOptions) error {
+// serverOptions checks the throttling and key flags and builds the
+// emulator's options from them, before anything is opened.
+func serverOptions(o *serveOptions) (emulator.Options, error) {
+	if o.speed < 0 {
+		return emulator.Options{}, cmdutil.FlagErrorf("--speed %v: want 0 (at once) or more", o.speed)
+	}
+	throttle, err := throttleConfig(o)
+	if err != nil {
+		return emulator.Options{}, err
+	}
+	creds, err := credentials(o)
+	if err != nil {
+		return emulator.Options{}, err
+	}
+	return emulator.Options{Clock: emulator.NewClock(o.speed), Seed: o.seed, Throttle: throttle, Credentials: creds}, nil
+}
+
+// newServer opens the store and the emulator; an unknown action in the
+// limits is a flag error.
+func newServer(f *cmdutil.Factory, o *serveOptions, opts emulator.Options) (*emulator.Server, error) {
 	store, err := openStore(f, o)
+	if err != nil {
+		return nil, err
+	}
+	opts.Store = store
+	srv, err := emulator.New(opts)
+	if err != nil {
+		store.Close()
+		var ue *emulator.UnknownActionError
+		if errors.As(err, &ue) {
+			return nil, cmdutil.FlagErrorf("--rate-for %s: the sandbox has no action %s; use the API's action names, such as ListClusters, GetCluster or ListWorkspaces", ue.Action, ue.Action)
+		}
+		return nil, err
+	}
+	return srv, nil
+}
+
+func runServe(ctx context.Context, f *cmdutil.Factory, o *serveOptions) error {
+	opts, err := serverOptions(o)
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(f.IOStreams.ErrOut, nil))
+	leanHeap()
+	opts.Logger = slog.New(slog.NewTextHandler(f.IOStreams.ErrOut, nil))
 	if o.quiet {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	srv, err := emulator.New(emulator.Options{Store: store, Clock: emulator.NewClock(o.speed), Seed: o.seed, Logger: logger})
+	srv, err := newServer(f, o, opts)
 	if err != nil {
-		store.Close()
 		return err
 	}
 	defer srv.Close()
@@ -104,7 +187,7 @@ func runServe(ctx context.Context, f *cmdutil.Factory, o *serveOptions) error {
 			return err
 		}
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "emrctl sandbox listening on http://%s (AccessKey ID %s); Ctrl-C stops\n", addr, emulator.SandboxCredential.AccessKeyID)
+	fmt.Fprintf(f.IOStreams.ErrOut, "emrctl sandbox listening on http://%s (AccessKey IDs %s; %s); Ctrl-C stops\n", addr, keyIDs(opts.Credentials), describeLimits(opts.Throttle))
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -256,4 +339,14 @@ func printStatus(ctx context.Context, f *cmdutil.Factory) error {
 		return err
 	}
 	return printJSON(f, raw)
+}
+
+// leanHeap lowers the collector's headroom for a served sandbox, which
+// holds its whole state in memory: at GOGC=100 the process grows to about
+// twice its live heap (560 MiB for 100,000 clusters; 390 MiB at 25). A
+// GOGC in the environment still decides.
+func leanHeap() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 }

@@ -9,10 +9,12 @@
 package aliyun
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -53,8 +55,16 @@ type Client struct {
 	cfg  Config
 	http *http.Client
 
-	mu      sync.Mutex
-	clients map[contract.Product]*openapi.Client
+	mu sync.Mutex
+	// idle holds each product's generic clients between calls. A call
+	// takes one for itself: the generic client writes its own fields while
+	// it sends (GetRpcHeaders resets Headers), so concurrent reads (fleet
+	// scans, parallel MCP calls) must not share one.
+	idle map[contract.Product][]*openapi.Client
+
+	// viaMap decodes JSON bodies the generic client's way (the "json" body
+	// type, then a round trip into resp); tests compare it with decodeBody.
+	viaMap bool
 }
 
 // NewClient returns a Client. Timeouts default to 10 s (connect) and 30 s
@@ -85,9 +95,9 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 	}
 	return &Client{
-		cfg:     cfg,
-		http:    &http.Client{Transport: tr, Timeout: cfg.ConnectTimeout + cfg.ReadTimeout},
-		clients: map[contract.Product]*openapi.Client{},
+		cfg:  cfg,
+		http: &http.Client{Transport: tr, Timeout: cfg.ConnectTimeout + cfg.ReadTimeout},
+		idle: map[contract.Product][]*openapi.Client{},
 	}, nil
 }
 
@@ -102,12 +112,26 @@ func (h httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response, 
 	return h.c.Do(req)
 }
 
+// api takes a generic client of product p for one call; put gives it back.
 func (c *Client) api(p contract.Product, spec *contract.Spec) (*openapi.Client, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cl, ok := c.clients[p]; ok {
+	if free := c.idle[p]; len(free) > 0 {
+		cl := free[len(free)-1]
+		c.idle[p] = free[:len(free)-1]
+		c.mu.Unlock()
 		return cl, nil
 	}
+	c.mu.Unlock()
+	return c.newAPI(spec)
+}
+
+func (c *Client) put(p contract.Product, cl *openapi.Client) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.idle[p] = append(c.idle[p], cl)
+}
+
+func (c *Client) newAPI(spec *contract.Spec) (*openapi.Client, error) {
 	protocol := "HTTPS"
 	if c.cfg.Insecure {
 		protocol = "HTTP"
@@ -133,7 +157,6 @@ func (c *Client) api(p contract.Product, spec *contract.Spec) (*openapi.Client, 
 	// Keep the typed errors (ClientError, ThrottlingError, ...) instead of
 	// the flattened tea.SDKError, and transport errors as they are.
 	cl.DisableSDKError = dara.Bool(true)
-	c.clients[p] = cl
 	return cl, nil
 }
 
@@ -155,7 +178,8 @@ func (c *Client) Call(ctx context.Context, p contract.Product, action string, re
 // call is Call with adjust, when not nil, changing the encoded request
 // before it is sent.
 func (c *Client) call(ctx context.Context, p contract.Product, action string, req, resp any, adjust func(*contract.Action, *openapiutil.OpenApiRequest)) error {
-	spec, err := contract.Load(p)
+	// Requests only: the client never reads a contract's response trees.
+	spec, err := contract.LoadRequests(p)
 	if err != nil {
 		return err
 	}
@@ -185,20 +209,40 @@ func (c *Client) send(ctx context.Context, p contract.Product, spec *contract.Sp
 	if err != nil {
 		return err
 	}
+	defer c.put(p, cl)
 	runtime := &dara.RuntimeOptions{
 		ReadTimeout:    dara.Int(int(c.cfg.ReadTimeout / time.Millisecond)),
 		ConnectTimeout: dara.Int(int(c.cfg.ConnectTimeout / time.Millisecond)),
 		Autoretry:      dara.Bool(false),
 	}
 	name := dara.StringValue(params.Action)
-	out, err := cl.CallApiWithCtx(ctx, params, oreq, runtime)
+	if c.viaMap || dara.StringValue(params.BodyType) != "json" {
+		out, err := cl.CallApiWithCtx(ctx, params, oreq, runtime)
+		if err != nil {
+			return mapError(ctx, name, err)
+		}
+		return decodeValue(name, out["body"], resp)
+	}
+	// "binary" changes nothing on the wire or in the error answers (the
+	// client builds those before it looks at the body type); it only hands
+	// back the body unread, which is decoded once, into resp. With "json"
+	// the body went through a generic map and two more JSON round trips.
+	raw := *params
+	raw.BodyType = dara.String("binary")
+	out, err := cl.CallApiWithCtx(ctx, &raw, oreq, runtime)
 	if err != nil {
 		return mapError(ctx, name, err)
 	}
+	body, _ := out["body"].(io.Reader)
+	return decodeBody(ctx, name, body, resp)
+}
+
+// decodeValue decodes a body the generic client has already parsed.
+func decodeValue(name string, body, resp any) error {
 	if resp == nil {
 		return nil
 	}
-	raw, err := json.Marshal(out["body"])
+	raw, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("aliyun %s: decode response: %w", name, err)
 	}
@@ -206,6 +250,50 @@ func (c *Client) send(ctx context.Context, p contract.Product, spec *contract.Sp
 		return fmt.Errorf("aliyun %s: decode response: %w", name, err)
 	}
 	return nil
+}
+
+// decodeBody decodes a JSON response body into resp (nil: read and check
+// it only) as the generic client's "json" body type would end up: a body
+// that is not JSON fails like a transport error, an empty one or one that
+// is not an object leaves resp as it is.
+func decodeBody(ctx context.Context, name string, body io.Reader, resp any) error {
+	raw, err := readJSON(body)
+	if err != nil {
+		return mapError(ctx, name, err)
+	}
+	if resp == nil || !isObject(raw) {
+		return nil
+	}
+	if err := json.Unmarshal(raw, resp); err != nil {
+		return fmt.Errorf("aliyun %s: decode response: %w", name, err)
+	}
+	return nil
+}
+
+// readJSON reads body and returns its first JSON value (nil when the body
+// is empty), with the read and syntax errors of the generic client's own
+// reader, which also ignores anything after that value.
+func readJSON(body io.Reader) (json.RawMessage, error) {
+	if body == nil {
+		return nil, nil
+	}
+	if c, ok := body.(io.Closer); ok {
+		defer c.Close()
+	}
+	b, err := io.ReadAll(body)
+	if err != nil || len(b) == 0 {
+		return nil, err
+	}
+	var raw json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+func isObject(raw json.RawMessage) bool {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	return len(raw) > 0 && raw[0] == '{'
 }
 
 // sdkError is what every error type of the generic client offers.

@@ -3,6 +3,8 @@ package aliyun
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/aliyun/credentials-go/credentials"
@@ -67,5 +69,38 @@ func TestClientAgainstEmulator(t *testing.T) {
 	err = c.Call(context.Background(), contract.EMR, "GetCluster", &emrwire.GetClusterRequest{RegionId: "cn-hangzhou", ClusterId: "c-nope"}, &got)
 	if !errors.Is(err, provider.ErrNotFound) || provider.CodeOf(err) != "ClusterNotFound" {
 		t.Errorf("unknown cluster: got %v, want ClusterNotFound", err)
+	}
+}
+
+// TestConcurrentCallsTakeTheirOwnClient: fleet scans and parallel MCP
+// calls share one Client; the generic client writes its own fields while
+// it sends, so each call must take one for itself (the test script runs
+// this test under the race detector).
+func TestConcurrentCallsTakeTheirOwnClient(t *testing.T) {
+	p, _ := newTestProvider(t)
+	want, err := p.ListClusters(context.Background(), provider.ClusterFilter{}, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Go(func() {
+			got, err := p.ListClusters(context.Background(), provider.ClusterFilter{}, "", 10)
+			if err == nil && len(got.Items) != len(want.Items) {
+				err = fmt.Errorf("got %d clusters, want %d", len(got.Items), len(want.Items))
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(p.c.idle[contract.EMR]); n < 2 {
+		t.Errorf("%d idle generic clients after 16 concurrent calls: calls shared one", n)
 	}
 }

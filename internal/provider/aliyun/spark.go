@@ -101,7 +101,7 @@ type uncontracted struct {
 
 // callUncontracted sends an uncontracted action.
 func (c *Client) callUncontracted(ctx context.Context, p contract.Product, u uncontracted, resp any) error {
-	spec, err := contract.Load(p)
+	spec, err := contract.LoadRequests(p)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,163 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/emrctl/emrctl/internal/contract"
+	"github.com/emrctl/emrctl/internal/wire/emrwire"
+)
+
+// listPages follows NextToken from req and returns the IDs in order, the
+// TotalCount of every page and the page sizes. between runs after each
+// page but the last.
+func listPages(t *testing.T, h *harness, req emrwire.ListClustersRequest, between func()) (ids []string, totals []int64, sizes []int) {
+	t.Helper()
+	for {
+		var page emrwire.ListClustersResponse
+		h.do(contract.EMR, "ListClusters", &req, &page)
+		for _, c := range page.Clusters {
+			ids = append(ids, c.ClusterId)
+		}
+		totals, sizes = append(totals, i64(page.TotalCount)), append(sizes, len(page.Clusters))
+		if page.NextToken == "" {
+			return ids, totals, sizes
+		}
+		if len(ids) > 10000 {
+			t.Fatal("NextToken never ends")
+		}
+		req.NextToken = page.NextToken
+		if between != nil {
+			between()
+		}
+	}
+}
+
+// listOrder is the ListClusters order computed from the records: newest
+// first, ties by ID.
+func listOrder(t *testing.T, st Store) []string {
+	var all []*clusterRec
+	_ = st.View(func(w *World) error {
+		all = w.Clusters.Select(func(c *clusterRec) bool { return c.Region == region })
+		return nil
+	})
+	slices.SortFunc(all, func(a, b *clusterRec) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	ids := make([]string, len(all))
+	for i, c := range all {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// seedTies seeds n clusters and three more created at one instant, so
+// the order needs its tie-break by ID.
+func seedTies(t *testing.T, srv *Server, n int) {
+	t.Helper()
+	if err := SeedClusters(srv.store, region, n, srv.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	at := srv.clock.Now().Add(-time.Hour)
+	if err := srv.store.Update(func(w *World) error {
+		reg, _ := w.region(region)
+		for i := range 3 {
+			seedCluster(w, reg, n+i, at)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestListClustersKeysetPages pages through clusters with ties in their
+// creation time at several page sizes: every page follows the list order,
+// TotalCount stays that of the first page, and a cluster created while
+// listing neither appears nor shifts the pages.
+func TestListClustersKeysetPages(t *testing.T) {
+	srv := newServer(t, Options{Throttle: ThrottleConfig{Rate: -1}})
+	h := newHarness(t, srv, false)
+	seedTies(t, srv, 60)
+	want := listOrder(t, srv.store)
+	if len(want) != 63 {
+		t.Fatalf("seeded %d clusters, want 63", len(want))
+	}
+	for _, max := range []int64{1, 7, 63, 100} {
+		ids, totals, _ := listPages(t, h, emrwire.ListClustersRequest{RegionId: region, MaxResults: i64p(max)}, nil)
+		if !cmp.Equal(ids, want) {
+			t.Errorf("MaxResults %d: got %v, want %v", max, ids, want)
+		}
+		for _, n := range totals {
+			if n != 63 {
+				t.Errorf("MaxResults %d: got TotalCount %v, want 63 on every page", max, totals)
+				break
+			}
+		}
+	}
+	created := false
+	ids, totals, _ := listPages(t, h, emrwire.ListClustersRequest{RegionId: region, MaxResults: i64p(10)}, func() {
+		if !created {
+			h.runCluster(goodCluster("late"))
+			created = true
+		}
+	})
+	if !cmp.Equal(ids, want) || totals[len(totals)-1] != 63 {
+		t.Errorf("with a cluster created after page 1: got %d clusters (TotalCount %v), want the 63 of the first page in order", len(ids), totals)
+	}
+	if ids, _, _ := listPages(t, h, emrwire.ListClustersRequest{RegionId: region}, nil); len(ids) != 64 {
+		t.Errorf("a new listing: got %d clusters, want 64", len(ids))
+	}
+}
+
+// TestListClustersKeysetFilters pages through a filter naming clusters and
+// through a state filter: both keep the list order and count only matches.
+func TestListClustersKeysetFilters(t *testing.T) {
+	srv := newServer(t, Options{Throttle: ThrottleConfig{Rate: -1}})
+	h := newHarness(t, srv, false)
+	seedTies(t, srv, 30)
+	order := listOrder(t, srv.store)
+	named := []string{order[20], order[3], order[31], order[3], order[10], order[32]}
+	ids, totals, sizes := listPages(t, h, emrwire.ListClustersRequest{RegionId: region, ClusterIds: append(named, "c-nosuchcluster00"), MaxResults: i64p(2)}, nil)
+	wantNamed := []string{order[3], order[10], order[20], order[31], order[32]}
+	if !cmp.Equal(ids, wantNamed) || !cmp.Equal(sizes, []int{2, 2, 1}) || totals[0] != 5 {
+		t.Errorf("ClusterIds: got %v in pages %v (TotalCount %v), want %v in [2 2 1], TotalCount 5", ids, sizes, totals, wantNamed)
+	}
+	for _, id := range []string{order[1], order[4], order[30]} {
+		h.do(contract.EMR, "DeleteCluster", &emrwire.DeleteClusterRequest{RegionId: region, ClusterId: id}, nil)
+	}
+	var running []string
+	for _, id := range order {
+		if id != order[1] && id != order[4] && id != order[30] {
+			running = append(running, id)
+		}
+	}
+	ids, totals, _ = listPages(t, h, emrwire.ListClustersRequest{RegionId: region, ClusterStates: []string{stateRunning}, MaxResults: i64p(4)}, nil)
+	if !cmp.Equal(ids, running) || totals[0] != int64(len(running)) {
+		t.Errorf("RUNNING: got %v (TotalCount %v), want %v", ids, totals, running)
+	}
+}
+
+// TestListClustersBadTokens refuses tokens that are not a NextToken of
+// ours, including an offset token of the former scheme, as before.
+func TestListClustersBadTokens(t *testing.T) {
+	h := newHarness(t, newServer(t, Options{Throttle: ThrottleConfig{Rate: -1}}), false)
+	b64 := base64.RawURLEncoding.EncodeToString
+	for _, tok := range []string{"not-a-token", encodeOffset(20), b64([]byte("k1:x:1:c-a")), b64([]byte("k1:5:1:")), b64([]byte("k1:-1:1:c-a")), b64([]byte("k1:5"))} {
+		_, err := h.call(contract.EMR, "ListClusters", &emrwire.ListClustersRequest{RegionId: region, NextToken: tok})
+		if codeOf(err) != "InvalidParameter" || !strings.Contains(messageOf(err), "NextToken") {
+			t.Errorf("token %q: got %s, want InvalidParameter about NextToken", tok, describe(err))
+		}
+	}
+	good := encodeKeyToken(keyToken{total: 3, last: indexKey{Rank: -5, ID: "c-x"}})
+	if got, ok := decodeKeyToken(good); !ok || got != (keyToken{total: 3, last: indexKey{Rank: -5, ID: "c-x"}}) {
+		t.Errorf("round trip: got %+v, %v", got, ok)
+	}
+}
