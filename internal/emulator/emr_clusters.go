@@ -52,8 +52,8 @@ func clusterState(c *clusterRec, now time.Time) string {
 	return stateStarting
 }
 
-func clusterReason(c *clusterRec, now time.Time) *emrwire.ClusterStateChangeReason {
-	switch clusterState(c, now) {
+func clusterReason(c *clusterRec, state string) *emrwire.ClusterStateChangeReason {
+	switch state {
 	case stateStartFailed, stateTerminatedWithErrors:
 		return &emrwire.ClusterStateChangeReason{Code: c.FailCode, Message: c.FailMessage}
 	case stateTerminating, stateTerminated:
@@ -590,24 +590,42 @@ func clusterView(c *clusterRec, now time.Time) *emrwire.Cluster {
 	state := clusterState(c, now)
 	na := c.NodeAttributes
 	na.MasterRootPassword = ""
-	v := &emrwire.Cluster{
+	ready, end := clusterTimes(c, state, now)
+	return &emrwire.Cluster{
 		ClusterId: c.ID, ClusterName: c.Name, ClusterState: state, ClusterType: c.Type,
 		CreateTime: millis(c.CreatedAt), DeletionProtection: ptr(c.DeletionProtection), DeployMode: c.DeployMode,
 		Description: c.Description, EmrDefaultRole: "AliyunEMRDefaultRole", NodeAttributes: &na,
 		PaymentType: c.PaymentType, RegionId: c.Region, ReleaseVersion: c.Release, ResourceGroupId: c.ResourceGroupID,
-		SecurityMode: c.SecurityMode, StateChangeReason: clusterReason(c, now), SubscriptionConfig: c.Subscription,
-		Tags: c.Tags,
+		SecurityMode: c.SecurityMode, StateChangeReason: clusterReason(c, state), SubscriptionConfig: c.Subscription,
+		Tags: c.Tags, ReadyTime: ready, EndTime: end, ExpireTime: millis(c.ExpireAt),
 	}
+}
+
+// clusterSummary is the ListClusters entry: the fields of clusterView it
+// shares, built directly (a list builds one per cluster of the page).
+func clusterSummary(c *clusterRec, now time.Time) emrwire.ClusterSummary {
+	state := clusterState(c, now)
+	ready, end := clusterTimes(c, state, now)
+	return emrwire.ClusterSummary{
+		ClusterId: c.ID, ClusterName: c.Name, ClusterState: state, ClusterType: c.Type,
+		CreateTime: millis(c.CreatedAt), DeletionProtection: ptr(c.DeletionProtection), Description: c.Description,
+		EmrDefaultRole: "AliyunEMRDefaultRole", EndTime: end, ExpireTime: millis(c.ExpireAt), PaymentType: c.PaymentType,
+		ReadyTime: ready, ReleaseVersion: c.Release, ResourceGroupId: c.ResourceGroupID,
+		StateChangeReason: clusterReason(c, state), Tags: c.Tags,
+	}
+}
+
+// clusterTimes returns ReadyTime and EndTime for a cluster in state.
+func clusterTimes(c *clusterRec, state string, now time.Time) (ready, end *int64) {
 	if state == stateRunning || (reached(now, c.ReadyAt) && c.FailAt.IsZero()) {
-		v.ReadyTime = millis(c.ReadyAt)
+		ready = millis(c.ReadyAt)
 	}
 	if reached(now, c.TerminatedAt) {
-		v.EndTime = millis(c.TerminatedAt)
+		end = millis(c.TerminatedAt)
 	} else if reached(now, c.FailAt) {
-		v.EndTime = millis(c.FailAt)
+		end = millis(c.FailAt)
 	}
-	v.ExpireTime = millis(c.ExpireAt)
-	return v
+	return ready, end
 }
 
 func getCluster(c *call, w *World) (any, error) {
@@ -641,7 +659,7 @@ func listClusters(c *call, w *World) (any, error) {
 	walk := clusterWalker(w, c.region, req.ClusterIds)
 	total := kr.total
 	if total < 0 {
-		total = countMatches(walk, keep)
+		total = countClusters(w, c.region, &req, c.now, walk, keep)
 	}
 	matched, next := keysetPage(walk, kr, total, keep)
 	resp := &emrwire.ListClustersResponse{
@@ -649,16 +667,25 @@ func listClusters(c *call, w *World) (any, error) {
 		Clusters: make([]emrwire.ClusterSummary, 0, len(matched)),
 	}
 	for _, cl := range matched {
-		v := clusterView(cl, c.now)
-		resp.Clusters = append(resp.Clusters, emrwire.ClusterSummary{
-			ClusterId: v.ClusterId, ClusterName: v.ClusterName, ClusterState: v.ClusterState, ClusterType: v.ClusterType,
-			CreateTime: v.CreateTime, DeletionProtection: v.DeletionProtection, Description: v.Description,
-			EmrDefaultRole: v.EmrDefaultRole, EndTime: v.EndTime, ExpireTime: v.ExpireTime, PaymentType: v.PaymentType,
-			ReadyTime: v.ReadyTime, ReleaseVersion: v.ReleaseVersion, ResourceGroupId: v.ResourceGroupId,
-			StateChangeReason: v.StateChangeReason, Tags: v.Tags,
-		})
+		resp.Clusters = append(resp.Clusters, clusterSummary(cl, c.now))
 	}
 	return resp, nil
+}
+
+// countClusters is the first page's TotalCount. Without a filter beyond
+// the region (the common case) it counts the region's clusters not
+// hidden, a cheap check on each; a filtered request matches each cluster.
+func countClusters(w *World, region string, req *emrwire.ListClustersRequest, now time.Time, walk walker[clusterRec], keep func(*clusterRec) bool) int64 {
+	if clusterFilters(req) {
+		return countMatches(walk, keep)
+	}
+	return int64(w.clustersByRegion.Count(region, func(cl *clusterRec) bool { return !clusterHidden(cl, now) }))
+}
+
+// clusterFilters reports whether a request filters beyond the region.
+func clusterFilters(req *emrwire.ListClustersRequest) bool {
+	return len(req.ClusterIds) > 0 || req.ClusterName != "" || len(req.ClusterStates) > 0 || len(req.ClusterTypes) > 0 ||
+		len(req.PaymentTypes) > 0 || req.ResourceGroupId != "" || len(req.Tags) > 0
 }
 
 // clusterWalker walks the clusters of a region newest first (ties by ID),
@@ -684,14 +711,13 @@ func clusterWalker(w *World, region string, ids []string) walker[clusterRec] {
 }
 
 func clusterMatches(cl *clusterRec, req *emrwire.ListClustersRequest, now time.Time) bool {
-	state := clusterState(cl, now)
-	if state == stateTerminated && now.Sub(cl.TerminatedAt) > terminatedVisibleFor {
+	if clusterHidden(cl, now) {
 		return false
 	}
 	switch {
 	case len(req.ClusterIds) > 0 && !contains(req.ClusterIds, cl.ID),
 		req.ClusterName != "" && !strings.Contains(cl.Name, req.ClusterName),
-		len(req.ClusterStates) > 0 && !contains(req.ClusterStates, state),
+		len(req.ClusterStates) > 0 && !contains(req.ClusterStates, clusterState(cl, now)),
 		len(req.ClusterTypes) > 0 && !contains(req.ClusterTypes, cl.Type),
 		len(req.PaymentTypes) > 0 && !contains(req.PaymentTypes, cl.PaymentType),
 		req.ResourceGroupId != "" && req.ResourceGroupId != cl.ResourceGroupID:
@@ -703,6 +729,16 @@ func clusterMatches(cl *clusterRec, req *emrwire.ListClustersRequest, now time.T
 		}
 	}
 	return true
+}
+
+// clusterHidden reports a cluster no list shows any more: TERMINATED more
+// than terminatedVisibleFor ago. It is clusterState's TERMINATED case
+// without deriving the whole state (TERMINATED_WITH_ERRORS stays listed).
+func clusterHidden(cl *clusterRec, now time.Time) bool {
+	if cl.TerminatedAt.IsZero() || now.Sub(cl.TerminatedAt) <= terminatedVisibleFor {
+		return false
+	}
+	return cl.FailCode == "" || !cl.DeleteAt.IsZero()
 }
 
 func hasTag(tags []emrwire.Tag, t emrwire.Tag) bool {

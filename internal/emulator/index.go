@@ -20,7 +20,20 @@ type Index[T any] struct {
 	// records that come first in the order (new clusters) are appended,
 	// not inserted at the front.
 	newestLast bool
-	groups     map[string][]indexKey
+	groups     map[string][]indexEntry[T]
+}
+
+// indexEntry is a record's key with the record itself, so a walk reads
+// records without a map lookup per record. The table replaces the entry
+// whenever it stores a new pointer under the ID (Put, rollback, load).
+type indexEntry[T any] struct {
+	key indexKey
+	rec *T
+}
+
+// entryKey compares an entry with a key (for binary searches).
+func entryKey[T any](cmpKeys func(a, b indexKey) int) func(indexEntry[T], indexKey) int {
+	return func(e indexEntry[T], k indexKey) int { return cmpKeys(e.key, k) }
 }
 
 // indexKey is a record's place in its group: rank first, then ID.
@@ -40,7 +53,7 @@ func reverseKeys(a, b indexKey) int { return compareKeys(b, a) }
 
 // addIndex registers an index on t. rank may be nil (order by ID).
 func (t *Table[T]) addIndex(group func(*T) string, rank func(*T) int64) *Index[T] {
-	x := &Index[T]{t: t, group: group, rank: rank, groups: map[string][]indexKey{}}
+	x := &Index[T]{t: t, group: group, rank: rank, groups: map[string][]indexEntry[T]{}}
 	t.indexes = append(t.indexes, x)
 	return x
 }
@@ -69,22 +82,24 @@ func (x *Index[T]) keyOf(id string, r *T) indexKey {
 
 // add files r; while loading, entries are appended and sorted once at the end.
 func (x *Index[T]) add(id string, r *T, bulk bool) {
-	g, k := x.group(r), x.keyOf(id, r)
+	g, e := x.group(r), indexEntry[T]{key: x.keyOf(id, r), rec: r}
 	list := x.groups[g]
 	if bulk {
-		x.groups[g] = append(list, k)
+		x.groups[g] = append(list, e)
 		return
 	}
-	i, found := slices.BinarySearchFunc(list, k, x.cmp)
-	if !found {
-		x.groups[g] = slices.Insert(list, i, k)
+	i, found := slices.BinarySearchFunc(list, e.key, entryKey[T](x.cmp))
+	if found {
+		list[i] = e
+		return
 	}
+	x.groups[g] = slices.Insert(list, i, e)
 }
 
 func (x *Index[T]) remove(id string, r *T) {
 	g, k := x.group(r), x.keyOf(id, r)
 	list := x.groups[g]
-	if i, found := slices.BinarySearchFunc(list, k, x.cmp); found {
+	if i, found := slices.BinarySearchFunc(list, k, entryKey[T](x.cmp)); found {
 		list = slices.Delete(list, i, i+1)
 		if len(list) == 0 {
 			delete(x.groups, g)
@@ -96,11 +111,27 @@ func (x *Index[T]) remove(id string, r *T) {
 
 func (x *Index[T]) sortAll() {
 	for _, list := range x.groups {
-		slices.SortFunc(list, x.cmp)
+		slices.SortFunc(list, func(a, b indexEntry[T]) int { return x.cmp(a.key, b.key) })
 	}
 }
 
-func (x *Index[T]) reset() { x.groups = map[string][]indexKey{} }
+func (x *Index[T]) reset() { x.groups = map[string][]indexEntry[T]{} }
+
+// Count returns how many records of a group pred accepts: a plain loop
+// over the entries, for counts over a whole group. In an update every
+// record counts as touched.
+func (x *Index[T]) Count(group string, pred func(*T) bool) int {
+	n := 0
+	for _, e := range x.groups[group] {
+		if x.t.track {
+			x.t.touch(e.key.ID)
+		}
+		if pred(e.rec) {
+			n++
+		}
+	}
+	return n
+}
 
 // Select returns the records of a group for which keep returns true, in
 // the index order (by ID when the index has no rank, as Table.Select). In
@@ -127,14 +158,14 @@ func (x *Index[T]) Walk(group string, after *indexKey, fn func(indexKey, *T) boo
 	}
 	start := 0
 	if after != nil {
-		i, found := slices.BinarySearchFunc(list, *after, compareKeys)
+		i, found := slices.BinarySearchFunc(list, *after, entryKey[T](compareKeys))
 		if found {
 			i++
 		}
 		start = i
 	}
-	for _, k := range list[start:] {
-		if !x.visit(k, fn) {
+	for _, e := range list[start:] {
+		if !x.visit(e, fn) {
 			return
 		}
 	}
@@ -142,10 +173,10 @@ func (x *Index[T]) Walk(group string, after *indexKey, fn func(indexKey, *T) boo
 
 // walkBack walks a group stored in reverse: what follows after in the
 // order is stored before it.
-func (x *Index[T]) walkBack(list []indexKey, after *indexKey, fn func(indexKey, *T) bool) {
+func (x *Index[T]) walkBack(list []indexEntry[T], after *indexKey, fn func(indexKey, *T) bool) {
 	end := len(list)
 	if after != nil {
-		end, _ = slices.BinarySearchFunc(list, *after, reverseKeys)
+		end, _ = slices.BinarySearchFunc(list, *after, entryKey[T](reverseKeys))
 	}
 	for i := end - 1; i >= 0; i-- {
 		if !x.visit(list[i], fn) {
@@ -154,9 +185,13 @@ func (x *Index[T]) walkBack(list []indexKey, after *indexKey, fn func(indexKey, 
 	}
 }
 
-func (x *Index[T]) visit(k indexKey, fn func(indexKey, *T) bool) bool {
-	x.t.touch(k.ID)
-	return fn(k, x.t.rows[k.ID])
+// visit passes an entry's record to fn. Only an update tracks touched
+// records; a read (View) skips the call.
+func (x *Index[T]) visit(e indexEntry[T], fn func(indexKey, *T) bool) bool {
+	if x.t.track {
+		x.t.touch(e.key.ID)
+	}
+	return fn(e.key, e.rec)
 }
 
 // Key returns the index key of a record (for a page token).

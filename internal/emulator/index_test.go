@@ -25,19 +25,40 @@ func wantIndex[T any](t *Table[T], x *Index[T]) map[string][]indexKey {
 	return want
 }
 
+// groupKeys returns the keys an index holds, group by group.
+func groupKeys[T any](x *Index[T]) map[string][]indexKey {
+	out := map[string][]indexKey{}
+	for g, list := range x.groups {
+		for _, e := range list {
+			out[g] = append(out[g], e.key)
+		}
+	}
+	return out
+}
+
+// checkIndex fails unless x holds the keys of t's records, in order, each
+// entry with the very record the table holds (not a replaced one).
+func checkIndex[T any](t *testing.T, when, name string, tab *Table[T], x *Index[T]) {
+	t.Helper()
+	if diff := cmp.Diff(wantIndex(tab, x), groupKeys(x), cmp.AllowUnexported(indexKey{})); diff != "" {
+		t.Errorf("%s: index %s differs from its records (-want +got):\n%s", when, name, diff)
+	}
+	for _, list := range x.groups {
+		for _, e := range list {
+			if r, ok := tab.rows[e.key.ID]; ok && r != e.rec {
+				t.Errorf("%s: index %s holds a stale record for %s", when, name, e.key.ID)
+			}
+		}
+	}
+}
+
 // checkIndexes fails unless every index and the ID order of the world's
 // node and cluster tables match their records.
 func checkIndexes(t *testing.T, w *World, when string) {
 	t.Helper()
-	check := func(name string, got, want map[string][]indexKey) {
-		t.Helper()
-		if diff := cmp.Diff(want, got, cmp.AllowUnexported(indexKey{})); diff != "" {
-			t.Errorf("%s: index %s differs from its records (-want +got):\n%s", when, name, diff)
-		}
-	}
-	check("clustersByRegion", w.clustersByRegion.groups, wantIndex(w.Clusters, w.clustersByRegion))
-	check("nodesByGroup", w.nodesByGroup.groups, wantIndex(w.Nodes, w.nodesByGroup))
-	check("nodesByCluster", w.nodesByCluster.groups, wantIndex(w.Nodes, w.nodesByCluster))
+	checkIndex(t, when, "clustersByRegion", w.Clusters, w.clustersByRegion)
+	checkIndex(t, when, "nodesByGroup", w.Nodes, w.nodesByGroup)
+	checkIndex(t, when, "nodesByCluster", w.Nodes, w.nodesByCluster)
 	ids := make([]string, 0, len(w.Nodes.rows))
 	for id := range w.Nodes.rows {
 		ids = append(ids, id)
@@ -67,10 +88,10 @@ func TestIndexesFollowChanges(t *testing.T) {
 	}
 	defer reopened.Close()
 	var before, after map[string][]indexKey
-	_ = st.View(func(w *World) error { before = w.nodesByCluster.groups; return nil })
+	_ = st.View(func(w *World) error { before = groupKeys(w.nodesByCluster); return nil })
 	_ = reopened.View(func(w *World) error {
 		checkIndexes(t, w, "reloaded")
-		after = w.nodesByCluster.groups
+		after = groupKeys(w.nodesByCluster)
 		return nil
 	})
 	if len(before) == 0 || !cmp.Equal(before, after, cmp.AllowUnexported(indexKey{})) {
@@ -149,5 +170,31 @@ func TestTableKeepsNoJSON(t *testing.T) {
 	tab.Delete("i-1")
 	if _, del, _ := tab.changes(); !slices.Equal(del, []string{"i-1"}) {
 		t.Errorf("deleting a stored record: got del %v, want [i-1]", del)
+	}
+}
+
+// TestIndexReadsTouch shows Walk and Count mark the records they pass as
+// touched in an update (so a change made through them is written) and
+// read records directly outside one.
+func TestIndexReadsTouch(t *testing.T) {
+	tab := newTable[nodeRec]("node")
+	x := tab.addIndex(func(n *nodeRec) string { return n.ClusterID }, nil)
+	tab.begin()
+	for _, id := range []string{"i-1", "i-2", "i-3"} {
+		tab.Put(id, &nodeRec{ID: id, ClusterID: "c-1", Name: "a"})
+	}
+	tab.commit()
+	if n := x.Count("c-1", func(r *nodeRec) bool { return r.ID != "i-2" }); n != 2 || tab.pre != nil {
+		t.Fatalf("Count outside an update: got %d, pre %v; want 2 and nothing touched", n, tab.pre)
+	}
+	tab.begin()
+	x.Count("c-1", func(r *nodeRec) bool { r.Name = "counted"; return true })
+	put, _, _ := tab.changes()
+	tab.commit()
+	tab.begin()
+	x.Walk("c-1", &indexKey{ID: "i-1"}, func(_ indexKey, r *nodeRec) bool { r.Name = "walked"; return false })
+	walked, _, _ := tab.changes()
+	if len(put) != 3 || len(walked) != 1 || walked["i-2"] == nil {
+		t.Errorf("changes: after Count %d records, after Walk %v; want 3, then i-2 only", len(put), walked)
 	}
 }

@@ -161,3 +161,74 @@ func TestListClustersBadTokens(t *testing.T) {
 		t.Errorf("round trip: got %+v, %v", got, ok)
 	}
 }
+
+// TestListClustersHidesOldTerminated lists clusters released at several
+// ages: a TERMINATED cluster leaves the list (and TotalCount) 30 days
+// after it ended, a TERMINATED_WITH_ERRORS one stays, with and without a
+// filter beyond the region.
+func TestListClustersHidesOldTerminated(t *testing.T) {
+	srv := newServer(t, Options{Throttle: ThrottleConfig{Rate: -1}})
+	h := newHarness(t, srv, false)
+	now := srv.clock.Now()
+	day := 24 * time.Hour
+	// Each case changes the timeline of one cluster created 60 days ago.
+	cases := []struct {
+		name   string
+		shown  bool
+		change func(c *clusterRec)
+	}{
+		{"running", true, func(c *clusterRec) {}},
+		{"released 10 days ago", true, func(c *clusterRec) { c.DeleteAt, c.TerminatedAt = now.Add(-10*day-time.Minute), now.Add(-10*day) }},
+		{"released 29 days ago", true, func(c *clusterRec) { c.DeleteAt, c.TerminatedAt = now.Add(-29*day-time.Minute), now.Add(-29*day) }},
+		{"released 31 days ago", false, func(c *clusterRec) { c.DeleteAt, c.TerminatedAt = now.Add(-31*day-time.Minute), now.Add(-31*day) }},
+		{"failed 40 days ago", true, func(c *clusterRec) {
+			c.FailAt, c.FailCode, c.TerminatedAt = now.Add(-41*day), "NotEnoughStock", now.Add(-40*day)
+		}},
+		{"failed, released 40 days ago", false, func(c *clusterRec) {
+			c.FailAt, c.FailCode = now.Add(-59*day), "NotEnoughStock"
+			c.DeleteAt, c.TerminatedAt = now.Add(-40*day-time.Minute), now.Add(-40*day)
+		}},
+	}
+	var shown, terminated, failed []string
+	err := srv.store.Update(func(w *World) error {
+		reg, _ := w.region(region)
+		for i := range cases {
+			seedCluster(w, reg, i, now.Add(-60*day+time.Duration(i)*time.Minute))
+		}
+		for i, c := range w.clustersByRegion.Select(region, nil) { // newest first: the last case first
+			tc := cases[len(cases)-1-i]
+			tc.change(c)
+			if tc.shown {
+				shown = append(shown, c.ID)
+				switch clusterState(c, now) {
+				case stateTerminated:
+					terminated = append(terminated, c.ID)
+				case stateTerminatedWithErrors:
+					failed = append(failed, c.ID)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(terminated) != 2 || len(failed) != 1 {
+		t.Fatalf("set up %d TERMINATED and %d TERMINATED_WITH_ERRORS shown clusters, want 2 and 1", len(terminated), len(failed))
+	}
+	for _, tc := range []struct {
+		name string
+		req  emrwire.ListClustersRequest
+		want []string
+	}{
+		{"region only", emrwire.ListClustersRequest{RegionId: region, MaxResults: i64p(2)}, shown},
+		{"by type", emrwire.ListClustersRequest{RegionId: region, ClusterTypes: []string{"DATALAKE"}, MaxResults: i64p(2)}, shown},
+		{"TERMINATED", emrwire.ListClustersRequest{RegionId: region, ClusterStates: []string{stateTerminated}}, terminated},
+		{"TERMINATED_WITH_ERRORS", emrwire.ListClustersRequest{RegionId: region, ClusterStates: []string{stateTerminatedWithErrors}}, failed},
+	} {
+		ids, totals, _ := listPages(t, h, tc.req, nil)
+		if !cmp.Equal(ids, tc.want) || totals[0] != int64(len(tc.want)) {
+			t.Errorf("%s: got %v (TotalCount %v), want %v, TotalCount %d", tc.name, ids, totals, tc.want, len(tc.want))
+		}
+	}
+}

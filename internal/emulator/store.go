@@ -224,17 +224,20 @@ func (s *SQLiteStore) refresh(ctx context.Context, conn *sql.Conn) error {
 		return fmt.Errorf("sandbox state: %w", err)
 	}
 	defer rows.Close()
+	ids := idPool{}
+	// kind and body are read in place (RawBytes, valid until the next
+	// row): load decodes body and keeps no reference to it.
+	var kind, body sql.RawBytes
 	for rows.Next() {
-		var kind, id string
-		var body []byte
+		var id string
 		if err := rows.Scan(&kind, &id, &body); err != nil {
 			return err
 		}
-		t, ok := byKind[kind]
+		t, ok := byKind[string(kind)]
 		if !ok {
 			return fmt.Errorf("sandbox state: unknown record kind %q; run 'emrctl sandbox reset'", kind)
 		}
-		if err := t.load(id, body); err != nil {
+		if err := t.load(id, body, ids); err != nil {
 			return fmt.Errorf("sandbox state: %s %s: %w", kind, id, err)
 		}
 	}

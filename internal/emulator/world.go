@@ -114,7 +114,7 @@ func (w *World) meta() *metaRec {
 // table is the untyped view of a Table used by stores.
 type table interface {
 	kind() string
-	load(id string, raw []byte) error
+	load(id string, raw []byte, ids idPool) error
 	loaded()
 	begin()
 	clear()
@@ -250,15 +250,15 @@ func (t *Table[T]) Select(keep func(*T) bool) []*T {
 
 func (t *Table[T]) kind() string { return t.name }
 
-// load adds a persisted record. A store loading a whole table sets bulk
-// first and calls loaded at the end.
-func (t *Table[T]) load(id string, raw []byte) error {
+// load adds a persisted record; ids pools the IDs the records of one
+// load share. The store calls loaded after the last record.
+func (t *Table[T]) load(id string, raw []byte, ids idPool) error {
 	var r T
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return err
 	}
 	if x, ok := any(&r).(interner); ok {
-		if own := x.intern(); own == id {
+		if own := x.intern(ids); own == id {
 			id = own // one copy of the ID for the record and the keys
 		}
 	}
