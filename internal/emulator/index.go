@@ -121,6 +121,7 @@ func (x *Index[T]) reset() { x.groups = map[string][]indexEntry[T]{} }
 // over the entries, for counts over a whole group. In an update every
 // record counts as touched.
 func (x *Index[T]) Count(group string, pred func(*T) bool) int {
+	x.t.ensure()
 	n := 0
 	for _, e := range x.groups[group] {
 		if x.t.track {
@@ -151,6 +152,7 @@ func (x *Index[T]) Select(group string, keep func(*T) bool) []*T {
 // key after (from the first when nil), until fn returns false. In an
 // update every record passed to fn counts as touched.
 func (x *Index[T]) Walk(group string, after *indexKey, fn func(indexKey, *T) bool) {
+	x.t.ensure()
 	list := x.groups[group]
 	if x.newestLast {
 		x.walkBack(list, after, fn)

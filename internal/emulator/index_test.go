@@ -14,6 +14,7 @@ import (
 
 // wantIndex computes from scratch what an index over the table must hold.
 func wantIndex[T any](t *Table[T], x *Index[T]) map[string][]indexKey {
+	t.ensure()
 	want := map[string][]indexKey{}
 	for id, r := range t.rows {
 		g := x.group(r)
@@ -27,6 +28,7 @@ func wantIndex[T any](t *Table[T], x *Index[T]) map[string][]indexKey {
 
 // groupKeys returns the keys an index holds, group by group.
 func groupKeys[T any](x *Index[T]) map[string][]indexKey {
+	x.t.ensure()
 	out := map[string][]indexKey{}
 	for g, list := range x.groups {
 		for _, e := range list {
@@ -59,6 +61,7 @@ func checkIndexes(t *testing.T, w *World, when string) {
 	checkIndex(t, when, "clustersByRegion", w.Clusters, w.clustersByRegion)
 	checkIndex(t, when, "nodesByGroup", w.Nodes, w.nodesByGroup)
 	checkIndex(t, when, "nodesByCluster", w.Nodes, w.nodesByCluster)
+	w.Nodes.ensure()
 	ids := make([]string, 0, len(w.Nodes.rows))
 	for id := range w.Nodes.rows {
 		ids = append(ids, id)

@@ -9,7 +9,8 @@ import "unique"
 // saves); the table's key reuses the record's own ID string instead.
 // IDs that records repeat (a node names its cluster and its group, an
 // operation its cluster) share one copy through an idPool that lives only
-// while the state loads.
+// while a table is read; it starts with the IDs of the tables read before
+// (see tableSource.fill), so the order tables are read in does not matter.
 
 // interner is a record that can share its strings; it returns its ID.
 type interner interface{ intern(ids idPool) string }

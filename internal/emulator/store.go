@@ -57,7 +57,7 @@ func runUpdate(w *World, fn func(*World) error, persist func([]table) error) err
 	for _, t := range tabs {
 		t.begin()
 	}
-	err := fn(w)
+	err := withReads(fn, w)
 	if err == nil && persist != nil {
 		err = persist(tabs)
 	}
@@ -126,7 +126,10 @@ func OpenSQLiteStore(path string) (*SQLiteStore, error) {
 	return &SQLiteStore{db: db, w: newWorld(), gen: -1}, nil
 }
 
-// View implements Store.
+// View implements Store. Tables the call reads for the first time are
+// read in their own transaction; if another process changed the state
+// since the world was cached, the call starts again on the new state (a
+// view only reads, so running it again is safe).
 func (s *SQLiteStore) View(fn func(*World) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -136,10 +139,80 @@ func (s *SQLiteStore) View(fn func(*World) error) error {
 		return err
 	}
 	defer conn.Close()
-	if err := s.refresh(ctx, conn); err != nil {
-		return err
+	read := func(kind string, each func(id string, body []byte) error) error {
+		return s.readSnapshot(ctx, conn, kind, each)
 	}
-	return fn(s.w)
+	for range 5 {
+		if err := s.refresh(ctx, conn); err != nil {
+			return err
+		}
+		if err := s.call(fn, read); !errors.Is(err, errStateMoved) {
+			return err
+		}
+	}
+	return fmt.Errorf("sandbox state: other processes kept changing it while this call read it; try again")
+}
+
+// errStateMoved: the file is newer than the cached world.
+var errStateMoved = errors.New("sandbox state changed")
+
+// call runs fn on the cached world, whose tables read through read, and
+// fails with the first failed read (dropping the world, which may be
+// partly filled).
+func (s *SQLiteStore) call(fn func(*World) error, read func(string, func(string, []byte) error) error) error {
+	src := s.w.src
+	src.read, src.err = read, nil
+	err := withReads(fn, s.w)
+	if src.err != nil {
+		s.gen = -1
+	}
+	src.read, src.err = nil, nil
+	return err
+}
+
+// readSnapshot reads one kind's records in a read transaction, after
+// checking the file is still at the cached world's generation.
+func (s *SQLiteStore) readSnapshot(ctx context.Context, conn *sql.Conn, kind string, each func(id string, body []byte) error) (err error) {
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(ctx, "ROLLBACK"); err == nil && rerr != nil {
+			err = fmt.Errorf("sandbox state: %w", rerr)
+		}
+	}()
+	var gen int64
+	if err := conn.QueryRowContext(ctx, `SELECT gen FROM generation WHERE id = 1`).Scan(&gen); err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	if gen != s.gen {
+		return errStateMoved
+	}
+	return readKind(ctx, conn, kind, each)
+}
+
+// readKind reads the records of one kind, in ID order. body is only
+// valid during each (RawBytes): load decodes it and keeps no reference.
+func readKind(ctx context.Context, conn *sql.Conn, kind string, each func(id string, body []byte) error) error {
+	rows, err := conn.QueryContext(ctx, `SELECT id, body FROM records WHERE kind = ?`, kind)
+	if err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	defer rows.Close()
+	var body sql.RawBytes
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id, &body); err != nil {
+			return fmt.Errorf("sandbox state: %w", err)
+		}
+		if err := each(id, body); err != nil {
+			return fmt.Errorf("sandbox state: %s %s: %w", kind, id, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	return nil
 }
 
 // Update implements Store.
@@ -164,19 +237,24 @@ func (s *SQLiteStore) Update(fn func(*World) error) (err error) {
 	if err := s.refresh(ctx, conn); err != nil {
 		return err
 	}
-	err = runUpdate(s.w, fn, func(tabs []table) error {
-		if err := writeChanges(ctx, conn, tabs); err != nil {
-			return err
-		}
-		if _, err := conn.ExecContext(ctx, `UPDATE generation SET gen = gen + 1 WHERE id = 1`); err != nil {
-			return err
-		}
-		if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-			return err
-		}
-		committed = true
-		return nil
-	})
+	read := func(kind string, each func(id string, body []byte) error) error {
+		return readKind(ctx, conn, kind, each) // the update's transaction holds the file still
+	}
+	err = s.call(func(w *World) error {
+		return runUpdate(w, fn, func(tabs []table) error {
+			if err := writeChanges(ctx, conn, tabs); err != nil {
+				return err
+			}
+			if _, err := conn.ExecContext(ctx, `UPDATE generation SET gen = gen + 1 WHERE id = 1`); err != nil {
+				return err
+			}
+			if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+				return err
+			}
+			committed = true
+			return nil
+		})
+	}, read)
 	if err != nil {
 		s.gen = -1 // the cache may be ahead of the file; reload next time
 		return err
@@ -205,7 +283,8 @@ func writeChanges(ctx context.Context, conn *sql.Conn, tabs []table) error {
 	return nil
 }
 
-// refresh reloads the cached world if another process changed the file.
+// refresh drops the cached world if another process changed the file.
+// The new world starts empty; each table is read on its first use.
 func (s *SQLiteStore) refresh(ctx context.Context, conn *sql.Conn) error {
 	var gen int64
 	if err := conn.QueryRowContext(ctx, `SELECT gen FROM generation WHERE id = 1`).Scan(&gen); err != nil {
@@ -215,37 +294,9 @@ func (s *SQLiteStore) refresh(ctx context.Context, conn *sql.Conn) error {
 		return nil
 	}
 	w := newWorld()
-	byKind := map[string]table{}
+	w.src = &tableSource{w: w}
 	for _, t := range w.tables() {
-		byKind[t.kind()] = t
-	}
-	rows, err := conn.QueryContext(ctx, `SELECT kind, id, body FROM records`)
-	if err != nil {
-		return fmt.Errorf("sandbox state: %w", err)
-	}
-	defer rows.Close()
-	ids := idPool{}
-	// kind and body are read in place (RawBytes, valid until the next
-	// row): load decodes body and keeps no reference to it.
-	var kind, body sql.RawBytes
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&kind, &id, &body); err != nil {
-			return err
-		}
-		t, ok := byKind[string(kind)]
-		if !ok {
-			return fmt.Errorf("sandbox state: unknown record kind %q; run 'emrctl sandbox reset'", kind)
-		}
-		if err := t.load(id, body, ids); err != nil {
-			return fmt.Errorf("sandbox state: %s %s: %w", kind, id, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, t := range w.tables() {
-		t.loaded()
+		t.setSource(w.src)
 	}
 	s.w, s.gen = w, gen
 	return nil

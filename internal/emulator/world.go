@@ -42,6 +42,10 @@ type World struct {
 	// Machines are the standalone ECS instances (see ecs_instances.go).
 	Machines *Table[machineRec]
 
+	// src fills each table from the store the first time a call uses it
+	// (nil: the tables are complete, as in a MemoryStore).
+	src *tableSource
+
 	// Indexes (see index.go), kept in step by their tables, so lists
 	// read one region or one cluster instead of every record.
 	clustersByRegion    *Index[clusterRec] // in the ListClusters order
@@ -114,8 +118,12 @@ func (w *World) meta() *metaRec {
 // table is the untyped view of a Table used by stores.
 type table interface {
 	kind() string
-	load(id string, raw []byte, ids idPool) error
+	decode(raw []byte) (any, error)
+	add(id string, rec any, ids idPool)
 	loaded()
+	setSource(src *tableSource)
+	complete() bool
+	internInto(ids idPool)
 	begin()
 	clear()
 	changes() (put map[string][]byte, del []string, err error)
@@ -142,6 +150,9 @@ type Table[T any] struct {
 	// bulk is set while a store loads the table: IDs are appended and
 	// sorted once by loaded, not inserted one by one.
 	bulk bool
+	// src fills the table on first use unless ready (see tableSource).
+	src   *tableSource
+	ready bool
 	// During an update: pre holds the JSON of every touched record as it
 	// was before the update (nil: it did not exist), deleted the records
 	// deleted.
@@ -205,6 +216,7 @@ func (t *Table[T]) touch(id string) {
 
 // Get returns the record with the given ID.
 func (t *Table[T]) Get(id string) (*T, bool) {
+	t.ensure()
 	r, ok := t.rows[id]
 	if ok {
 		t.touch(id)
@@ -214,6 +226,7 @@ func (t *Table[T]) Get(id string) (*T, bool) {
 
 // Put stores a record under id.
 func (t *Table[T]) Put(id string, r *T) {
+	t.ensure()
 	t.touch(id)
 	t.insert(id, r)
 	if t.track {
@@ -223,6 +236,7 @@ func (t *Table[T]) Put(id string, r *T) {
 
 // Delete removes the record with the given ID.
 func (t *Table[T]) Delete(id string) {
+	t.ensure()
 	t.touch(id)
 	t.remove(id)
 	if t.track {
@@ -231,11 +245,15 @@ func (t *Table[T]) Delete(id string) {
 }
 
 // Len reports the number of records.
-func (t *Table[T]) Len() int { return len(t.rows) }
+func (t *Table[T]) Len() int {
+	t.ensure()
+	return len(t.rows)
+}
 
 // Select returns the records for which keep returns true, sorted by ID.
 // In an update every returned record counts as touched.
 func (t *Table[T]) Select(keep func(*T) bool) []*T {
+	t.ensure()
 	var out []*T
 	for _, id := range t.order {
 		r := t.rows[id]
@@ -250,24 +268,56 @@ func (t *Table[T]) Select(keep func(*T) bool) []*T {
 
 func (t *Table[T]) kind() string { return t.name }
 
-// load adds a persisted record; ids pools the IDs the records of one
-// load share. The store calls loaded after the last record.
-func (t *Table[T]) load(id string, raw []byte, ids idPool) error {
-	var r T
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return err
+func (t *Table[T]) setSource(src *tableSource) { t.src = src }
+
+func (t *Table[T]) complete() bool { return t.ready || t.src == nil }
+
+// ensure fills the table from its source on first use. A failed read is
+// kept by the source, and the store fails the call with it.
+func (t *Table[T]) ensure() {
+	if t.ready {
+		return
 	}
-	if x, ok := any(&r).(interner); ok {
+	t.ready = true
+	if t.src != nil {
+		t.src.fill(t)
+	}
+}
+
+// internInto adds the IDs the table's records hold to ids, so records
+// loaded later share them.
+func (t *Table[T]) internInto(ids idPool) {
+	for _, r := range t.rows {
+		if x, ok := any(r).(interner); ok {
+			x.intern(ids)
+		}
+	}
+}
+
+// decode decodes a persisted record of the table.
+func (t *Table[T]) decode(raw []byte) (any, error) {
+	r := new(T)
+	if err := json.Unmarshal(raw, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// add stores a record decode returned, while the store reads the table;
+// ids pools the IDs the records share. The store calls loaded after the
+// last record.
+func (t *Table[T]) add(id string, rec any, ids idPool) {
+	r := rec.(*T)
+	if x, ok := any(r).(interner); ok {
 		if own := x.intern(ids); own == id {
 			id = own // one copy of the ID for the record and the keys
 		}
 	}
 	t.bulk = true
-	t.insert(id, &r)
-	return nil
+	t.insert(id, r)
 }
 
-// loaded sorts what load appended.
+// loaded sorts what add appended.
 func (t *Table[T]) loaded() {
 	slices.Sort(t.order)
 	t.order = slices.Compact(t.order)
@@ -336,13 +386,14 @@ func (t *Table[T]) rollback() {
 
 // clear deletes every record (tracked, so a store persists it).
 func (t *Table[T]) clear() {
+	t.ensure()
 	for _, id := range slices.Clone(t.order) {
 		t.Delete(id)
 	}
 }
 
 func (t *Table[T]) reset() {
-	t.rows, t.order = map[string]*T{}, nil
+	t.rows, t.order, t.ready = map[string]*T{}, nil, true
 	for _, x := range t.indexes {
 		x.reset()
 	}

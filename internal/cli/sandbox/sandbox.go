@@ -342,9 +342,9 @@ func printStatus(ctx context.Context, f *cmdutil.Factory) error {
 }
 
 // leanHeap lowers the collector's headroom for a served sandbox, which
-// holds its whole state in memory: at GOGC=100 the process grows to about
-// twice its live heap (560 MiB for 100,000 clusters; 390 MiB at 25). A
-// GOGC in the environment still decides.
+// keeps every table it has read in memory: at GOGC=100 the process grows
+// to about twice its live heap (560 MiB with all tables of 100,000
+// clusters read; 390 MiB at 25). A GOGC in the environment still decides.
 func leanHeap() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(25)
