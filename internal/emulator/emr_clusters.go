@@ -662,14 +662,25 @@ func listClusters(c *call, w *World) (any, error) {
 		total = countClusters(w, c.region, &req, c.now, walk, keep)
 	}
 	matched, next := keysetPage(walk, kr, total, keep)
-	resp := &emrwire.ListClustersResponse{
-		MaxResults: ptr(kr.max), NextToken: next, RequestId: c.requestID, TotalCount: ptr(total),
-		Clusters: make([]emrwire.ClusterSummary, 0, len(matched)),
+	envelope := &emrwire.ListClustersResponse{MaxResults: ptr(kr.max), NextToken: next, RequestId: c.requestID, TotalCount: ptr(total)}
+	plain := func() any {
+		full := *envelope
+		full.Clusters = make([]emrwire.ClusterSummary, 0, len(matched))
+		for _, cl := range matched {
+			full.Clusters = append(full.Clusters, clusterSummary(cl, c.now))
+		}
+		return &full
 	}
-	for _, cl := range matched {
-		resp.Clusters = append(resp.Clusters, clusterSummary(cl, c.now))
+	if c.route == nil {
+		return plain(), nil
 	}
-	return resp, nil
+	items, err := w.encodedSummaries(matched, c.now, func(cl *clusterRec) ([]byte, error) {
+		return encodeSummary(c.route, clusterSummary(cl, c.now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &splicedList{envelope: envelope, prefix: clustersPrefix, items: items, plain: plain}, nil
 }
 
 // countClusters is the first page's TotalCount. Without a filter beyond

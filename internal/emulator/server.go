@@ -105,6 +105,7 @@ type handlerFunc func(c *call, w *World) (any, error)
 type call struct {
 	ctx       context.Context
 	server    *Server
+	route     *route
 	spec      *contract.Spec
 	action    *contract.Action
 	params    map[string]any
@@ -140,7 +141,7 @@ func New(opts Options) (*Server, error) {
 		opts.Clock = NewClock(SpeedInteractive)
 	}
 	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	creds := append([]Credential{SandboxCredential, SandboxReadOnlyCredential}, opts.Credentials...)
 	s := &Server{
@@ -293,7 +294,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if aerr == nil && !dropped {
 		var err error
-		if body, err = fastResponseJSON(rt, resp); err != nil {
+		if body, err = encodeResponse(rt, resp); err != nil {
 			aerr = newError(http.StatusInternalServerError, "InternalError", "the emulator could not encode the %s response: %v", action, err)
 		}
 	}
@@ -507,7 +508,7 @@ func (s *Server) dispatch(r *http.Request, rt *route, sr *signedRequest, reqID s
 		return nil, false, aerr
 	}
 	c := &call{
-		ctx: r.Context(), server: s, spec: rt.spec, action: rt.action,
+		ctx: r.Context(), server: s, route: rt, spec: rt.spec, action: rt.action,
 		requestID: reqID, accessKey: ak, now: s.clock.Now(),
 	}
 	if aerr := s.decode(r, rt, sr, c); aerr != nil {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"sync"
 )
 
@@ -32,22 +31,12 @@ func (s *tableSource) fill(t table) {
 			o.internInto(ids)
 		}
 	}
-	if old := debug.SetGCPercent(fillGCPercent); old < fillGCPercent {
-		defer debug.SetGCPercent(old)
-	} else {
-		debug.SetGCPercent(old)
-	}
 	err := decodeAll(t, ids, s.read)
 	t.loaded()
 	if err != nil {
 		s.fail(err)
 	}
 }
-
-// fillGCPercent is the collector's setting while a table is read, if
-// it is lower: 'sandbox serve' runs at 25, which makes reading 100,000
-// clusters 40% slower for a peak 15% lower.
-const fillGCPercent = 50
 
 // fail keeps the error and stops the call at once: a handler must not
 // go on with a table that could not be read.

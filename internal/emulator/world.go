@@ -42,6 +42,9 @@ type World struct {
 	// Machines are the standalone ECS instances (see ecs_instances.go).
 	Machines *Table[machineRec]
 
+	// summaries caches encoded cluster summaries (see summaryCache).
+	summaries *summaryCache
+
 	// src fills each table from the store the first time a call uses it
 	// (nil: the tables are complete, as in a MemoryStore).
 	src *tableSource
@@ -79,6 +82,7 @@ func newWorld() *World {
 		KyuubiApps:   newTable[kyuubiAppRec]("kyuubiapp"),
 		Sessions:     newTable[sessionRec]("session"),
 		Statements:   newTable[statementRec]("statement"),
+		summaries:    &summaryCache{},
 	}
 	w.addIndexes()
 	return w
@@ -153,6 +157,9 @@ type Table[T any] struct {
 	// src fills the table on first use unless ready (see tableSource).
 	src   *tableSource
 	ready bool
+	// rev changes whenever a record may have changed: stored, deleted, or
+	// touched by an update (which may change it in place).
+	rev uint64
 	// During an update: pre holds the JSON of every touched record as it
 	// was before the update (nil: it did not exist), deleted the records
 	// deleted.
@@ -163,6 +170,7 @@ type Table[T any] struct {
 
 // insert stores r under id, keeping order and the indexes in step.
 func (t *Table[T]) insert(id string, r *T) {
+	t.rev++
 	if old, ok := t.rows[id]; ok {
 		for _, x := range t.indexes {
 			x.remove(id, old)
@@ -181,6 +189,7 @@ func (t *Table[T]) insert(id string, r *T) {
 
 // remove drops the record with the given ID from rows, order and indexes.
 func (t *Table[T]) remove(id string) {
+	t.rev++
 	old, ok := t.rows[id]
 	if !ok {
 		return
@@ -207,6 +216,7 @@ func (t *Table[T]) touch(id string) {
 	if _, ok := t.pre[id]; ok {
 		return
 	}
+	t.rev++
 	var raw []byte
 	if r, ok := t.rows[id]; ok {
 		raw, _ = json.Marshal(r) // records always marshal

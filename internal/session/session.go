@@ -72,7 +72,7 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		o.Getenv = os.Getenv
 	}
 	if o.Log == nil {
-		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		o.Log = slog.New(slog.DiscardHandler)
 	}
 	if o.Secrets == nil {
 		o.Secrets = redact.NewRegistry()

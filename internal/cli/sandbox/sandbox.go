@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -166,10 +167,10 @@ func runServe(ctx context.Context, f *cmdutil.Factory, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	leanHeap()
+	leanHeap(ctx)
 	opts.Logger = slog.New(slog.NewTextHandler(f.IOStreams.ErrOut, nil))
 	if o.quiet {
-		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	srv, err := newServer(f, o, opts)
 	if err != nil {
@@ -341,12 +342,44 @@ func printStatus(ctx context.Context, f *cmdutil.Factory) error {
 	return printJSON(f, raw)
 }
 
-// leanHeap lowers the collector's headroom for a served sandbox, which
-// keeps every table it has read in memory: at GOGC=100 the process grows
-// to about twice its live heap (560 MiB with all tables of 100,000
-// clusters read; 390 MiB at 25). A GOGC in the environment still decides.
-func leanHeap() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(25)
+// leanHeap keeps the collector's headroom near heapHeadroom unless GOGC
+// is set: a served sandbox keeps every table it has read in memory. A
+// small state runs at GOGC=100 (twice the ListClusters throughput of 25,
+// which collects a small heap too often); a large one moves toward 25, so
+// 100,000 clusters stay near their live heap instead of twice it.
+func leanHeap(ctx context.Context) {
+	if os.Getenv("GOGC") != "" {
+		return
 	}
+	go func() {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		current := debug.SetGCPercent(100)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			if p := gcPercentFor(sample[0].Value.Uint64()); p != current {
+				debug.SetGCPercent(p)
+				current = p
+			}
+		}
+	}()
+}
+
+// heapHeadroom is the garbage a served sandbox may hold over its live heap.
+const heapHeadroom = 64 << 20
+
+// gcPercentFor is the GOGC that gives a live heap heapHeadroom, within
+// 25 and 100, rounded to 5 so small changes do not reset the collector.
+func gcPercentFor(live uint64) int {
+	if live == 0 {
+		return 100
+	}
+	p := min(100, max(25, heapHeadroom*100/live))
+	return int(p / 5 * 5)
 }
