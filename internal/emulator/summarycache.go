@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -133,8 +134,12 @@ func (sl *splicedList) encode(rt *route) ([]byte, error) {
 const clustersPrefix = `{"Clusters":[`
 
 // encodeSummary encodes one cluster summary exactly as it appears in a
-// ListClusters answer: as the only item of an answer, cut out of it.
+// ListClusters answer: by the plan of the list's items, or (when the plan
+// declines, as for invalid UTF-8) as the only item of an answer, cut out.
 func encodeSummary(rt *route, s emrwire.ClusterSummary) ([]byte, error) {
+	if raw, ok := encodeItem(rt, "Clusters", s); ok {
+		return raw, nil
+	}
 	raw, err := fastResponseJSON(rt, &emrwire.ListClustersResponse{Clusters: []emrwire.ClusterSummary{s}})
 	if err != nil {
 		return nil, err
@@ -148,4 +153,38 @@ func encodeSummary(rt *route, s emrwire.ClusterSummary) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.Clone(rest[:len(rest)-len(tail)]), nil
+}
+
+var itemPlans sync.Map // planKey → encFn of one item of a route's list (nil: none)
+
+// encodeItem encodes item as an item of the answer's list named list.
+func encodeItem(rt *route, list string, item any) ([]byte, bool) {
+	v := reflect.ValueOf(item)
+	key := planKey{rt, v.Type()}
+	fn, ok := itemPlans.Load(key)
+	if !ok {
+		fn, _ = itemPlans.LoadOrStore(key, planItem(rt, list, v.Type()))
+	}
+	enc, _ := fn.(encFn)
+	if enc == nil {
+		return nil, false
+	}
+	return enc(make([]byte, 0, 512), v)
+}
+
+// planItem plans t as an item of the list named list, whose contract
+// items are objects; nil if it cannot.
+func planItem(rt *route, list string, t reflect.Type) encFn {
+	for _, f := range rt.action.Response {
+		n := rt.spec.Resolve(f)
+		if f.Name != list || n == nil || n.Type != "array" {
+			continue
+		}
+		if items := rt.spec.Resolve(n.Items); items != nil && items.Type == "object" {
+			if enc, ok := planFor(rt.spec, t, items.Fields, true); ok {
+				return enc
+			}
+		}
+	}
+	return nil
 }

@@ -50,6 +50,9 @@ func TestSplicedListMatchesPlain(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := srv.routes[contract.MustLoad(contract.EMR).Version+"/ListClusters"]
+	if _, ok := encodeItem(rt, "Clusters", emrwire.ClusterSummary{ClusterId: "c-1", ClusterName: names[2]}); !ok {
+		t.Error("a cluster summary has no item plan: every miss takes the slow path")
+	}
 	for _, round := range []string{"cold", "warm"} {
 		sl := routedPage(t, srv, 100)
 		got, err := encodeResponse(rt, sl)
