@@ -150,7 +150,12 @@ func listNodeGroups(c *call, w *World) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	kr, err := emrKeyset(req.MaxResults, req.NextToken)
+	if err != nil {
+		return nil, err
+	}
 	var views []emrwire.NodeGroup
+	var keys []indexKey
 	for _, g := range groupsOf(w, cl.ID) {
 		v := nodeGroupView(w, g, cl, c.now)
 		if (len(req.NodeGroupIds) > 0 && !contains(req.NodeGroupIds, v.NodeGroupId)) ||
@@ -161,15 +166,19 @@ func listNodeGroups(c *call, w *World) (any, error) {
 			continue
 		}
 		views = append(views, v)
+		keys = append(keys, indexKey{ID: groupKey(g)})
 	}
-	pg, err := paginate(len(views), req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
+	page, total, next := keyedPage(views, keys, kr)
 	return &emrwire.ListNodeGroupsResponse{
-		MaxResults: ptr(pg.max), NextToken: pg.next, NodeGroups: views[pg.start:pg.end],
-		RequestId: c.requestID, TotalCount: ptr(int64(len(views))),
+		MaxResults: ptr(kr.max), NextToken: next, NodeGroups: page,
+		RequestId: c.requestID, TotalCount: ptr(total),
 	}, nil
+}
+
+// groupKey orders groups as groupsOf does: by creation, then MASTER
+// before CORE before TASK, then by ID.
+func groupKey(g *nodeGroupRec) string {
+	return compositeID(timeRank(g.CreatedAt), fmt.Sprintf("%03d", groupRank(g.Config.NodeGroupType)+1), g.ID)
 }
 
 func getNodeGroup(c *call, w *World) (any, error) {
@@ -198,7 +207,12 @@ func listNodes(c *call, w *World) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	kr, err := emrKeyset(req.MaxResults, req.NextToken)
+	if err != nil {
+		return nil, err
+	}
 	var views []emrwire.Node
+	var keys []indexKey
 	for _, g := range groupsOf(w, cl.ID) {
 		if len(req.NodeGroupIds) > 0 && !contains(req.NodeGroupIds, g.ID) {
 			continue
@@ -213,15 +227,13 @@ func listNodes(c *call, w *World) (any, error) {
 				continue
 			}
 			views = append(views, v)
+			keys = append(keys, indexKey{ID: compositeID(groupKey(g), timeRank(n.CreatedAt), n.ID)})
 		}
 	}
-	pg, err := paginate(len(views), req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
+	page, total, next := keyedPage(views, keys, kr)
 	return &emrwire.ListNodesResponse{
-		MaxResults: ptr(pg.max), NextToken: pg.next, Nodes: views[pg.start:pg.end],
-		RequestId: c.requestID, TotalCount: ptr(int64(len(views))),
+		MaxResults: ptr(kr.max), NextToken: next, Nodes: page,
+		RequestId: c.requestID, TotalCount: ptr(total),
 	}, nil
 }
 

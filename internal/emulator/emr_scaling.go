@@ -208,6 +208,10 @@ func listAutoScalingActivities(c *call, w *World) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	kr, err := emrKeyset(req.MaxResults, req.NextToken)
+	if err != nil {
+		return nil, err
+	}
 	fireSchedules(c, w, reg, cl)
 	acts := w.activitiesByCluster.Select(cl.ID, func(a *activityRec) bool {
 		return (req.NodeGroupId == "" || a.NodeGroupID == req.NodeGroupId) &&
@@ -219,13 +223,13 @@ func listAutoScalingActivities(c *call, w *World) (any, error) {
 			(req.StartTime == nil || a.StartedAt.UnixMilli() >= *req.StartTime) &&
 			(req.EndTime == nil || a.StartedAt.UnixMilli() <= *req.EndTime)
 	})
-	slices.SortStableFunc(acts, func(a, b *activityRec) int { return b.StartedAt.Compare(a.StartedAt) })
-	pg, err := paginate(len(acts), req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
+	keys := make([]indexKey, len(acts))
+	for i, a := range acts {
+		keys[i] = indexKey{Rank: -a.StartedAt.UnixNano(), ID: a.ID} // newest first
 	}
-	resp := &emrwire.ListAutoScalingActivitiesResponse{MaxResults: ptr(pg.max), NextToken: pg.next, RequestId: c.requestID, TotalCount: ptr(int64(len(acts)))}
-	for _, a := range acts[pg.start:pg.end] {
+	page, total, next := keyedPage(acts, keys, kr)
+	resp := &emrwire.ListAutoScalingActivitiesResponse{MaxResults: ptr(kr.max), NextToken: next, RequestId: c.requestID, TotalCount: ptr(total)}
+	for _, a := range page {
 		resp.ScalingActivities = append(resp.ScalingActivities, emrwire.ListAutoScalingActivitiesResponseScalingActivitiesItem{
 			ActivityId: a.ID, ActivityState: activityState(a, c.now), ActivityType: a.Type, ClusterId: a.ClusterID,
 			Description: a.Cause, EndTime: millis(a.EndAt), ExpectNum: ptr(a.ExpectNum), NodeGroupId: a.NodeGroupID,

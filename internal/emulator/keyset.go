@@ -2,9 +2,11 @@ package emulator
 
 import (
 	"encoding/base64"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Keyset pagination: a NextToken names the last record of the page (its
@@ -60,22 +62,76 @@ type keysetRequest struct {
 // emrKeyset validates MaxResults (default 20, at most 100, as paginate)
 // and a keyset NextToken, with the same errors as paginate.
 func emrKeyset(maxResults *int64, nextToken string) (keysetRequest, error) {
-	kr := keysetRequest{max: 20, total: -1}
+	return keysetOf(maxResults, nextToken, 20, 100, "MaxResults", "NextToken")
+}
+
+// sparkKeyset is emrKeyset with Serverless Spark's lower-case names and
+// the list's default and limit, with the same errors as sparkPage.
+func sparkKeyset(maxResults *int64, nextToken string, def, limit int64) (keysetRequest, error) {
+	return keysetOf(maxResults, nextToken, def, limit, "maxResults", "nextToken")
+}
+
+func keysetOf(maxResults *int64, nextToken string, def, limit int64, maxName, tokenName string) (keysetRequest, error) {
+	kr := keysetRequest{max: def, total: -1}
 	if maxResults != nil {
 		kr.max = *maxResults
-		if kr.max < 1 || kr.max > 100 {
-			return keysetRequest{}, errInvalidParameter("MaxResults must be between 1 and %d, got %d", 100, kr.max)
+		if kr.max < 1 || kr.max > limit {
+			return keysetRequest{}, errInvalidParameter("%s must be between 1 and %d, got %d", maxName, limit, kr.max)
 		}
 	}
 	if nextToken != "" {
 		t, ok := decodeKeyToken(nextToken)
 		if !ok {
-			return keysetRequest{}, errInvalidParameter("NextToken %q is not valid; pass the NextToken of the previous page unchanged", nextToken)
+			return keysetRequest{}, errInvalidParameter("%s %q is not valid; pass the %s of the previous page unchanged", tokenName, nextToken, tokenName)
 		}
 		kr.after, kr.total = &t.last, t.total
 	}
 	return kr, nil
 }
+
+// keyedPage pages the items of a list that one cluster or workspace
+// holds (already picked and filtered), each with its key: sorted by key,
+// the page after kr's key. Paging by key rather than by offset means an
+// item added or removed between two pages neither repeats nor hides
+// another. It returns the page, TotalCount (counted on the first page,
+// then carried in the token) and the NextToken.
+func keyedPage[V any](items []V, keys []indexKey, kr keysetRequest) ([]V, int64, string) {
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return compareKeys(keys[a], keys[b]) })
+	start := 0
+	if kr.after != nil {
+		start, _ = slices.BinarySearchFunc(order, *kr.after, func(i int, k indexKey) int {
+			if compareKeys(keys[i], k) <= 0 {
+				return -1
+			}
+			return 1
+		})
+	}
+	end := min(start+int(kr.max), len(order))
+	total := kr.total
+	if total < 0 {
+		total = int64(len(items))
+	}
+	page := make([]V, 0, end-start)
+	for _, i := range order[start:end] {
+		page = append(page, items[i])
+	}
+	next := ""
+	if end < len(order) {
+		next = encodeKeyToken(keyToken{total: total, last: keys[order[end-1]]})
+	}
+	return page, total, next
+}
+
+// compositeID joins the parts of a key's ID; NUL sorts before every
+// character an ID holds, so parts compare one after the other.
+func compositeID(parts ...string) string { return strings.Join(parts, "\x00") }
+
+// timeRank is t as a sortable rank.
+func timeRank(t time.Time) string { return fmt.Sprintf("%020d", t.UnixNano()) }
 
 // walker walks records in key order, starting after a key (nil: from the
 // first), until fn returns false; Index.Walk is one.

@@ -244,22 +244,22 @@ func listJobRuns(c *call, w *World) (any, error) {
 			return nil, errInvalidParameter("states: %q is not a job run state; use Submitted, Pending, Running, Success, Failed, Cancelling or Cancelled", s)
 		}
 	}
-	matched := w.JobRuns.Select(func(j *jobRunRec) bool { return j.WorkspaceID == ws.ID && jobMatches(j, &req, c.now) })
-	slices.SortFunc(matched, func(a, b *jobRunRec) int {
-		if c := b.SubmittedAt.Compare(a.SubmittedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(b.ID, a.ID)
-	})
-	pg, err := sparkPage(len(matched), req.MaxResults, req.NextToken, 20, 100)
+	kr, err := sparkKeyset(req.MaxResults, req.NextToken, 20, 100)
 	if err != nil {
 		return nil, err
 	}
+	keep := func(j *jobRunRec) bool { return jobMatches(j, &req, c.now) }
+	walk := func(after *indexKey, fn func(indexKey, *jobRunRec) bool) { w.jobRunsByWorkspace.Walk(ws.ID, after, fn) }
+	total := kr.total
+	if total < 0 {
+		total = countMatches(walk, keep)
+	}
+	page, next := keysetPage(walk, kr, total, keep)
 	resp := &sparkwire.ListJobRunsResponse{
-		MaxResults: ptr(pg.max), NextToken: pg.next, RequestId: c.requestID, TotalCount: ptr(int64(len(matched))),
+		MaxResults: ptr(kr.max), NextToken: next, RequestId: c.requestID, TotalCount: ptr(total),
 		JobRuns: []sparkwire.ListJobRunsResponseJobRunsItem{},
 	}
-	for _, j := range matched[pg.start:pg.end] {
+	for _, j := range page {
 		resp.JobRuns = append(resp.JobRuns, jobRunItem(ws, j, c.now))
 	}
 	return resp, nil

@@ -3,7 +3,6 @@ package emulator
 import (
 	"encoding/json"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,24 +28,26 @@ func listKyuubiSparkApplications(c *call, w *World) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	matched := w.KyuubiApps.Select(func(a *kyuubiAppRec) bool {
-		return a.KyuubiID == k.ID && appMatches(a, &req, states, latest, c.now)
-	})
-	slices.SortFunc(matched, func(a, b *kyuubiAppRec) int {
-		if strings.EqualFold(req.Sort, "asc") {
-			return a.StartedAt.Compare(b.StartedAt)
-		}
-		return b.StartedAt.Compare(a.StartedAt)
-	})
-	pg, err := sparkPage(len(matched), req.MaxResults, req.NextToken, 20, 100)
+	kr, err := sparkKeyset(req.MaxResults, req.NextToken, 20, 100)
 	if err != nil {
 		return nil, err
 	}
+	matched := w.KyuubiApps.Select(func(a *kyuubiAppRec) bool {
+		return a.KyuubiID == k.ID && appMatches(a, &req, states, latest, c.now)
+	})
+	keys := make([]indexKey, len(matched))
+	for i, a := range matched {
+		keys[i] = indexKey{Rank: -a.StartedAt.UnixNano(), ID: a.ID} // newest first
+		if strings.EqualFold(req.Sort, "asc") {
+			keys[i].Rank = a.StartedAt.UnixNano()
+		}
+	}
+	page, total, next := keyedPage(matched, keys, kr)
 	resp := &sparkwire.ListKyuubiSparkApplicationsResponse{
-		MaxResults: ptr(pg.max), NextToken: pg.next, RequestId: c.requestID, TotalCount: ptr(int64(len(matched))),
+		MaxResults: ptr(kr.max), NextToken: next, RequestId: c.requestID, TotalCount: ptr(total),
 		Applications: []sparkwire.ListKyuubiSparkApplicationsResponseApplicationsItem{},
 	}
-	for _, a := range matched[pg.start:pg.end] {
+	for _, a := range page {
 		resp.Applications = append(resp.Applications, appView(ws, a, c.now))
 	}
 	return resp, nil

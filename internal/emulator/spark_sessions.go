@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"slices"
 	"strings"
 	"time"
 
@@ -172,20 +171,24 @@ func listSessionClusters(c *call, w *World) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	kr, err := sparkKeyset(req.MaxResults, req.NextToken, 20, 100)
+	if err != nil {
+		return nil, err
+	}
 	matched := w.Sessions.Select(func(s *sessionRec) bool {
 		return s.WorkspaceID == ws.ID && (req.SessionClusterId == "" || req.SessionClusterId == s.ID) &&
 			(req.QueueName == "" || req.QueueName == s.Queue) && (req.Kind == "" || strings.EqualFold(req.Kind, s.Kind))
 	})
-	slices.SortFunc(matched, func(a, b *sessionRec) int { return b.CreatedAt.Compare(a.CreatedAt) })
-	pg, err := sparkPage(len(matched), req.MaxResults, req.NextToken, 20, 100)
-	if err != nil {
-		return nil, err
+	keys := make([]indexKey, len(matched))
+	for i, s := range matched {
+		keys[i] = indexKey{Rank: -s.CreatedAt.UnixNano(), ID: s.ID} // newest first
 	}
+	page, total, next := keyedPage(matched, keys, kr)
 	resp := &sparkwire.ListSessionClustersResponse{
-		MaxResults: ptr(pg.max), NextToken: pg.next, RequestId: c.requestID, TotalCount: ptr(int64(len(matched))),
+		MaxResults: ptr(kr.max), NextToken: next, RequestId: c.requestID, TotalCount: ptr(total),
 		SessionClusters: []sparkwire.ListSessionClustersResponseSessionClustersItem{},
 	}
-	for _, s := range matched[pg.start:pg.end] {
+	for _, s := range page {
 		var item sparkwire.ListSessionClustersResponseSessionClustersItem
 		if err := sameShape(sessionView(ws, s, c.now), &item); err != nil {
 			return nil, err

@@ -145,24 +145,23 @@ func listWorkspaces(c *call, w *World) (any, error) {
 	if err := c.sparkRegion(w); err != nil {
 		return nil, err
 	}
-	matched := w.Workspaces.Select(func(ws *workspaceRec) bool {
-		return ws.Region == c.region && workspaceMatches(ws, &req, workspaceState(ws, c.now))
-	})
-	slices.SortFunc(matched, func(a, b *workspaceRec) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	pg, err := sparkPage(len(matched), req.MaxResults, req.NextToken, 20, 100)
+	kr, err := sparkKeyset(req.MaxResults, req.NextToken, 20, 100)
 	if err != nil {
 		return nil, err
 	}
+	matched := w.Workspaces.Select(func(ws *workspaceRec) bool {
+		return ws.Region == c.region && workspaceMatches(ws, &req, workspaceState(ws, c.now))
+	})
+	keys := make([]indexKey, len(matched))
+	for i, ws := range matched {
+		keys[i] = indexKey{Rank: -ws.CreatedAt.UnixNano(), ID: ws.ID} // newest first
+	}
+	page, total, next := keyedPage(matched, keys, kr)
 	resp := &sparkwire.ListWorkspacesResponse{
-		MaxResults: ptr(pg.max), NextToken: pg.next, RequestId: c.requestID, TotalCount: ptr(int64(len(matched))),
+		MaxResults: ptr(kr.max), NextToken: next, RequestId: c.requestID, TotalCount: ptr(total),
 		Workspaces: []sparkwire.ListWorkspacesResponseWorkspacesItem{},
 	}
-	for _, ws := range matched[pg.start:pg.end] {
+	for _, ws := range page {
 		resp.Workspaces = append(resp.Workspaces, workspaceView(ws, workspaceState(ws, c.now)))
 	}
 	return resp, nil

@@ -57,6 +57,7 @@ type World struct {
 	nodesByCluster      *Index[nodeRec]
 	policiesByCluster   *Index[policyRec]
 	activitiesByCluster *Index[activityRec]
+	jobRunsByWorkspace  *Index[jobRunRec] // newest first, as ListJobRuns
 }
 
 func newWorld() *World {
@@ -95,6 +96,8 @@ func (w *World) addIndexes() {
 	w.nodesByCluster = w.Nodes.addIndex(func(n *nodeRec) string { return n.ClusterID }, nil)
 	w.policiesByCluster = w.Policies.addIndex(func(p *policyRec) string { return p.ClusterID }, nil)
 	w.activitiesByCluster = w.Activities.addIndex(func(a *activityRec) string { return a.ClusterID }, nil)
+	w.jobRunsByWorkspace = w.JobRuns.addIndex(func(j *jobRunRec) string { return j.WorkspaceID },
+		func(j *jobRunRec) int64 { return -j.SubmittedAt.UnixNano() }).storeNewestLast()
 }
 
 // clusterRank orders clusters newest first (ties by ID), as ListClusters
