@@ -164,8 +164,7 @@ func TestAWSDescribeFleetClusterRecorded(t *testing.T) {
 		cluster, // the detail
 		exchange("ElasticMapReduce.ListBootstrapActions", `{"ClusterId":"`+recCluster+`"}`, `{"BootstrapActions":[]}`),
 		cluster, fleets, // the node groups: a fleet cluster's are its fleets
-		fleets,          // the fleets in detail
-		cluster, fleets, // the roles of the instances
+		fleets, // the fleets in detail; the instances' roles are known from the node groups
 		exchange("ElasticMapReduce.ListInstances", `{"ClusterId":"`+recCluster+`"}`,
 			`{"Instances":[{"Id":"ci-1","Ec2InstanceId":"i-0aaa","InstanceFleetId":"if-1A2B3C4D5E6F7","InstanceType":"m5.xlarge","Market":"ON_DEMAND","Status":{"State":"RUNNING"}},
 			  {"Id":"ci-2","Ec2InstanceId":"i-0bbb","InstanceFleetId":"if-2B3C4D5E6F7G8","InstanceType":"m5.2xlarge","Market":"ON_DEMAND","Status":{"State":"RUNNING"}},

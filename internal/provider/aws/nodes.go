@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/emr"
 	"github.com/aws/aws-sdk-go-v2/service/emr/types"
@@ -116,6 +117,7 @@ func (p *Provider) allNodeGroups(ctx context.Context, clusterID string) ([]provi
 		for _, f := range fs {
 			out = append(out, fleetGroup(f))
 		}
+		p.roles.keep(out)
 		return out, nil
 	}
 	gs, err := p.instanceGroups(ctx, clusterID)
@@ -125,6 +127,7 @@ func (p *Provider) allNodeGroups(ctx context.Context, clusterID string) ([]provi
 	for _, g := range gs {
 		out = append(out, groupOf(clusterID, g))
 	}
+	p.roles.keep(out)
 	return out, nil
 }
 
@@ -159,21 +162,16 @@ func groupNotFound(clusterID, groupID string) error {
 // several groups or on node IDs is applied to the page, so a page may
 // hold fewer instances than EMR returned.
 func (p *Provider) ListNodes(ctx context.Context, clusterID string, f provider.NodeFilter, pageToken string, _ int) (*provider.Page[provider.Node], error) {
-	groups, err := p.allNodeGroups(ctx, clusterID)
-	if err != nil {
-		return nil, err
-	}
-	roles := map[string]string{}
-	fleets := false
-	for _, g := range groups {
-		roles[g.ID], fleets = g.Role, g.Fleet
-	}
 	in := &emr.ListInstancesInput{ClusterId: &clusterID, Marker: optStr(pageToken)}
 	for _, s := range f.States {
 		in.InstanceStates = append(in.InstanceStates, types.InstanceState(strings.ToUpper(s)))
 	}
 	if len(f.NodeGroupIDs) == 1 {
-		if fleets {
+		g, err := p.roles.find(ctx, p, clusterID, f.NodeGroupIDs[0])
+		if err != nil {
+			return nil, err
+		}
+		if g.fleet {
 			in.InstanceFleetId = &f.NodeGroupIDs[0]
 		} else {
 			in.InstanceGroupId = &f.NodeGroupIDs[0]
@@ -183,10 +181,13 @@ func (p *Provider) ListNodes(ctx context.Context, clusterID string, f provider.N
 	if err != nil {
 		return nil, mapError(ctx, "ListInstances", true, err)
 	}
+	if err := p.roles.learn(ctx, p, clusterID, out.Instances); err != nil {
+		return nil, err
+	}
 	page := &provider.Page[provider.Node]{NextToken: str(out.Marker), Items: []provider.Node{}}
 	for _, i := range out.Instances {
 		n := nodeOf(clusterID, i)
-		n.Role = roles[n.NodeGroupID]
+		n.Role = p.roles.role(n.NodeGroupID)
 		// The emulator may ignore a filter: apply every one here too.
 		if matches(f.NodeGroupIDs, n.NodeGroupID) && matches(f.NodeIDs, n.ID) && matchesFold(f.States, n.State) {
 			page.Items = append(page.Items, n)
@@ -314,4 +315,95 @@ func (p *Provider) modify(ctx context.Context, in *emr.ModifyInstanceGroupsInput
 		return nil, mapError(ctx, "ModifyInstanceGroups", false, err)
 	}
 	return &provider.WriteResult{IDs: []string{str(in.InstanceGroups[0].InstanceGroupId)}, RequestID: requestID(out.ResultMetadata)}, nil
+}
+
+// groupRoles remembers the role (MASTER, CORE, TASK) of the instance
+// groups and fleets a provider has seen. A group's role and kind never
+// change, so ListNodes asks for the groups only when an instance names
+// one it does not know: one call per page (ListInstances) instead of
+// three (DescribeCluster, ListInstanceGroups, ListInstances).
+type groupRoles struct {
+	mu     sync.Mutex
+	groups map[string]groupRole
+}
+
+// maxGroupRoles bounds what a long-lived provider (emrctl serve) keeps.
+const maxGroupRoles = 20000
+
+type groupRole struct {
+	role  string
+	fleet bool
+}
+
+func (r *groupRoles) role(id string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.groups[id].role
+}
+
+func (r *groupRoles) known(id string) (groupRole, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	g, ok := r.groups[id]
+	return g, ok
+}
+
+func (r *groupRoles) keep(groups []provider.NodeGroup) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.groups == nil || len(r.groups) > maxGroupRoles {
+		r.groups = map[string]groupRole{}
+	}
+	for _, g := range groups {
+		r.groups[g.ID] = groupRole{role: g.Role, fleet: g.Fleet}
+	}
+}
+
+// find returns a group of the cluster, listing its groups if unknown
+// (an unknown ID stays unknown: ListInstances then refuses it).
+func (r *groupRoles) find(ctx context.Context, p *Provider, clusterID, id string) (groupRole, error) {
+	if g, ok := r.known(id); ok {
+		return g, nil
+	}
+	if _, err := p.allNodeGroups(ctx, clusterID); err != nil {
+		return groupRole{}, err
+	}
+	g, _ := r.known(id) // allNodeGroups kept them
+	return g, nil
+}
+
+// learn lists the cluster's groups (or fleets: the instances say which)
+// if an instance belongs to one not seen before.
+func (r *groupRoles) learn(ctx context.Context, p *Provider, clusterID string, instances []types.Instance) error {
+	fleets, missing := false, false
+	for _, i := range instances {
+		n := nodeOf(clusterID, i)
+		fleets = fleets || i.InstanceFleetId != nil && *i.InstanceFleetId != ""
+		if _, ok := r.known(n.NodeGroupID); !ok {
+			missing = true
+		}
+	}
+	if !missing {
+		return nil
+	}
+	var groups []provider.NodeGroup
+	if fleets {
+		fs, err := p.InstanceFleets(ctx, clusterID)
+		if err != nil {
+			return err
+		}
+		for _, f := range fs {
+			groups = append(groups, fleetGroup(f))
+		}
+	} else {
+		gs, err := p.instanceGroups(ctx, clusterID)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			groups = append(groups, groupOf(clusterID, g))
+		}
+	}
+	r.keep(groups)
+	return nil
 }

@@ -75,6 +75,7 @@ type Provider struct {
 	serverless *emrserverless.Client
 	s3         *s3.Client
 	reads      sdkaws.Retryer // for reads only; see readRetryer
+	roles      groupRoles     // see groupRoles
 }
 
 // New loads the AWS configuration (the default credential chain, or the
