@@ -35,9 +35,10 @@ func (e *Engine) DiagnoseClusterWith(ctx context.Context, clusterID string, o Di
 }
 
 // DiagnoseClusters diagnoses several clusters side by side, each read
-// paced by its API's bucket, and returns them in the order given. It
-// fails with the error of the first cluster (in that order) that could
-// not be diagnosed, as diagnosing them one after another would.
+// paced by its API's bucket, and returns them in the order given. A
+// cluster that cannot be diagnosed (not found, access denied) gets its
+// error in its entry and the others are still diagnosed; the call fails
+// only on bad input, a cancelled context, or when none could be.
 func (e *Engine) DiagnoseClusters(ctx context.Context, ids []string, o DiagnoseOptions) ([]*ClusterDiagnosis, error) {
 	ids, err := distinct("clusterIds", ids)
 	if err != nil {
@@ -63,10 +64,19 @@ func (e *Engine) DiagnoseClusters(ctx context.Context, ids []string, o DiagnoseO
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	var firstErr error
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		if _, bad := asInputError(err); bad || ctx.Err() != nil {
 			return nil, err
 		}
+		out[i] = &ClusterDiagnosis{Cluster: &provider.Cluster{ID: ids[i]}, Error: err.Error(), Findings: []Finding{}}
+		firstErr = cmpErr(firstErr, err)
+	}
+	if firstErr != nil && !slices.ContainsFunc(out, func(d *ClusterDiagnosis) bool { return d.Error == "" }) {
+		return nil, firstErr
 	}
 	return out, nil
 }

@@ -286,8 +286,16 @@ func TestDiagnoseClustersInOrder(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("side by side differs from one by one (-want +got):\n%s", diff)
 	}
-	if _, err := eng.DiagnoseClusters(context.Background(), []string{ids[0], "c-doesnotexist0000"}, engine.DiagnoseOptions{}); !errors.Is(err, provider.ErrNotFound) {
-		t.Errorf("an unknown cluster: got %v, want not found", err)
+	mixed, err := eng.DiagnoseClusters(context.Background(), []string{"c-doesnotexist0000", ids[0]}, engine.DiagnoseOptions{})
+	if err != nil {
+		t.Fatalf("one unknown cluster of two failed the whole diagnosis: %v", err)
+	}
+	if len(mixed) != 2 || mixed[0].Cluster.ID != "c-doesnotexist0000" || !strings.Contains(mixed[0].Error, "c-doesnotexist0000") ||
+		mixed[1].Error != "" || mixed[1].Cluster.Name == "" {
+		t.Errorf("an unknown and a known cluster: got %+v and %+v; want the first with its error, the second diagnosed", mixed[0], mixed[1])
+	}
+	if _, err := eng.DiagnoseClusters(context.Background(), []string{"c-doesnotexist0000", "c-doesnotexist0001"}, engine.DiagnoseOptions{}); !errors.Is(err, provider.ErrNotFound) {
+		t.Errorf("only unknown clusters: got %v, want not found", err)
 	}
 }
 

@@ -163,11 +163,14 @@ func terminatedNodesFinding(c *provider.Cluster, groupID string, ids []string) F
 // and, for clusters that failed to start, the prerequisites they used
 // checked again.
 type ClusterDiagnosis struct {
-	Cluster  *provider.Cluster `json:"cluster"`
-	Healthy  bool              `json:"healthy"`
-	Reason   *Diagnosis        `json:"reason,omitempty"`
-	Findings []Finding         `json:"findings"`
-	Prereqs  *PrereqReport     `json:"prereqs,omitempty"`
+	Cluster *provider.Cluster `json:"cluster"`
+	// Error says why a cluster of several could not be diagnosed (it
+	// then has only its ID); the others are diagnosed all the same.
+	Error    string        `json:"error,omitempty"`
+	Healthy  bool          `json:"healthy"`
+	Reason   *Diagnosis    `json:"reason,omitempty"`
+	Findings []Finding     `json:"findings"`
+	Prereqs  *PrereqReport `json:"prereqs,omitempty"`
 }
 
 // withPrereqProblems adds to the diagnosis of a cluster that failed to

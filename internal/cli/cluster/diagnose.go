@@ -3,12 +3,14 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/engine"
 	"github.com/emrctl/emrctl/internal/output"
+	"github.com/emrctl/emrctl/internal/validate"
 )
 
 type diagnoseOptions struct {
@@ -39,9 +41,12 @@ missing node. Several clusters are diagnosed side by side (--concurrency calls
 in flight at most, each API paced to the cloud's rate limit) and reported in
 the order given; -o json then prints a list.
 
+A cluster of several that cannot be read (not found, access denied) is
+reported as not diagnosed, with the cloud's error, and the others still are.
+
 Exit code: 0 when nothing abnormal was found, 8 when the cluster failed or a
 PROBLEM was found (the report is printed either way); with several clusters, 8
-when any did.`,
+when any did or could not be diagnosed.`,
 		Example: `  emrctl cluster diagnose c-xxxxxxxxxxxxxxxx
   emrctl cluster diagnose c-xxxxxxxxxxxxxxxx -o json --query reason.fix
   emrctl cluster diagnose c-aaaaaaaaaaaaaaaa c-bbbbbbbbbbbbbbbb --nodes`,
@@ -127,7 +132,7 @@ func runDiagnose(ctx context.Context, o *diagnoseOptions) error {
 func diagnosisProblems(ds ...*engine.ClusterDiagnosis) error {
 	n := 0
 	for _, d := range ds {
-		if d.Reason != nil {
+		if d.Reason != nil || d.Error != "" {
 			n++
 		}
 		for _, fd := range d.Findings {
@@ -170,6 +175,10 @@ func runDiagnoseMany(ctx context.Context, o *diagnoseOptions, e *engine.Engine, 
 		if i > 0 {
 			fmt.Fprintln(f.IOStreams.Out)
 		}
+		if d.Error != "" {
+			fmt.Fprintf(f.IOStreams.Out, "%s: not diagnosed: %s\n", validate.Inline(d.Cluster.ID), validate.Inline(d.Error))
+			continue
+		}
 		if err := printDiagnosis(f, format, d); err != nil {
 			return err
 		}
@@ -177,7 +186,17 @@ func runDiagnoseMany(ctx context.Context, o *diagnoseOptions, e *engine.Engine, 
 			healthy++
 		}
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "%d cluster(s) diagnosed, %d with nothing abnormal.\n", len(ds), healthy)
+	failed := 0
+	for _, d := range ds {
+		if d.Error != "" {
+			failed++
+		}
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "%d cluster(s) diagnosed, %d with nothing abnormal", len(ds)-failed, healthy)
+	if failed > 0 {
+		fmt.Fprintf(f.IOStreams.ErrOut, ", %d not diagnosed", failed)
+	}
+	fmt.Fprintln(f.IOStreams.ErrOut, ".")
 	return diagnosisProblems(ds...)
 }
 
@@ -226,7 +245,8 @@ func printDiagnosis(f *cmdutil.Factory, format output.Format, d *engine.ClusterD
 
 // writeDiagnosisRows prints one row per diagnosis.
 func writeDiagnosisRows(f *cmdutil.Factory, format output.Format, ds []*engine.ClusterDiagnosis) error {
-	lw := output.NewListWriter(f.IOStreams.Out, format, diagnosisColumns, opts(f)...)
+	cols := append(slices.Clone(diagnosisColumns), output.Column{Header: "Error", Field: "error"})
+	lw := output.NewListWriter(f.IOStreams.Out, format, cols, opts(f)...)
 	items := make([]any, len(ds))
 	for i, d := range ds {
 		items[i] = d
