@@ -109,9 +109,9 @@ export EMRCTL_SANDBOX_SPEED=0
 export EMRCTL_REQUIRE_MOTO=1
 go test -count=1 -timeout 15m ./... "$@"
 
-echo "== go test -race (calls that run side by side: fleet scans over one client and one emulator)"
-go test -count=1 -race -run 'TestConcurrentCallsTakeTheirOwnClient|TestInspectOrderDoesNotDependOnConcurrency|TestInspectAbsorbsThrottling|TestScanKeepsToItsConcurrency|TestLimiter|TestListClustersInRegions|TestDiagnoseClustersInOrder' \
-  ./internal/provider/aliyun ./internal/engine
+echo "== go test -race (calls that run side by side: fleet scans over one client and one emulator; listings from the emulator's cache)"
+go test -count=1 -race -run 'TestConcurrentCallsTakeTheirOwnClient|TestInspectOrderDoesNotDependOnConcurrency|TestInspectAbsorbsThrottling|TestScanKeepsToItsConcurrency|TestLimiter|TestListClustersInRegions|TestDiagnoseClustersInOrder|TestListingsSideBySide' \
+  ./internal/provider/aliyun ./internal/engine ./internal/emulator
 
 echo "== go test -tags failpoints (the crash points of the gateway store)"
 go test -count=1 -tags failpoints ./internal/gateway

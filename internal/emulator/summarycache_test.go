@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"fmt"
+	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,5 +144,63 @@ func TestSummaryCacheStaysBounded(t *testing.T) {
 			break
 		}
 		token = env.NextToken
+	}
+}
+
+// TestListingsSideBySide: listings served side by side, on both stores,
+// while an update renames a cluster, each see a whole page and, once the
+// rename returned, the new name (run under -race by the test script).
+func TestListingsSideBySide(t *testing.T) {
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t, Options{Store: open(), Throttle: ThrottleConfig{Rate: -1}})
+			if err := SeedClusters(srv.store, region, 150, srv.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			h := newHarness(t, srv, true)
+			var id string
+			_ = srv.store.View(func(w *World) error { id = w.Clusters.Select(nil)[0].ID; return nil })
+			// Each call takes its own HTTP client: the SDK's default one
+			// is not safe for calls side by side.
+			_, list := action(t, contract.EMR, "ListClusters")
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Go(func() {
+					for range 10 {
+						req := sdkRequest(t, list, &emrwire.ListClustersRequest{RegionId: region, MaxResults: i64p(100)})
+						body, err := h.send(list, req, clientOpts{http: httpClient{&http.Client{}}})
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if got, _ := body["Clusters"].([]any); len(got) != 100 {
+							t.Errorf("a listing side by side gave %d clusters, want 100", len(got))
+							return
+						}
+					}
+				})
+			}
+			h.do(contract.EMR, "UpdateClusterAttribute", &emrwire.UpdateClusterAttributeRequest{RegionId: region, ClusterId: id, ClusterName: "renamed"}, nil)
+			wg.Wait()
+			var all []emrwire.ClusterSummary
+			token := ""
+			for {
+				var list emrwire.ListClustersResponse
+				h.do(contract.EMR, "ListClusters", &emrwire.ListClustersRequest{RegionId: region, MaxResults: i64p(100), NextToken: token}, &list)
+				all = append(all, list.Clusters...)
+				if token = list.NextToken; token == "" {
+					break
+				}
+			}
+			renamed := 0
+			for _, s := range all {
+				if s.ClusterId == id && s.ClusterName == "renamed" {
+					renamed++
+				}
+			}
+			if len(all) < 150 || renamed != 1 {
+				t.Errorf("after the rename: %d clusters listed, %d renamed; want at least 150 and the one renamed", len(all), renamed)
+			}
+		})
 	}
 }
