@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
 
@@ -77,11 +80,13 @@ func TestClientAgainstEmulator(t *testing.T) {
 // it sends, so each call must take one for itself (the test script runs
 // this test under the race detector).
 func TestConcurrentCallsTakeTheirOwnClient(t *testing.T) {
-	p, _ := newTestProvider(t)
+	g := &overlap{arrived: make(chan struct{})}
+	p, _ := newTestProviderVia(t, func(rt http.RoundTripper) http.RoundTripper { g.next = rt; return g })
 	want, err := p.ListClusters(context.Background(), provider.ClusterFilter{}, "", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
+	g.armed.Store(true)
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
 	for range 16 {
@@ -103,4 +108,30 @@ func TestConcurrentCallsTakeTheirOwnClient(t *testing.T) {
 	if n := len(p.c.idle[contract.EMR]); n < 2 {
 		t.Errorf("%d idle generic clients after 16 concurrent calls: calls shared one", n)
 	}
+}
+
+// overlap, once armed, holds the first request it carries until a
+// second one arrives (or 5 s pass), so two calls are surely in flight at
+// once however the goroutines are scheduled.
+type overlap struct {
+	next    http.RoundTripper
+	armed   atomic.Bool
+	n       atomic.Int32
+	arrived chan struct{}
+}
+
+func (o *overlap) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !o.armed.Load() {
+		return o.next.RoundTrip(r)
+	}
+	switch o.n.Add(1) {
+	case 1:
+		select {
+		case <-o.arrived:
+		case <-time.After(5 * time.Second):
+		}
+	case 2:
+		close(o.arrived)
+	}
+	return o.next.RoundTrip(r)
 }

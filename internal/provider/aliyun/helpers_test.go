@@ -2,6 +2,7 @@ package aliyun
 
 import (
 	"flag"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -44,6 +45,13 @@ const testRegion = "cn-hangzhou"
 // client against an in-process emulator on an instant clock.
 func newTestProvider(t *testing.T) (*Provider, *emulator.Server) {
 	t.Helper()
+	return newTestProviderVia(t, func(rt http.RoundTripper) http.RoundTripper { return rt })
+}
+
+// newTestProviderVia is newTestProvider with the emulator's transport
+// wrapped by wrap.
+func newTestProviderVia(t *testing.T, wrap func(http.RoundTripper) http.RoundTripper) (*Provider, *emulator.Server) {
+	t.Helper()
 	srv, err := emulator.New(emulator.Options{Clock: emulator.NewClock(emulator.SpeedInstant), Throttle: emulator.ThrottleConfig{Rate: -1}})
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +63,7 @@ func newTestProvider(t *testing.T) (*Provider, *emulator.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewClient(Config{Region: testRegion, Endpoint: "sandbox.local", Insecure: true, Credential: cred, Transport: srv.Transport()})
+	c, err := NewClient(Config{Region: testRegion, Endpoint: "sandbox.local", Insecure: true, Credential: cred, Transport: wrap(srv.Transport())})
 	if err != nil {
 		t.Fatal(err)
 	}
