@@ -54,6 +54,26 @@ func TestConcurrentCreate(t *testing.T) {
 	}
 }
 
+// TestConcurrentCreateOnNewState runs the same create twice at once on
+// the embedded sandbox of a new HOME: both processes open a state that
+// does not exist yet, and only one may seed it. Seeded twice, it had two
+// generations, the journal saw two sandboxes and two clusters were made.
+func TestConcurrentCreateOnNewState(t *testing.T) {
+	for round := range 3 {
+		k := newBed(t)
+		create := []string{"cluster", "create", "-f", devSpec, "--yes", "-o", "json"}
+		ps := k.together(create, create)
+		sent, other := oneSent(t, ps, "joined", "exists")
+		id := sent.result(t).ClusterID
+		if ids := k.run("cluster", "list", "-o", "json", "--query", "[].id"); ids != fmt.Sprintf("[\n  %q\n]", id) {
+			t.Fatalf("round %d: clusters afterwards: got %s, want only %s", round, ids, id)
+		}
+		if got := other.result(t).ClusterID; got != id {
+			t.Errorf("round %d: the second create reported cluster %q, want the first one's %q", round, got, id)
+		}
+	}
+}
+
 // TestConcurrentCreateAWS is TestConcurrentCreate on moto, through a
 // proxy that holds RunJobFlow: RunJobFlow has no client token, so only
 // the journal's lock stands between two creates and two clusters.

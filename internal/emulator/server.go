@@ -202,7 +202,18 @@ func (s *Server) seedIfEmpty(seed int64) error {
 		return err
 	}
 	if empty {
-		return s.Reset(seed)
+		// Two commands may open a new state at once: only the first to
+		// take the write lock seeds it. Seeding it again would start a
+		// second generation under the first one's feet (the journal
+		// keys writes by generation, so a create of the first would not
+		// be seen by the second).
+		return s.store.Update(func(w *World) error {
+			if w.Regions.Len() > 0 {
+				return nil
+			}
+			s.reset(w, seed)
+			return nil
+		})
 	}
 	if !noGeneration && !noSpark && !noMachines {
 		return nil
@@ -226,20 +237,24 @@ func (s *Server) seedIfEmpty(seed int64) error {
 // back.
 func (s *Server) Reset(seed int64) error {
 	return s.store.Update(func(w *World) error {
-		var clock controlRec
-		if c, ok := w.Controls.Get(controlsKey); ok {
-			clock = controlRec{ClockOffset: c.ClockOffset, ClockSpeed: c.ClockSpeed, ClockRev: c.ClockRev}
-		}
-		for _, t := range w.tables() {
-			t.clear()
-		}
-		seedWorld(w, seed, defaultInventory())
-		seedSpark(w, s.clock.Now())
-		seedMachines(w)
-		w.meta().Generation = newGeneration()
-		w.Controls.Put(controlsKey, &clock)
+		s.reset(w, seed)
 		return nil
 	})
+}
+
+func (s *Server) reset(w *World, seed int64) {
+	var clock controlRec
+	if c, ok := w.Controls.Get(controlsKey); ok {
+		clock = controlRec{ClockOffset: c.ClockOffset, ClockSpeed: c.ClockSpeed, ClockRev: c.ClockRev}
+	}
+	for _, t := range w.tables() {
+		t.clear()
+	}
+	seedWorld(w, seed, defaultInventory())
+	seedSpark(w, s.clock.Now())
+	seedMachines(w)
+	w.meta().Generation = newGeneration()
+	w.Controls.Put(controlsKey, &clock)
 }
 
 // handle registers an action of a product.
