@@ -93,12 +93,12 @@ func seedRequest(i int) map[string]any {
 	}
 }
 
-// call sends an EMR action whose parameters all go in the query, as the
+// send sends an EMR action whose parameters all go in the query, as the
 // official SDK does (flat values are flattened by openapiutil.Query).
 // Every EMR 2021-03-20 action is RPC over POST with these parameters, as
 // the product SDK declares them; the benchmark is a client of its own, so
 // it does not read emrctl's contracts.
-func call(b *testing.B, cl *openapi.Client, action string, query map[string]any) map[string]any {
+func send(cl *openapi.Client, action string, query map[string]any) (map[string]any, error) {
 	p := &openapiutil.Params{
 		Action: dara.String(action), Version: dara.String("2021-03-20"), Protocol: dara.String("HTTPS"),
 		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"),
@@ -107,27 +107,28 @@ func call(b *testing.B, cl *openapi.Client, action string, query map[string]any)
 	runtime := &dara.RuntimeOptions{ReadTimeout: dara.Int(10000), ConnectTimeout: dara.Int(5000), Autoretry: dara.Bool(false)}
 	out, err := cl.CallApiWithCtx(context.Background(), p, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, runtime)
 	if err != nil {
-		b.Fatalf("%s: %v", action, err)
+		return nil, fmt.Errorf("%s: %w", action, err)
 	}
 	body, _ := out["body"].(map[string]any)
+	return body, nil
+}
+
+// call is send for the benchmark's goroutine: a failure stops it.
+func call(b *testing.B, cl *openapi.Client, action string, query map[string]any) map[string]any {
+	body, err := send(cl, action, query)
+	if err != nil {
+		b.Fatal(err)
+	}
 	return body
 }
 
-// callAsync is call for a goroutine other than the benchmark's: it
-// reports a failure without stopping the goroutine.
+// callAsync is send for another goroutine: it reports a failure without
+// stopping the goroutine.
 func callAsync(b *testing.B, cl *openapi.Client, action string, query map[string]any) map[string]any {
-	p := &openapiutil.Params{
-		Action: dara.String(action), Version: dara.String("2021-03-20"), Protocol: dara.String("HTTPS"),
-		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"),
-		Style: dara.String("RPC"), ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
-	}
-	runtime := &dara.RuntimeOptions{ReadTimeout: dara.Int(10000), ConnectTimeout: dara.Int(5000), Autoretry: dara.Bool(false)}
-	out, err := cl.CallApiWithCtx(context.Background(), p, &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}, runtime)
+	body, err := send(cl, action, query)
 	if err != nil {
-		b.Errorf("%s: %v", action, err)
-		return nil
+		b.Error(err)
 	}
-	body, _ := out["body"].(map[string]any)
 	return body
 }
 

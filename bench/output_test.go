@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emrctl/emrctl/internal/cli/cluster"
 	"github.com/emrctl/emrctl/internal/output"
 	"github.com/emrctl/emrctl/internal/provider"
 )
@@ -20,22 +21,9 @@ import (
 // renderTotal is how many clusters one rendering writes.
 const renderTotal = 100_000
 
-// renderColumns are the columns of 'emrctl cluster list' (clusterColumns in
-// internal/cli/cluster), copied so the benchmark renders what users see.
-var renderColumns = []output.Column{
-	{Header: "ID", Field: "id"},
-	{Header: "NAME", Field: "name"},
-	{Header: "TYPE", Field: "type"},
-	{Header: "STATE", Field: "state"},
-	{Header: "PAYMENT", Field: "paymentType"},
-	{Header: "RELEASE", Field: "releaseVersion"},
-	{Header: "CREATED", Field: "createTime", Kind: output.Time},
-	{Header: "REGION", Field: "region", Wide: true},
-	{Header: "READY", Field: "readyTime", Kind: output.Time, Wide: true},
-	{Header: "EXPIRES", Field: "expireTime", Kind: output.Time, Wide: true},
-	{Header: "PROTECTED", Field: "deletionProtection", Kind: output.Bool, Wide: true},
-	{Header: "REASON", Field: "stateReason.code", Wide: true},
-}
+// renderColumns are the columns of 'emrctl cluster list', so the
+// benchmark renders what users see.
+var renderColumns = cluster.ListColumns()
 
 // renderCluster is cluster i of a listing, with the fields an Alibaba
 // listing fills in.

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"testing"
 	"unsafe"
@@ -86,7 +87,7 @@ func TestLoadSharesIDs(t *testing.T) {
 	}
 	defer s.Close()
 	err = s.View(func(w *World) error {
-		if got := recordJSON(t, w); len(got) != 12 || !mapsEqual(got, want) {
+		if got := recordJSON(t, w); len(got) != 12 || !maps.Equal(got, want) {
 			t.Errorf("loaded records differ from the written ones:\n got %v\nwant %v", got, want)
 		}
 		for _, n := range w.Nodes.Select(nil) {
@@ -110,16 +111,4 @@ func TestLoadSharesIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }

@@ -3,6 +3,7 @@ package cluster
 
 import (
 	"github.com/spf13/cobra"
+	"slices"
 
 	"github.com/emrctl/emrctl/internal/cli/cmdutil"
 	"github.com/emrctl/emrctl/internal/output"
@@ -27,6 +28,10 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 
 // more are the cluster commands of later features.
 var more []func(*cmdutil.Factory) *cobra.Command
+
+// ListColumns returns the columns of 'cluster list' (for benchmarks that
+// render what users see).
+func ListColumns() []output.Column { return slices.Clone(clusterColumns) }
 
 // Columns of a cluster in tables.
 var clusterColumns = []output.Column{

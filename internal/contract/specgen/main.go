@@ -12,9 +12,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/emrctl/emrctl/internal/contract"
 )
@@ -101,7 +102,7 @@ func encodeSpec(st *strtab, s *contract.Spec) ([]byte, error) {
 	e.str(s.Endpoint.Pattern)
 	if s.Endpoint.Map != nil {
 		e.uvarint(len(s.Endpoint.Map))
-		for _, k := range sortedKeys(s.Endpoint.Map) {
+		for _, k := range slices.Sorted(maps.Keys(s.Endpoint.Map)) {
 			e.ref(k)
 			e.ref(s.Endpoint.Map[k])
 		}
@@ -114,7 +115,7 @@ func encodeSpec(st *strtab, s *contract.Spec) ([]byte, error) {
 	}
 	if s.Types != nil {
 		e.uvarint(len(s.Types))
-		for _, k := range sortedKeys(s.Types) {
+		for _, k := range slices.Sorted(maps.Keys(s.Types)) {
 			e.ref(k)
 			e.node(s.Types[k])
 		}
@@ -251,13 +252,4 @@ func putUvarint(b *bytes.Buffer, v int) {
 func putBytes(b *bytes.Buffer, p []byte) {
 	putUvarint(b, len(p))
 	b.Write(p)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
