@@ -52,6 +52,7 @@ func TestServeRefusesBadOptions(t *testing.T) {
 		{"rate-for bad burst", []string{"--rate-for", "ListClusters=5/0"}, []string{"--rate-for ListClusters", `burst "0"`, "ListClusters=5/400"}},
 		{"rate-for twice", []string{"--rate-for", "GetCluster=5", "--rate-for", "GetCluster=off"}, []string{"GetCluster is given twice"}},
 		{"rate-for unknown action", []string{"--rate-for", "ListCluster=5"}, []string{"--rate-for ListCluster", "no action ListCluster", "ListClusters"}},
+		{"rate-for hostile action", []string{"--rate-for", "List\x1b[31mX\nfix: run rm=5"}, []string{"--rate-for", `"List\x1b[31mX\nfix: run rm=5"`, "ACTION=RATE/BURST"}},
 		{"key without secret", []string{"--key", "SECRETVALUE1"}, []string{"--key #1", "ACCESS_KEY_ID:SECRET"}},
 		{"key reusing the sandbox ID", []string{"--key", emulator.SandboxCredential.AccessKeyID + ":SECRETVALUE2"}, []string{"--key #1", emulator.SandboxCredential.AccessKeyID, "already the sandbox key pair"}},
 		{"key given twice", []string{"--key", "LTAI5tTwice0001:SECRETVALUE4", "--key", "LTAI5tTwice0001:SECRETVALUE5"}, []string{"--key #2", "LTAI5tTwice0001", "already given by --key #1"}},

@@ -141,12 +141,26 @@ func parseRate(source, v string) (float64, error) {
 	return r, nil
 }
 
+// actionName reports whether s can name an API action (ListClusters):
+// letters and digits only, so the messages below may show it as it is.
+func actionName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // addRateFor parses ACTION=RATE[/BURST] or ACTION=off into actions; the
 // burst defaults to defBurst.
 func addRateFor(actions map[string]emulator.Limit, source, v string, defBurst int) error {
 	name, spec, ok := strings.Cut(v, "=")
 	name = strings.TrimSpace(name)
-	if !ok || name == "" || strings.ContainsAny(name, " /") {
+	if !ok || !actionName(name) {
 		return cmdutil.FlagErrorf("%s %q: want ACTION=RATE/BURST, such as ListClusters=200/400 or GetCluster=off", source, v)
 	}
 	rateText, burstText, hasBurst := strings.Cut(spec, "/")
@@ -182,7 +196,7 @@ func credentials(o *serveOptions) ([]emulator.Credential, error) {
 			return err
 		}
 		if prev, dup := seen[c.AccessKeyID]; dup {
-			return cmdutil.FlagErrorf("%s: AccessKey ID %s is already %s; give each key pair its own ID", source, c.AccessKeyID, prev)
+			return cmdutil.FlagErrorf("%s: AccessKey ID %q is already %s; give each key pair its own ID", source, c.AccessKeyID, prev)
 		}
 		seen[c.AccessKeyID] = "given by " + source
 		out = append(out, c)
